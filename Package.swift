@@ -1,0 +1,144 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// MARK: - Shared settings
+
+/// Warnings fail the build under CI (CI=true) and stay warnings on a developer's machine.
+let warningsAreErrors = Context.environment["CI"] != nil
+
+/// Applied to every Swift target below.
+let swiftSettings: [SwiftSetting] =
+    [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ] + (warningsAreErrors ? [.treatAllWarnings(as: .error)] : [])
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+// MARK: - Package
+
+let package = Package(
+    name: "backup-evidence",
+    platforms: [.macOS(.v14)],  // Linux is the target; this only keeps macOS builds possible
+    products: [
+        .executable(name: "backup-evidence", targets: ["backup-evidence"]),
+        .library(
+            name: "BackupEvidence",
+            targets: [
+                "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
+            ]
+        ),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: C libraries from Debian (libssl-dev, libsqlite3-dev, zlib1g-dev)
+
+        .systemLibrary(
+            name: "CEvidenceCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .systemLibrary(
+            name: "CEvidenceSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(
+            name: "CEvidenceZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: Safe Swift wrappers: the only importers of the C modules
+
+        .target(name: "EvidenceCrypto", dependencies: ["CEvidenceCrypto"], swiftSettings: swiftSettings),
+        .target(name: "EvidenceSQLite", dependencies: ["CEvidenceSQLite"], swiftSettings: swiftSettings),
+        .target(name: "EvidenceCompression", dependencies: ["CEvidenceZlib"], swiftSettings: swiftSettings),
+
+        // MARK: Domain, lowest layer first
+
+        .target(name: "EvidenceModel", swiftSettings: swiftSettings),
+        .target(
+            name: "EvidenceIngest",
+            dependencies: ["EvidenceModel", "EvidenceCompression"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "EvidenceSimulation", dependencies: ["EvidenceModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "EvidenceControls",
+            dependencies: ["EvidenceModel", "EvidenceSimulation"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EvidenceReports",
+            dependencies: ["EvidenceModel", "EvidenceSimulation", "EvidenceControls"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Command line
+
+        .target(
+            name: "EvidenceCLI",
+            dependencies: [
+                "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
+                argumentParser,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "backup-evidence",
+            dependencies: ["EvidenceCLI", argumentParser],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+
+        .target(
+            name: "EvidenceTestSupport",
+            dependencies: [
+                "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
+            ],
+            path: "Tests/EvidenceTestSupport",
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceSystemTests",
+            dependencies: ["EvidenceCrypto", "EvidenceSQLite", "EvidenceCompression"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceModelTests",
+            dependencies: ["EvidenceModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceIngestTests",
+            dependencies: ["EvidenceIngest", "EvidenceModel", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceSimulationTests",
+            dependencies: ["EvidenceSimulation", "EvidenceModel", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceControlsTests",
+            dependencies: ["EvidenceControls", "EvidenceSimulation", "EvidenceModel", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceReportsTests",
+            dependencies: ["EvidenceReports", "EvidenceModel", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceCLITests",
+            dependencies: ["EvidenceCLI", "EvidenceTestSupport", argumentParser],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

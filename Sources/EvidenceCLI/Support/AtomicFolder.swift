@@ -1,0 +1,51 @@
+internal import Foundation
+
+/// Writes a folder of files so that readers see the old folder or the complete new one, never a partial one.
+///
+/// The files are written into a hidden sibling folder, flushed, and the folder is renamed into place.
+enum AtomicFolder {
+    /// Writes `files` (relative path → bytes) as the folder `destination`, replacing it if `replace` is true.
+    static func write(_ files: [String: [UInt8]], to destination: URL, replace: Bool) throws {
+        let manager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(pid)")
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+            for name in files.keys.sorted() {
+                let url = staging.appendingPathComponent(name)
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let handle = try FileHandle(forWritingTo: createEmpty(url))
+                try handle.write(contentsOf: Data(files[name] ?? []))
+                try handle.synchronize()
+                try handle.close()
+            }
+            if manager.fileExists(atPath: destination.path) {
+                guard replace else {
+                    try? manager.removeItem(at: staging)
+                    throw IOFailure(description: "\(destination.path): already exists; refusing to overwrite it")
+                }
+                let old = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(pid)")
+                try manager.moveItem(at: destination, to: old)
+                try manager.moveItem(at: staging, to: destination)
+                try manager.removeItem(at: old)
+            } else {
+                try manager.moveItem(at: staging, to: destination)
+            }
+        } catch let failure as IOFailure {
+            throw failure
+        } catch {
+            try? manager.removeItem(at: staging)
+            throw IOFailure(description: "\(destination.path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    private static func createEmpty(_ url: URL) throws -> URL {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw IOFailure(description: "\(url.path): cannot create the file")
+        }
+        return url
+    }
+}

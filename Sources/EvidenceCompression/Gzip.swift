@@ -1,0 +1,120 @@
+internal import CEvidenceZlib
+
+/// Why gzip data could not be compressed or decompressed.
+public enum CompressionError: Error, Hashable, CustomStringConvertible {
+    /// The data ends before the gzip stream does.
+    case truncatedInput
+    /// The data is not gzip; the associated text is zlib's own message.
+    case corruptInput(String)
+    /// Decompressed output would exceed the caller's limit, in bytes.
+    case outputLimitExceeded(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .truncatedInput: "gzip data ends unexpectedly; the file may be incomplete"
+        case .corruptInput(let message): "not valid gzip data (\(message))"
+        case .outputLimitExceeded(let limit): "gzip data expands beyond \(limit) bytes"
+        }
+    }
+}
+
+/// Gzip (RFC 1952) framing over zlib.
+public enum Gzip {
+    /// Compresses `input` into one gzip member at the given zlib level (0–9).
+    ///
+    /// The output is a pure function of the input and level: zlib writes no time stamp (MTIME is 0).
+    public static func compress(_ input: [UInt8], level: Int32 = 9) -> [UInt8] {
+        deflate(input, level: level, windowBits: 15 + 16)
+    }
+
+    /// Compresses `input` as a zlib (RFC 1950) stream, the encoding of PDF's FlateDecode filter.
+    public static func zlibCompress(_ input: [UInt8], level: Int32 = 9) -> [UInt8] {
+        deflate(input, level: level, windowBits: 15)
+    }
+
+    private static func deflate(_ input: [UInt8], level: Int32, windowBits: Int32) -> [UInt8] {
+        var stream = z_stream()
+        guard cevidence_deflate_init(&stream, level, windowBits) == Z_OK else {
+            fatalError("zlib could not initialise deflate")
+        }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var input = input
+        let inputCount = input.count
+        input.withUnsafeMutableBufferPointer { inBuffer in
+            // zlib declares next_in mutable although it never writes through it.
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = UInt32(inputCount)
+            var status = Z_OK
+            repeat {
+                chunk.withUnsafeMutableBufferPointer { outBuffer in
+                    stream.next_out = outBuffer.baseAddress
+                    stream.avail_out = UInt32(outBuffer.count)
+                    status = CEvidenceZlib.deflate(&stream, Z_FINISH)
+                }
+                let produced = chunk.count - Int(stream.avail_out)
+                output.append(contentsOf: chunk[0..<produced])
+            } while status == Z_OK
+            guard status == Z_STREAM_END else { fatalError("zlib deflate failed with status \(status)") }
+        }
+        return output
+    }
+
+    /// Decompresses gzip data, every member of a multi-member file in turn.
+    ///
+    /// - Parameter limit: the largest output accepted, in bytes; a guard against decompression bombs.
+    public static func decompress(_ input: [UInt8], limit: Int = 1 << 30) throws(CompressionError) -> [UInt8] {
+        var output = [UInt8]()
+        try decompress(input, limit: limit) { output.append(contentsOf: $0) }
+        return output
+    }
+
+    /// Decompresses gzip data in chunks, handing each decompressed chunk to `sink` as it is produced.
+    public static func decompress(
+        _ input: [UInt8],
+        limit: Int = 1 << 30,
+        sink: ([UInt8]) -> Void
+    ) throws(CompressionError) {
+        guard !input.isEmpty else { throw .truncatedInput }
+        var stream = z_stream()
+        guard cevidence_inflate_init(&stream, 15 + 16) == Z_OK else { fatalError("zlib could not initialise inflate") }
+        defer { inflateEnd(&stream) }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var total = 0
+        var input = input
+        let count = input.count
+        let failure: CompressionError? = input.withUnsafeMutableBufferPointer { inBuffer in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = UInt32(count)
+            while true {
+                var status = Z_OK
+                chunk.withUnsafeMutableBufferPointer { outBuffer in
+                    stream.next_out = outBuffer.baseAddress
+                    stream.avail_out = UInt32(outBuffer.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                }
+                let produced = chunk.count - Int(stream.avail_out)
+                if produced > 0 {
+                    total += produced
+                    if total > limit { return .outputLimitExceeded(limit: limit) }
+                    sink(Array(chunk[0..<produced]))
+                }
+                switch status {
+                case Z_OK:
+                    continue
+                case Z_STREAM_END:
+                    if stream.avail_in == 0 { return nil }
+                    guard inflateReset(&stream) == Z_OK else { return .corruptInput("cannot reset the stream") }
+                case Z_BUF_ERROR:
+                    if stream.avail_in == 0 { return .truncatedInput }
+                    continue
+                default:
+                    let message = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                    return .corruptInput(message)
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+}

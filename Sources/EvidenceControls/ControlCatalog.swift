@@ -1,0 +1,204 @@
+public import EvidenceModel
+public import EvidenceSimulation
+internal import Foundation
+
+/// Why a framework's control cannot be evaluated: unknown name, bad parameter or scope.
+public struct ControlError: Error, Hashable, CustomStringConvertible {
+    public var file: String
+    public var framework: String
+    public var control: String
+    public var message: String
+
+    public init(file: String, framework: String, control: String, message: String) {
+        self.file = file
+        self.framework = framework
+        self.control = control
+        self.message = message
+    }
+
+    public var description: String { "\(file): framework \(framework), control \(control): \(message)" }
+}
+
+/// The single ordered list of controls; reports list controls in this order.
+public enum ControlCatalog {
+    /// The controls this version evaluates, in report order.
+    public static let all: [any Control.Type] = [
+        ResourcesProtectedByBackupPlan.self,
+        PlanMinFrequencyAndMinRetention.self,
+        RecoveryPointEncrypted.self,
+        RecoveryPointMinimumRetention.self,
+        ResourcesProtectedByCrossRegion.self,
+    ]
+
+    /// Every control name AWS Backup Audit Manager defines (facts sheet §2.4).
+    public static let awsControlNames: [String] = [
+        "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
+        "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+        "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+        "BACKUP_RECOVERY_POINT_ENCRYPTED",
+        "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+        "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
+        "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT",
+        "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
+        "BACKUP_LAST_RECOVERY_POINT_CREATED",
+        "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET",
+        "RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT",
+    ]
+
+    public static func control(named name: String) -> (any Control.Type)? { all.first { $0.name == name } }
+
+    /// The position of a control in report order.
+    public static func order(of name: String) -> Int { all.firstIndex { $0.name == name } ?? all.count }
+
+    /// Checks a framework's controls as AWS would on CreateFramework: known names, known parameters within
+    /// their ranges, accepted scope kinds, at most one scope tag.
+    public static func validate(_ framework: Framework) throws {
+        func fail(_ control: String, _ message: String) -> ControlError {
+            ControlError(file: framework.source, framework: framework.name, control: control, message: message)
+        }
+        for control in framework.controls {
+            guard let type = ControlCatalog.control(named: control.name) else {
+                if awsControlNames.contains(control.name) {
+                    throw fail(control.name, "this control is not evaluated by this version of backup-evidence")
+                }
+                throw fail(
+                    control.name,
+                    "not an AWS Backup Audit Manager control; valid names: \(awsControlNames.joined(separator: ", "))"
+                )
+            }
+            var seen = Set<String>()
+            for parameter in control.parameters {
+                guard seen.insert(parameter.name).inserted else {
+                    throw fail(control.name, "parameter \(parameter.name) is given twice")
+                }
+                guard let spec = type.parameters.first(where: { $0.name == parameter.name }) else {
+                    let known = type.parameters.map(\.name)
+                    throw fail(
+                        control.name,
+                        "unknown parameter \(parameter.name)"
+                            + (known.isEmpty
+                                ? "; this control takes none" : "; expected one of \(known.joined(separator: ", "))")
+                    )
+                }
+                try check(parameter.value, spec: spec, control: control) { fail(control.name, $0) }
+            }
+            let scope = control.scope
+            var kinds: [ScopeKind] = []
+            if !scope.resourceTypes.isEmpty { kinds.append(.resourceTypes) }
+            if !scope.tags.isEmpty { kinds.append(.tags) }
+            if !scope.resourceIDs.isEmpty { kinds.append(.singleResource) }
+            for kind in kinds where !type.scopeKinds.contains(kind) {
+                throw fail(control.name, "scope \(kind.rawValue) is not accepted by this control")
+            }
+            if scope.tags.count > 1 { throw fail(control.name, "scope Tags holds at most one tag") }
+            for name in scope.resourceTypes where BackupResourceType(rawValue: name) == nil {
+                throw fail(
+                    control.name,
+                    "scope ComplianceResourceTypes: \"\(name)\" is not an AWS Backup resource type"
+                )
+            }
+            if scope.resourceIDs.count > 100 {
+                throw fail(control.name, "scope ComplianceResourceIds holds at most 100 ids")
+            }
+        }
+    }
+
+    private static func check(
+        _ value: String,
+        spec: ParameterSpec,
+        control: FrameworkControl,
+        fail: (String) -> ControlError
+    ) throws {
+        let name = spec.name
+        switch spec.kind {
+        case .integer(let range):
+            guard let number = Int(value), range.contains(number) else {
+                throw fail(
+                    "parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound)\(spec.units.isEmpty ? "" : " (\(spec.units))"), found \"\(value)\""
+                )
+            }
+        case .integerByUnit(let unitName, let ranges):
+            let unit = control.parameter(unitName) ?? "days"
+            guard let range = ranges[unit] else { return }
+            guard let number = Int(value), range.contains(number) else {
+                throw fail(
+                    "parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound) when \(unitName) is \(unit), found \"\(value)\""
+                )
+            }
+        case .oneOf(let allowed):
+            guard allowed.contains(value) else {
+                throw fail("parameter \(name) must be one of \(allowed.joined(separator: ", ")), found \"\(value)\"")
+            }
+        case .list(let max, let item):
+            let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard items.count <= max, items.allSatisfy({ !$0.isEmpty }) else {
+                throw fail("parameter \(name) must be a comma-separated list of at most \(max) \(item)s")
+            }
+            if item == "region", let bad = items.first(where: { !ARN.isRegion($0) }) {
+                throw fail("parameter \(name): \"\(bad)\" is not a Region code")
+            }
+            if item == "account", let bad = items.first(where: { !ARN.isAccountID($0) }) {
+                throw fail("parameter \(name): \"\(bad)\" is not a 12-digit account id")
+            }
+        }
+    }
+}
+
+/// One framework control evaluated in one account/Region folder.
+public struct ControlEvaluation: Sendable {
+    public var location: AccountRegion
+    public var framework: Framework
+    public var control: FrameworkControl
+    public var frequency: String?
+    public var verdicts: [ResourceVerdict]
+
+    /// The control's status, rolled up as AWS does.
+    ///
+    /// Facts sheet §2.3: NON_COMPLIANT when any resource fails, COMPLIANT when all evaluated
+    /// pass, INSUFFICIENT_DATA when nothing was in scope. NOT_APPLICABLE verdicts count toward neither.
+    public var status: ComplianceStatus {
+        if verdicts.contains(where: { $0.status == .nonCompliant }) { return .nonCompliant }
+        if verdicts.contains(where: { $0.status == .compliant }) { return .compliant }
+        return .insufficientData
+    }
+
+    public var compliantCount: Int { verdicts.filter { $0.status == .compliant }.count }
+    public var nonCompliantCount: Int { verdicts.filter { $0.status == .nonCompliant }.count }
+}
+
+/// Evaluates every framework of the estate against a simulation.
+public enum ComplianceEvaluator {
+    /// Evaluations sorted by account, Region, framework name, then catalog order of the control.
+    public static func evaluate(estate: Estate, simulation: SimulationResult) throws -> [ControlEvaluation] {
+        var out: [ControlEvaluation] = []
+        for framework in estate.frameworks {
+            try ControlCatalog.validate(framework)
+            let location = AccountRegion(account: framework.account, region: framework.region)
+            for control in framework.controls {
+                guard let type = ControlCatalog.control(named: control.name) else { continue }
+                let context = ControlContext(
+                    estate: estate,
+                    simulation: simulation,
+                    location: location,
+                    control: control,
+                    asOf: simulation.asOf
+                )
+                let verdicts = type.evaluate(context).sorted { $0.resourceID < $1.resourceID }
+                out.append(
+                    ControlEvaluation(
+                        location: location,
+                        framework: framework,
+                        control: control,
+                        frequency: type.frequency,
+                        verdicts: verdicts
+                    )
+                )
+            }
+        }
+        out.sort {
+            ($0.location, $0.framework.name, ControlCatalog.order(of: $0.control.name), $0.control.name)
+                < ($1.location, $1.framework.name, ControlCatalog.order(of: $1.control.name), $1.control.name)
+        }
+        return out
+    }
+}

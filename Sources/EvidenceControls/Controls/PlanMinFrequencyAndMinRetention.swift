@@ -1,0 +1,74 @@
+public import EvidenceModel
+public import EvidenceSimulation
+
+/// `BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK`: a plan has a rule that backs up often enough and keeps
+/// recovery points long enough.
+///
+/// Evaluates each in-scope plan of the folder (tag scope reads the plan's tags; a single-resource scope names the
+/// plan id). COMPLIANT iff at least one rule alone meets both requirements (facts sheet §2.4 #2). A rule's
+/// frequency is the largest gap between consecutive firings of its schedule, in its time zone, over the 400 days
+/// from the month's start; retention is `DeleteAfterDays`, and a rule without one keeps points forever
+/// (Docs/ASSUMPTIONS.md).
+public enum PlanMinFrequencyAndMinRetention: Control {
+    public static let name = "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"
+    public static let parameters: [ParameterSpec] = [
+        ParameterSpec(
+            name: "requiredFrequencyValue",
+            defaultValue: "1",
+            kind: .integerByUnit(unitParameter: "requiredFrequencyUnit", ranges: ["hours": 1...24, "days": 1...31])
+        ),
+        ParameterSpec(name: "requiredRetentionDays", defaultValue: "35", kind: .integer(1...36_500), units: "days"),
+        ParameterSpec(name: "requiredFrequencyUnit", defaultValue: "days", kind: .oneOf(["hours", "days"])),
+    ]
+    public static let scopeKinds: Set<ScopeKind> = [.tags, .singleResource]
+    public static let frequency: String? = nil
+
+    static let horizonDays = 400
+
+    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+        let value = Int(context.parameter(parameters[0]) ?? "1") ?? 1
+        let retention = Int(context.parameter(parameters[1]) ?? "35") ?? 35
+        let unit = context.parameter(parameters[2]) ?? "days"
+        let requiredMinutes = value * (unit == "hours" ? 60 : 1440)
+        let from = context.simulation.month.start
+        let to = from.adding(days: horizonDays)
+        let plans = context.estate.plans.filter {
+            $0.account == context.location.account && $0.region == context.location.region
+                && context.tagsMatch($0.tags)
+                && (context.control.scope.resourceIDs.isEmpty || context.control.scope.resourceIDs.contains($0.id)
+                    || context.control.scope.resourceIDs.contains($0.arn))
+        }
+        return plans.map { plan in
+            var evidence: [String] = []
+            var passing: String?
+            for rule in plan.rules {
+                let gap = (try? Schedule(expression: rule.scheduleExpression, timeZone: rule.scheduleTimezone))?
+                    .largestGapMinutes(from: from, to: to)
+                let frequencyOK = gap.map { $0 <= requiredMinutes } ?? false
+                let kept = rule.lifecycle.deleteAfterDays
+                let retentionOK = kept.map { $0 >= retention } ?? true
+                let every =
+                    gap.map { "at most \(describe(minutes: $0)) apart" } ?? "fewer than two runs in \(horizonDays) days"
+                let keeps = kept.map { "kept \($0) days" } ?? "kept indefinitely"
+                evidence.append(
+                    "plan \(plan.name) rule \(rule.name): \(rule.scheduleExpression) runs \(every), \(keeps)"
+                )
+                if frequencyOK && retentionOK && passing == nil { passing = rule.name }
+            }
+            let requirement = "every \(value) \(unit) and \(retention) days' retention"
+            return ResourceVerdict(
+                resourceID: "AWS::Backup::BackupPlan/\(plan.id)",
+                resourceType: "AWS::Backup::BackupPlan",
+                status: passing == nil ? .nonCompliant : .compliant,
+                reason: passing.map { "rule \($0) meets \(requirement)" } ?? "no single rule meets \(requirement)",
+                evidence: evidence
+            )
+        }
+    }
+
+    static func describe(minutes: Int) -> String {
+        if minutes % 1440 == 0 { return "\(minutes / 1440) day\(minutes == 1440 ? "" : "s")" }
+        if minutes % 60 == 0 { return "\(minutes / 60) hour\(minutes == 60 ? "" : "s")" }
+        return "\(minutes) minutes"
+    }
+}

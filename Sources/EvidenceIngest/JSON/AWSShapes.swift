@@ -1,0 +1,347 @@
+public import EvidenceModel
+
+/// Readers for the JSON the AWS CLI prints (`--output json`), mapped to model values.
+///
+/// Each reader validates what the model relies on (ARNs, enums, dates, numbers) and ignores unknown fields.
+enum AWSShapes {
+    /// `resourcegroupstaggingapi get-resources`: `{"ResourceTagMappingList": [...]}`.
+    static func resources(
+        _ root: JSONNode,
+        location: AccountRegion,
+        overrides: [String: ResourceOverride]
+    ) throws -> [Resource] {
+        try root.required("ResourceTagMappingList").array().map { entry in
+            let arnNode = try entry.required("ResourceARN")
+            let arn = try arnNode.arn()
+            guard var type = BackupResourceType.of(arn) else {
+                throw arnNode.failure("\"\(arn)\" is not a resource type AWS Backup protects")
+            }
+            let override = overrides[arn.description]
+            // An ARN without an account or Region (an S3 bucket's) takes them from its folder.
+            let account = arn.account.isEmpty ? location.account : arn.account
+            let region = arn.region.isEmpty ? location.region : arn.region
+            guard account == location.account, region == location.region else {
+                throw arnNode.failure("resource \"\(arn)\" belongs to \(account)/\(region), not to this folder")
+            }
+            if type == .aurora, let engine = override?.engine { type = engine }
+            var tags: [String: String] = [:]
+            for tag in try entry.optionalArray("Tags") {
+                tags[try tag.required("Key").string()] = try tag.optional("Value")?.string() ?? ""
+            }
+            return Resource(
+                arn: arn,
+                type: type,
+                account: account,
+                region: region,
+                tags: tags,
+                createdAt: override?.createdAt,
+                deletedAt: override?.deletedAt,
+                stopped: override?.stopped ?? [],
+                sourceEncrypted: override?.encrypted ?? true,
+                sourceKMSKeyARN: override?.kmsKeyARN,
+                sizeBytes: override?.sizeBytes
+            )
+        }
+    }
+
+    static func lifecycle(_ node: JSONNode?) throws -> Lifecycle? {
+        guard let node else { return nil }
+        var cold = try node.optional("MoveToColdStorageAfterDays")?.int()
+        var delete = try node.optional("DeleteAfterDays")?.int()
+        // -1 for both values removes the lifecycle: keep forever (facts sheet §3.5).
+        if cold == -1 { cold = nil }
+        if delete == -1 { delete = nil }
+        return Lifecycle(
+            moveToColdAfterDays: cold,
+            deleteAfterDays: delete,
+            optInToArchive: try node.optional("OptInToArchiveForSupportedResources")?.bool() ?? false
+        )
+    }
+
+    /// `backup get-backup-plan`.
+    static func plan(_ root: JSONNode, location: AccountRegion, tags: [String: [String: String]]) throws -> BackupPlan {
+        let body = try root.required("BackupPlan")
+        let id = try root.required("BackupPlanId").identifier()
+        let arnNode = try root.required("BackupPlanArn")
+        let arn = try arnNode.arn()
+        guard arn.service == "backup", arn.resource.hasPrefix("backup-plan:") else {
+            throw arnNode.failure("expected a backup plan ARN (arn:aws:backup:<region>:<account>:backup-plan:<id>)")
+        }
+        guard arn.account == location.account, arn.region == location.region else {
+            throw arnNode.failure("plan ARN belongs to \(arn.account)/\(arn.region), not to this folder")
+        }
+        let rules = try body.required("Rules").array().map { rule in
+            BackupRule(
+                name: try rule.required("RuleName").identifier(),
+                id: try rule.required("RuleId").identifier(),
+                targetVaultName: try rule.required("TargetBackupVaultName").identifier(),
+                scheduleExpression: try rule.optional("ScheduleExpression")?.string()
+                    ?? BackupRule.defaultScheduleExpression,
+                scheduleTimezone: try rule.optional("ScheduleExpressionTimezone")?.identifier() ?? "UTC",
+                startWindowMinutes: try rule.optional("StartWindowMinutes")?.int()
+                    ?? BackupRule.defaultStartWindowMinutes,
+                completionWindowMinutes: try rule.optional("CompletionWindowMinutes")?.int()
+                    ?? BackupRule.defaultCompletionWindowMinutes,
+                lifecycle: try lifecycle(rule.optional("Lifecycle")) ?? Lifecycle(),
+                recoveryPointTags: try rule.optional("RecoveryPointTags")?.stringMap() ?? [:],
+                copyActions: try rule.optionalArray("CopyActions").map { action in
+                    CopyAction(
+                        destinationVaultARN: try action.required("DestinationBackupVaultArn").arn(),
+                        lifecycle: try lifecycle(action.optional("Lifecycle"))
+                    )
+                },
+                continuous: try rule.optional("EnableContinuousBackup")?.bool() ?? false
+            )
+        }
+        var advanced: [BackupResourceType: [String: String]] = [:]
+        for setting in try body.optionalArray("AdvancedBackupSettings") {
+            let type = try setting.required("ResourceType").enumeration(BackupResourceType.self, named: "resource type")
+            advanced[type] = try setting.optional("BackupOptions")?.stringMap() ?? [:]
+        }
+        return BackupPlan(
+            id: id,
+            arn: arn.description,
+            name: try body.required("BackupPlanName").identifier(),
+            versionID: try root.optional("VersionId")?.identifier() ?? "",
+            account: location.account,
+            region: location.region,
+            rules: rules,
+            advancedBackupSettings: advanced,
+            tags: tags[arn.description] ?? [:],
+            source: root.file
+        )
+    }
+
+    /// `backup get-backup-selection`.
+    static func selection(_ root: JSONNode, location: AccountRegion) throws -> BackupSelection {
+        let body = try root.required("BackupSelection")
+        func tagConditions(_ nodes: [JSONNode], prefixed: Bool) throws -> [TagCondition] {
+            try nodes.map { node in
+                let keyNode = try node.required("ConditionKey")
+                var key = try keyNode.identifier()
+                if prefixed {
+                    guard key.hasPrefix("aws:ResourceTag/"), key.count > "aws:ResourceTag/".count else {
+                        throw keyNode.failure(
+                            "expected a condition key of the form aws:ResourceTag/<key>, found \"\(key)\""
+                        )
+                    }
+                    key.removeFirst("aws:ResourceTag/".count)
+                }
+                if !prefixed, let type = try node.optional("ConditionType") {
+                    guard try type.string() == "STRINGEQUALS" else {
+                        throw type.failure("\"\(try type.string())\" is not a condition type (expected STRINGEQUALS)")
+                    }
+                }
+                return TagCondition(key: key, value: try node.required("ConditionValue").string())
+            }
+        }
+        var conditions = SelectionConditions()
+        if let block = try body.optional("Conditions") {
+            conditions.stringEquals = try tagConditions(block.optionalArray("StringEquals"), prefixed: true)
+            conditions.stringNotEquals = try tagConditions(block.optionalArray("StringNotEquals"), prefixed: true)
+            conditions.stringLike = try tagConditions(block.optionalArray("StringLike"), prefixed: true)
+            conditions.stringNotLike = try tagConditions(block.optionalArray("StringNotLike"), prefixed: true)
+        }
+        return BackupSelection(
+            id: try root.required("SelectionId").identifier(),
+            name: try body.required("SelectionName").identifier(),
+            planID: try root.required("BackupPlanId").identifier(),
+            iamRoleARN: try body.required("IamRoleArn").arn().description,
+            account: location.account,
+            region: location.region,
+            resources: try body.optionalArray("Resources").map { try $0.identifier() },
+            notResources: try body.optionalArray("NotResources").map { try $0.identifier() },
+            listOfTags: try tagConditions(body.optionalArray("ListOfTags"), prefixed: false),
+            conditions: conditions
+        )
+    }
+
+    /// `backup list-backup-vaults`.
+    static func vaults(_ root: JSONNode, location: AccountRegion) throws -> [Vault] {
+        try root.required("BackupVaultList").array().map { entry in
+            let arnNode = try entry.required("BackupVaultArn")
+            let arn = try arnNode.arn()
+            guard arn.service == "backup", arn.resource.hasPrefix("backup-vault:") else {
+                throw arnNode.failure(
+                    "expected a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)"
+                )
+            }
+            guard arn.account == location.account, arn.region == location.region else {
+                throw arnNode.failure("vault ARN belongs to \(arn.account)/\(arn.region), not to this folder")
+            }
+            let typeNode = try entry.optional("VaultType")
+            let vaultType = try typeNode?.string() ?? "BACKUP_VAULT"
+            let knownTypes = ["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT", "RESTORE_ACCESS_BACKUP_VAULT"]
+            if let typeNode, !knownTypes.contains(vaultType) {
+                throw typeNode.failure(
+                    "\"\(vaultType)\" is not a vault type (expected one of \(knownTypes.joined(separator: ", ")))"
+                )
+            }
+            return Vault(
+                name: try entry.required("BackupVaultName").identifier(),
+                arn: arn,
+                account: location.account,
+                region: location.region,
+                vaultType: vaultType,
+                encryptionKeyARN: try entry.optional("EncryptionKeyArn").map { try $0.arn().description },
+                locked: try entry.optional("Locked")?.bool() ?? false,
+                minRetentionDays: try entry.optional("MinRetentionDays")?.int(),
+                maxRetentionDays: try entry.optional("MaxRetentionDays")?.int(),
+                lockDate: try entry.optional("LockDate")?.instant()
+            )
+        }
+    }
+
+    /// `backup describe-framework`.
+    static func framework(_ root: JSONNode, location: AccountRegion) throws -> Framework {
+        let controls = try root.required("FrameworkControls").array().map { control in
+            let scopeNode = try control.optional("ControlScope")
+            var tags: [String: String?] = [:]
+            if let tagNode = try scopeNode?.optional("Tags") {
+                for (key, value) in try tagNode.members() {
+                    let text = try value.string()
+                    tags[key] = text.isEmpty ? String?.none : text
+                }
+            }
+            return FrameworkControl(
+                name: try control.required("ControlName").identifier(),
+                parameters: try control.optionalArray("ControlInputParameters").map { parameter in
+                    ControlParameter(
+                        name: try parameter.required("ParameterName").identifier(),
+                        value: try parameter.required("ParameterValue").string()
+                    )
+                },
+                scope: ControlScope(
+                    resourceIDs: try scopeNode?.optionalArray("ComplianceResourceIds").map { try $0.identifier() }
+                        ?? [],
+                    resourceTypes: try scopeNode?.optionalArray("ComplianceResourceTypes").map { try $0.identifier() }
+                        ?? [],
+                    tags: tags
+                )
+            )
+        }
+        let arn = try root.optional("FrameworkArn")?.arn().description ?? ""
+        return Framework(
+            name: try root.required("FrameworkName").identifier(),
+            arn: arn,
+            description: try root.optional("FrameworkDescription")?.string() ?? "",
+            account: location.account,
+            region: location.region,
+            controls: controls,
+            source: root.file
+        )
+    }
+
+    static func origin(_ node: JSONNode?) throws -> JobOrigin {
+        guard let node else { return JobOrigin() }
+        return JobOrigin(
+            planID: try node.optional("BackupPlanId")?.string() ?? "",
+            planARN: try node.optional("BackupPlanArn")?.string() ?? "",
+            planName: try node.optional("BackupPlanName")?.string() ?? "",
+            planVersion: try node.optional("BackupPlanVersion")?.string() ?? "",
+            ruleID: try node.optional("BackupRuleId")?.string() ?? "",
+            ruleName: try node.optional("BackupRuleName")?.string() ?? "",
+            schedule: try node.optional("BackupRuleCron")?.string() ?? "",
+            timezone: try node.optional("BackupRuleTimezone")?.string() ?? ""
+        )
+    }
+
+    static func resourceType(_ node: JSONNode?, arn: ARN) throws -> String {
+        if let node {
+            return try node.enumeration(BackupResourceType.self, named: "resource type").rawValue
+        }
+        return BackupResourceType.of(arn)?.rawValue ?? ""
+    }
+
+    /// `backup list-backup-jobs`.
+    static func backupJobs(_ root: JSONNode, location: AccountRegion) throws -> [BackupJob] {
+        try root.required("BackupJobs").array().map { entry in
+            let resourceARN = try entry.required("ResourceArn").arn()
+            let vaultARN = try entry.optional("BackupVaultArn")?.arn().description ?? ""
+            return BackupJob(
+                id: try entry.required("BackupJobId").identifier(),
+                account: try entry.optional("AccountId")?.identifier() ?? location.account,
+                region: location.region,
+                state: try entry.required("State").enumeration(BackupJobState.self, named: "backup job state"),
+                statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
+                messageCategory: try entry.optional("MessageCategory")?.string() ?? "",
+                resourceARN: resourceARN.description,
+                resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
+                resourceName: try entry.optional("ResourceName")?.string() ?? "",
+                origin: try origin(entry.optional("CreatedBy")),
+                creationDate: try entry.required("CreationDate").instant(),
+                initiationDate: try entry.optional("InitiationDate")?.instant(),
+                startBy: try entry.optional("StartBy")?.instant(),
+                completionDate: try entry.optional("CompletionDate")?.instant(),
+                expectedCompletionDate: try entry.optional("ExpectedCompletionDate")?.instant(),
+                recoveryPointARN: try entry.optional("RecoveryPointArn")?.arn().description ?? "",
+                sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
+                placement: VaultPlacement(
+                    vaultName: try entry.optional("BackupVaultName")?.string() ?? "",
+                    vaultARN: vaultARN,
+                    vaultType: try entry.optional("VaultType")?.string() ?? "",
+                    lockStatus: try entry.optional("VaultLockState")?.string() ?? "",
+                    isEncrypted: try entry.optional("IsEncrypted")?.bool(),
+                    encryptionKeyARN: try entry.optional("EncryptionKeyArn")?.string() ?? ""
+                ),
+                iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
+                backupOptions: try entry.optional("BackupOptions")?.stringMap() ?? [:],
+                isParent: try entry.optional("IsParent")?.bool() ?? false,
+                parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
+            )
+        }
+    }
+
+    /// `backup list-copy-jobs`.
+    static func copyJobs(_ root: JSONNode, location: AccountRegion) throws -> [CopyJob] {
+        try root.required("CopyJobs").array().map { entry in
+            let resourceARN = try entry.required("ResourceArn").arn()
+            return CopyJob(
+                id: try entry.required("CopyJobId").identifier(),
+                account: try entry.optional("AccountId")?.identifier() ?? location.account,
+                region: location.region,
+                state: try entry.required("State").enumeration(CopyJobState.self, named: "copy job state"),
+                statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
+                resourceARN: resourceARN.description,
+                resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
+                resourceName: try entry.optional("ResourceName")?.string() ?? "",
+                origin: try origin(entry.optional("CreatedBy")),
+                createdByBackupJobID: try entry.optional("CreatedByBackupJobId")?.string() ?? "",
+                creationDate: try entry.required("CreationDate").instant(),
+                completionDate: try entry.optional("CompletionDate")?.instant(),
+                sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
+                sourceRecoveryPointARN: try entry.required("SourceRecoveryPointArn").arn().description,
+                sourceVaultARN: try entry.required("SourceBackupVaultArn").arn().description,
+                destinationRecoveryPointARN: try entry.optional("DestinationRecoveryPointArn")?.arn().description ?? "",
+                destinationVaultARN: try entry.required("DestinationBackupVaultArn").arn().description,
+                iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
+                isParent: try entry.optional("IsParent")?.bool() ?? false,
+                parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
+            )
+        }
+    }
+
+    /// `backup list-restore-jobs`.
+    static func restoreJobs(_ root: JSONNode, location: AccountRegion) throws -> [RestoreJob] {
+        try root.required("RestoreJobs").array().map { entry in
+            RestoreJob(
+                id: try entry.required("RestoreJobId").identifier(),
+                account: try entry.optional("AccountId")?.identifier() ?? location.account,
+                region: location.region,
+                status: try entry.required("Status").enumeration(RestoreJobStatus.self, named: "restore job status"),
+                statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
+                recoveryPointARN: try entry.required("RecoveryPointArn").arn().description,
+                sourceResourceARN: try entry.optional("SourceResourceArn")?.arn().description ?? "",
+                createdResourceARN: try entry.optional("CreatedResourceArn")?.arn().description ?? "",
+                resourceType: try entry.optional("ResourceType")?
+                    .enumeration(BackupResourceType.self, named: "resource type").rawValue ?? "",
+                creationDate: try entry.required("CreationDate").instant(),
+                completionDate: try entry.optional("CompletionDate")?.instant(),
+                sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
+                percentDone: try entry.optional("PercentDone")?.string() ?? "",
+                iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
+                backupVaultARN: try entry.optional("BackupVaultArn")?.string() ?? ""
+            )
+        }
+    }
+}

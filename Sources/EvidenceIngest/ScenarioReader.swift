@@ -1,0 +1,197 @@
+public import EvidenceModel
+internal import Foundation
+
+/// Reads a scenario folder (ARCHITECTURE.md §3) into an ``Estate``.
+///
+/// Files are visited in byte order of their paths, and every list in the estate is sorted by a total order,
+/// so the estate does not depend on directory order or on the order of entries inside files.
+///
+/// ```swift
+/// let estate = try ScenarioReader.read(folder: "scenarios/org-estate")
+/// ```
+public enum ScenarioReader {
+    /// Reads and validates the whole scenario; the first problem found is thrown as an ``ImportError``.
+    public static func read(folder: String) throws -> Estate {
+        let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let files = FileSystem(root: root)
+        guard files.isDirectory("") else {
+            throw ImportError(file: folder, message: "scenario folder not found")
+        }
+        let scenario = try ScenarioFile.read(try files.json("scenario.json"))
+
+        var estate = Estate(settings: scenario.settings)
+        for unsupported in ["AWSLogs", "events"] where files.exists(unsupported) {
+            throw ImportError(
+                file: unsupported,
+                message: "CloudTrail and EventBridge job streams are not read by this version; export the jobs with "
+                    + "list-backup-jobs, list-copy-jobs and list-restore-jobs instead"
+            )
+        }
+
+        for account in try files.list("accounts") {
+            let accountPath = "accounts/\(account)"
+            guard files.isDirectory(accountPath) else { continue }
+            guard ARN.isAccountID(account) else {
+                throw ImportError(file: accountPath, message: "expected a folder named after a 12-digit account id")
+            }
+            for region in try files.list(accountPath) {
+                let base = "\(accountPath)/\(region)"
+                guard files.isDirectory(base) else { continue }
+                guard ARN.isRegion(region) else {
+                    throw ImportError(file: base, message: "expected a folder named after a Region, such as us-east-1")
+                }
+                let location = AccountRegion(account: account, region: region)
+                estate.locations.append(location)
+                try readLocation(files: files, base: base, location: location, scenario: scenario, into: &estate)
+            }
+        }
+        try crossCheck(&estate)
+        sort(&estate)
+        return estate
+    }
+
+    private static func readLocation(
+        files: FileSystem,
+        base: String,
+        location: AccountRegion,
+        scenario: ScenarioFile,
+        into estate: inout Estate
+    ) throws {
+        estate.resources += try AWSShapes.resources(
+            try files.json("\(base)/resources.json"),
+            location: location,
+            overrides: scenario.resourceOverrides
+        )
+        for file in try files.jsonFiles(in: "\(base)/backup-plans") {
+            estate.plans.append(try AWSShapes.plan(try files.json(file), location: location, tags: scenario.tags))
+        }
+        for file in try files.jsonFiles(in: "\(base)/backup-selections") {
+            estate.selections.append(try AWSShapes.selection(try files.json(file), location: location))
+        }
+        if files.exists("\(base)/backup-vaults.json") {
+            estate.vaults += try AWSShapes.vaults(try files.json("\(base)/backup-vaults.json"), location: location)
+        }
+        for file in try files.jsonFiles(in: "\(base)/frameworks") {
+            estate.frameworks.append(try AWSShapes.framework(try files.json(file), location: location))
+        }
+        if files.exists("\(base)/backup-jobs.json") {
+            estate.hasJobSource = true
+            estate.backupJobs += try AWSShapes.backupJobs(
+                try files.json("\(base)/backup-jobs.json"),
+                location: location
+            )
+        }
+        if files.exists("\(base)/copy-jobs.json") {
+            estate.hasJobSource = true
+            estate.copyJobs += try AWSShapes.copyJobs(try files.json("\(base)/copy-jobs.json"), location: location)
+        }
+        if files.exists("\(base)/restore-jobs.json") {
+            estate.hasJobSource = true
+            estate.restoreJobs += try AWSShapes.restoreJobs(
+                try files.json("\(base)/restore-jobs.json"),
+                location: location
+            )
+        }
+    }
+
+    /// References between files: a selection's plan must exist in its folder; names must be unique.
+    private static func crossCheck(_ estate: inout Estate) throws {
+        var planIDs = Set<String>()
+        var planNames = Set<String>()
+        for plan in estate.plans {
+            let key = "\(plan.account)/\(plan.region)/"
+            guard planIDs.insert(key + plan.id).inserted else {
+                throw ImportError(file: "accounts/\(key)backup-plans", message: "plan id \(plan.id) appears twice")
+            }
+            guard planNames.insert(key + plan.name).inserted else {
+                throw ImportError(file: "accounts/\(key)backup-plans", message: "plan name \(plan.name) appears twice")
+            }
+        }
+        for selection in estate.selections
+        where !planIDs.contains("\(selection.account)/\(selection.region)/\(selection.planID)") {
+            throw ImportError(
+                file: "accounts/\(selection.account)/\(selection.region)/backup-selections",
+                location: "$.BackupPlanId",
+                message:
+                    "selection \(selection.name) names plan \(selection.planID), which is not in this folder's backup-plans"
+            )
+        }
+        var seen = Set<String>()
+        for resource in estate.resources
+        where !seen.insert("\(resource.account)/\(resource.region)/\(resource.arn)").inserted {
+            throw ImportError(
+                file: "accounts/\(resource.account)/\(resource.region)/resources.json",
+                message: "resource \(resource.arn) is listed twice"
+            )
+        }
+    }
+
+    private static func sort(_ estate: inout Estate) {
+        estate.locations.sort()
+        estate.resources.sort { ($0.account, $0.region, $0.arnString) < ($1.account, $1.region, $1.arnString) }
+        estate.plans.sort { ($0.account, $0.region, $0.name) < ($1.account, $1.region, $1.name) }
+        estate.selections.sort {
+            ($0.account, $0.region, $0.planID, $0.name, $0.id) < ($1.account, $1.region, $1.planID, $1.name, $1.id)
+        }
+        estate.vaults.sort { ($0.account, $0.region, $0.name) < ($1.account, $1.region, $1.name) }
+        estate.frameworks.sort { ($0.account, $0.region, $0.name) < ($1.account, $1.region, $1.name) }
+        estate.backupJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
+        estate.copyJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
+        estate.restoreJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
+    }
+}
+
+/// File access confined to one folder: every path is relative to the root and must stay inside it.
+struct FileSystem {
+    let root: URL
+
+    private func url(_ relative: String) -> URL {
+        relative.isEmpty ? root : root.appendingPathComponent(relative)
+    }
+
+    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: url(relative).path) }
+
+    func isDirectory(_ relative: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url(relative).path, isDirectory: &directory)
+            && directory.boolValue
+    }
+
+    /// The names in a folder, sorted by their UTF-8 bytes; an absent folder lists nothing.
+    func list(_ relative: String) throws -> [String] {
+        guard isDirectory(relative) else { return [] }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url(relative).path)
+        } catch {
+            throw ImportError(file: relative, message: "cannot list the folder")
+        }
+        return names.filter { !$0.hasPrefix(".") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// The `*.json` files of a folder, as relative paths.
+    func jsonFiles(in relative: String) throws -> [String] {
+        try list(relative).filter { $0.hasSuffix(".json") }.map { "\(relative)/\($0)" }
+    }
+
+    /// A file's bytes, refusing a path that resolves outside the root (through `..` or a symbolic link).
+    func bytes(_ relative: String) throws -> [UInt8] {
+        let target = url(relative)
+        let resolved = target.resolvingSymlinksInPath().path
+        let rootPath = root.resolvingSymlinksInPath().path
+        guard resolved == rootPath || resolved.hasPrefix(rootPath + "/") else {
+            throw ImportError(file: relative, message: "path leaves the scenario folder")
+        }
+        guard FileManager.default.fileExists(atPath: target.path) else {
+            throw ImportError(file: relative, message: "required file is missing")
+        }
+        guard let data = FileManager.default.contents(atPath: target.path) else {
+            throw ImportError(file: relative, message: "cannot read the file")
+        }
+        return [UInt8](data)
+    }
+
+    func json(_ relative: String) throws -> JSONNode {
+        try JSONNode.parse(try bytes(relative), file: relative)
+    }
+}

@@ -1,0 +1,131 @@
+public import EvidenceModel
+
+/// Overrides that scenario.json declares for one resource, keyed by ARN.
+public struct ResourceOverride: Hashable, Sendable {
+    public var createdAt: Instant?
+    public var deletedAt: Instant?
+    public var stopped: [Interval] = []
+    public var encrypted: Bool?
+    public var kmsKeyARN: String?
+    public var engine: BackupResourceType?
+    public var sizeBytes: Int64?
+}
+
+/// scenario.json, read and validated.
+struct ScenarioFile {
+    var settings: ScenarioSettings
+    var resourceOverrides: [String: ResourceOverride]
+    /// Tags of plans (and other resources whose export cannot carry them), keyed by ARN.
+    var tags: [String: [String: String]]
+
+    static func read(_ root: JSONNode) throws -> ScenarioFile {
+        let name = try root.required("name").identifier()
+        let monthNode = try root.required("month")
+        let monthText = try monthNode.string()
+        guard let month = Month(monthText) else {
+            throw monthNode.failure("expected a month as YYYY-MM, found \"\(monthText)\"")
+        }
+        let seedNode = try root.required("seed")
+        let seed = try seedNode.int()
+        guard seed >= 0 else { throw seedNode.failure("expected a non-negative integer") }
+        let chainID = try root.optional("chain_id")?.identifier()
+
+        var accounts: [String: AccountSettings] = [:]
+        if let node = try root.optional("accounts") {
+            for (account, entry) in try node.members() {
+                guard ARN.isAccountID(account) else { throw entry.failure("expected a 12-digit account id as the key") }
+                accounts[account] = AccountSettings(
+                    name: try entry.optional("name")?.string() ?? "",
+                    pathToRoot: try entry.optional("path_to_root")?.string() ?? ""
+                )
+            }
+        }
+
+        var overrides: [String: ResourceOverride] = [:]
+        if let node = try root.optional("resources") {
+            for (arnText, entry) in try node.members() {
+                guard ARN(arnText) != nil else {
+                    throw entry.failure("expected an ARN as the key, found \"\(arnText)\"")
+                }
+                var o = ResourceOverride()
+                o.createdAt = try entry.optional("created")?.instant()
+                o.deletedAt = try entry.optional("deleted")?.instant()
+                for span in try entry.optionalArray("stopped") {
+                    let from = try span.required("from").instant()
+                    let to = try span.required("to").instant()
+                    guard from < to else { throw span.failure("expected 'from' before 'to'") }
+                    o.stopped.append(Interval(start: from, end: to))
+                }
+                o.encrypted = try entry.optional("encrypted")?.bool()
+                o.kmsKeyARN = try entry.optional("kms_key_arn").map { try $0.arn().description }
+                if let engineNode = try entry.optional("engine") {
+                    let engine = try engineNode.string()
+                    switch engine.lowercased() {
+                    case "aurora", "aurora-mysql", "aurora-postgresql": o.engine = .aurora
+                    case "neptune": o.engine = .neptune
+                    case "docdb", "documentdb": o.engine = .documentDB
+                    default:
+                        throw engineNode.failure(
+                            "\"\(engine)\" is not a cluster engine (expected aurora, neptune or docdb)"
+                        )
+                    }
+                }
+                o.sizeBytes = try entry.optional("size_bytes").map { Int64(try $0.int()) }
+                overrides[arnText] = o
+            }
+        }
+
+        var tags: [String: [String: String]] = [:]
+        if let node = try root.optional("tags") {
+            for (arnText, entry) in try node.members() {
+                guard ARN(arnText) != nil else {
+                    throw entry.failure("expected an ARN as the key, found \"\(arnText)\"")
+                }
+                tags[arnText] = try entry.stringMap()
+            }
+        }
+
+        var faults: [FaultRule] = []
+        for node in try root.optionalArray("faults") {
+            var fault = FaultRule(kind: try node.required("kind").enumeration(FaultRule.Kind.self, named: "fault kind"))
+            if let rateNode = try node.optional("rate") {
+                let rate = try rateNode.double()
+                guard (0...1).contains(rate) else { throw rateNode.failure("expected a rate between 0 and 1") }
+                fault.rate = rate
+            }
+            fault.resources = try node.optionalArray("resources").map { try $0.string() }
+            if let tag = try node.optional("tag") {
+                fault.tagKey = try tag.required("Key").identifier()
+                fault.tagValue = try tag.optional("Value")?.string()
+            }
+            fault.resourceType = try node.optional("service")?.enumeration(
+                BackupResourceType.self,
+                named: "resource type"
+            )
+            fault.planName = try node.optional("plan")?.identifier()
+            let from = try node.optional("from")?.instant()
+            let to = try node.optional("to")?.instant()
+            if from != nil || to != nil {
+                fault.window = Interval(
+                    start: from ?? Instant(milliseconds: Int64.min / 2),
+                    end: to ?? Instant(milliseconds: Int64.max / 2)
+                )
+            }
+            fault.message = try node.optional("message")?.string()
+            faults.append(fault)
+        }
+
+        return ScenarioFile(
+            settings: ScenarioSettings(
+                name: name,
+                month: month,
+                seed: UInt64(seed),
+                chainID: chainID,
+                accounts: accounts,
+                faults: faults
+            ),
+            resourceOverrides: overrides,
+            tags: tags
+        )
+    }
+}

@@ -1,0 +1,282 @@
+public import EvidenceControls
+public import EvidenceModel
+public import EvidenceSimulation
+
+/// The report files of one month: file name → bytes, ready to be written.
+public struct ReportSet: Sendable {
+    /// Keyed by file name, such as `BACKUP_JOB_REPORT.csv`.
+    public var files: [String: [UInt8]]
+    /// Row counts per template, for summaries.
+    public var rowCounts: [ReportTemplate: Int]
+}
+
+/// Builds the month's reports for the whole organization from a simulation and its control evaluations.
+///
+/// Row orders (a total order, so output bytes are stable):
+/// - job reports: account, Region, creation date, job id;
+/// - RESOURCE_COMPLIANCE_REPORT: account, Region, framework name, control (catalog order), Resource ID;
+/// - CONTROL_COMPLIANCE_REPORT: account, Region, framework name, control (catalog order).
+public enum MonthlyReports {
+    public static func build(
+        estate: Estate,
+        simulation: SimulationResult,
+        evaluations: [ControlEvaluation]
+    ) -> ReportSet {
+        let period = (simulation.month.start.iso8601, simulation.month.end.iso8601)
+        let accounts = estate.settings.accounts
+        func pathToRoot(_ account: String) -> String { accounts[account]?.pathToRoot ?? "" }
+        var files: [String: [UInt8]] = [:]
+        var counts: [ReportTemplate: Int] = [:]
+
+        func write<T>(_ template: ReportTemplate, _ items: [T], _ value: (String, T) -> String) {
+            var csv = CSVWriter(header: template.columns.map(\.header))
+            let keys = template.columns.map(\.key)
+            for item in items { csv.append(row: keys.map { value($0, item) }) }
+            files[template.fileName] = csv.bytes
+            counts[template] = items.count
+        }
+
+        let backups = simulation.backupJobs.sorted {
+            ($0.account, $0.region, $0.creationDate, $0.id) < ($1.account, $1.region, $1.creationDate, $1.id)
+        }
+        write(.backupJob, backups) { key, job in
+            switch key {
+            case "reportTimePeriodStart": period.0
+            case "reportTimePeriodEnd": period.1
+            case "pathToRoot": pathToRoot(job.account)
+            case "accountId": job.account
+            case "region": job.region
+            case "backupJobId": job.id
+            case "jobStatus": job.state.rawValue
+            case "statusMessage": job.statusMessage
+            case "resourceType": job.resourceType
+            case "resourceArn": job.resourceARN
+            case "resourceName": job.resourceName
+            case "backupPlanArn": job.origin.planARN
+            case "backupRuleId": job.origin.ruleID
+            case "initiationDate": stamp(job.initiationDate)
+            case "backupPlanName": job.origin.planName
+            case "backupRuleName": job.origin.ruleName
+            case "backupRuleSchedule": job.origin.schedule
+            case "backupRuleTimezone": job.origin.timezone
+            case "startWindowEnd": stamp(job.startBy)
+            case "backupOptions": options(job.backupOptions)
+            case "isParentJob": job.isParent ? "true" : "false"
+            case "parentJobId": job.parentJobID
+            case "creationDate": job.creationDate.iso8601Milliseconds
+            case "completionDate": stamp(job.completionDate)
+            case "expectedCompletionDate": stamp(job.expectedCompletionDate)
+            case "recoveryPointArn": job.recoveryPointARN
+            case "jobRunTime": runTime(job.creationDate, job.completionDate)
+            case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+            case "backupVaultName": job.placement.vaultName
+            case "backupVaultArn": job.placement.vaultARN
+            case "vaultType": job.placement.vaultType
+            case "vaultLockStatus": job.placement.lockStatus
+            case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
+            case "encryptionKeyArn": job.placement.encryptionKeyARN
+            case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
+            case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
+            case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
+            case "iamRoleArn": job.iamRoleARN
+            default: ""
+            }
+        }
+
+        let copies = simulation.copyJobs.sorted {
+            ($0.account, $0.region, $0.creationDate, $0.id) < ($1.account, $1.region, $1.creationDate, $1.id)
+        }
+        write(.copyJob, copies) { key, job in
+            switch key {
+            case "reportTimePeriodStart": period.0
+            case "reportTimePeriodEnd": period.1
+            case "pathToRoot": pathToRoot(job.account)
+            case "accountId": job.account
+            case "region": job.region
+            case "copyJobId": job.id
+            case "jobStatus": job.state.rawValue
+            case "statusMessage": job.statusMessage
+            case "jobRunTime": runTime(job.creationDate, job.completionDate)
+            case "resourceType": job.resourceType
+            case "resourceArn": job.resourceARN
+            case "resourceName": job.resourceName
+            case "initiationDate": job.creationDate.iso8601Milliseconds
+            case "backupPlanName": job.origin.planName
+            case "backupRuleName": job.origin.ruleName
+            case "backupRuleSchedule": job.origin.schedule
+            case "backupRuleTimezone": job.origin.timezone
+            case "startWindowEnd": ""
+            case "backupOptions": ""
+            case "isParentJob": job.isParent ? "true" : "false"
+            case "parentJobId": job.parentJobID
+            case "creationDate": job.creationDate.iso8601Milliseconds
+            case "completionDate": stamp(job.completionDate)
+            case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+            case "sourceRecoveryPointArn": job.sourceRecoveryPointARN
+            case "sourceBackupVaultArn": job.sourceVaultARN
+            case "destinationRecoveryPointArn": job.destinationRecoveryPointARN
+            case "destinationBackupVaultArn": job.destinationVaultARN
+            case "vaultType": job.placement.vaultType
+            case "vaultLockStatus": job.placement.lockStatus
+            case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
+            case "encryptionKeyArn": job.placement.encryptionKeyARN
+            case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
+            case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
+            case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
+            case "iamRoleArn": job.iamRoleARN
+            default: ""
+            }
+        }
+
+        let restores = simulation.restoreJobs.sorted {
+            ($0.account, $0.region, $0.creationDate, $0.id) < ($1.account, $1.region, $1.creationDate, $1.id)
+        }
+        let vaultsByARN = Dictionary(estate.vaults.map { ($0.arn.description, $0) }, uniquingKeysWith: { a, _ in a })
+        write(.restoreJob, restores) { key, job in
+            let vault = vaultsByARN[job.backupVaultARN]
+            return switch key {
+            case "reportTimePeriodStart": period.0
+            case "reportTimePeriodEnd": period.1
+            case "pathToRoot": pathToRoot(job.account)
+            case "accountId": job.account
+            case "region": job.region
+            case "restoreJobId": job.id
+            case "jobStatus": job.status.rawValue
+            case "statusMessage": job.statusMessage
+            case "resourceType": job.resourceType
+            case "recoveryPointArn": job.recoveryPointARN
+            case "initiationDate": job.creationDate.iso8601Milliseconds
+            case "isParentJob": "false"
+            case "vaultType": vault?.vaultType ?? ""
+            case "vaultLockStatus": vault?.lockStatus ?? ""
+            case "sourceResourceArn": job.sourceResourceARN
+            case "backupVaultArn": job.backupVaultARN
+            case "creationDate": job.creationDate.iso8601Milliseconds
+            case "completionDate": stamp(job.completionDate)
+            case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+            case "percentDone": job.percentDone
+            case "createdResourceArn": job.createdResourceARN
+            case "iamRoleArn": job.iamRoleARN
+            default: ""
+            }
+        }
+
+        let evaluated = simulation.asOf.iso8601
+        let rows = evaluations.flatMap { evaluation in evaluation.verdicts.map { (evaluation, $0) } }
+        write(.resourceCompliance, rows) { key, item in
+            let (evaluation, verdict) = item
+            return switch key {
+            case "accountId": evaluation.location.account
+            case "region": evaluation.location.region
+            case "frameworkName": evaluation.framework.name
+            case "frameworkDescription": evaluation.framework.description
+            case "controlName": evaluation.control.name
+            case "resourceId": verdict.resourceID
+            case "resourceType": verdict.resourceType
+            case "resourceComplianceStatus": verdict.status.rawValue
+            case "lastEvaluationTime": evaluated
+            case "evaluationReason": verdict.reason
+            case "evidence": verdict.evidence.joined(separator: "; ")
+            default: ""
+            }
+        }
+
+        write(.controlCompliance, evaluations) { key, evaluation in
+            switch key {
+            case "accountId": evaluation.location.account
+            case "region": evaluation.location.region
+            case "frameworkName": evaluation.framework.name
+            case "frameworkDescription": evaluation.framework.description
+            case "controlName": evaluation.control.name
+            case "controlComplianceStatus": evaluation.status.rawValue
+            case "lastEvaluationTime": evaluated
+            case "numResourcesCompliant": String(evaluation.compliantCount)
+            case "numResourcesNonCompliant": String(evaluation.nonCompliantCount)
+            case "controlFrequency": evaluation.frequency ?? ""
+            case "controlScope": scopeText(evaluation.control.scope)
+            case "controlParameters": parametersText(evaluation.control)
+            default: ""
+            }
+        }
+        return ReportSet(files: files, rowCounts: counts)
+    }
+
+    static func stamp(_ instant: Instant?) -> String { instant?.iso8601Milliseconds ?? "" }
+
+    /// `completionDate − creationDate`, truncated to whole seconds, as `HH:MM:SS` (hours may exceed 23).
+    static func runTime(_ from: Instant, _ to: Instant?) -> String {
+        guard let to, to >= from else { return "" }
+        let seconds = (to.milliseconds - from.milliseconds) / 1000
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+    }
+
+    /// Backup options as a JSON object with sorted keys; empty when there are none.
+    static func options(_ options: [String: String]) -> String {
+        guard !options.isEmpty else { return "" }
+        return "{"
+            + options.keys.sorted().map { "\(jsonString($0)):\(jsonString(options[$0] ?? ""))" }.joined(separator: ",")
+            + "}"
+    }
+
+    /// The control scope in the loose form of AWS's sample (`{ComplianceResourceTypes: [],}`); empty when unscoped.
+    static func scopeText(_ scope: ControlScope) -> String {
+        guard !scope.isEmpty else { return "" }
+        var parts: [String] = []
+        if !scope.resourceIDs.isEmpty {
+            parts.append("ComplianceResourceIds: [\(scope.resourceIDs.joined(separator: ", "))]")
+        }
+        if !scope.resourceTypes.isEmpty {
+            parts.append("ComplianceResourceTypes: [\(scope.resourceTypes.joined(separator: ", "))]")
+        }
+        if !scope.tags.isEmpty {
+            let tags = scope.tags.keys.sorted().map { key in "\(key): \((scope.tags[key] ?? nil) ?? "")" }
+            parts.append("Tags: {\(tags.joined(separator: ", "))}")
+        }
+        return "{" + parts.map { $0 + "," }.joined(separator: " ") + "}"
+    }
+
+    /// The given parameters as a JSON object of strings, in the control's parameter order; empty when none.
+    static func parametersText(_ control: FrameworkControl) -> String {
+        guard !control.parameters.isEmpty else { return "" }
+        let order = ControlCatalog.control(named: control.name)?.parameters.map(\.name) ?? []
+        let sorted = control.parameters.sorted {
+            (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (
+                order.firstIndex(of: $1.name) ?? order.count, $1.name
+            )
+        }
+        return "{" + sorted.map { "\(jsonString($0.name)):\(jsonString($0.value))" }.joined(separator: ",") + "}"
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension MonthlyReports {
+    /// Simulates the month, evaluates every framework and builds the reports: the whole pure pipeline.
+    ///
+    /// - Parameter asOf: the evaluation instant; nil means the first instant after the month.
+    public static func compute(estate: Estate, month: Month, asOf: Instant?) throws -> ReportSet {
+        let simulation = try Simulator.run(estate: estate, month: month, asOf: asOf ?? month.end)
+        let evaluations = try ComplianceEvaluator.evaluate(estate: estate, simulation: simulation)
+        return build(estate: estate, simulation: simulation, evaluations: evaluations)
+    }
+}

@@ -1,0 +1,100 @@
+internal import CEvidenceSQLite
+
+/// A failed SQLite call: the result code, SQLite's message and the statement that failed.
+public struct SQLiteError: Error, Hashable, CustomStringConvertible {
+    public var code: Int32
+    public var message: String
+    public var sql: String
+
+    public init(code: Int32, message: String, sql: String) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
+    public var description: String { "SQLite error \(code): \(message) (while running `\(sql)`)" }
+}
+
+/// A value bound to or read from a SQLite statement.
+public enum SQLiteValue: Hashable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// One SQLite database connection; it owns the C handle and closes it when released.
+public final class SQLiteConnection {
+    private let handle: OpaquePointer
+
+    /// Opens (or creates) the database at `path`; `":memory:"` gives a private in-memory database.
+    public init(path: String) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: code, message: message, sql: "open \(path)")
+        }
+        handle = db
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one statement with its parameters and returns every result row.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+        var statement: OpaquePointer?
+        try check(sqlite3_prepare_v2(handle, sql, -1, &statement, nil), sql: sql)
+        defer { sqlite3_finalize(statement) }
+        for (index, value) in parameters.enumerated() {
+            let position = Int32(index + 1)
+            switch value {
+            case .null: try check(sqlite3_bind_null(statement, position), sql: sql)
+            case .integer(let v): try check(sqlite3_bind_int64(statement, position, v), sql: sql)
+            case .real(let v): try check(sqlite3_bind_double(statement, position, v), sql: sql)
+            case .text(let v):
+                try check(sqlite3_bind_text(statement, position, v, -1, cevidence_sqlite_transient()), sql: sql)
+            }
+        }
+        var rows: [[SQLiteValue]] = []
+        while true {
+            let step = sqlite3_step(statement)
+            switch step {
+            case SQLITE_DONE:
+                return rows
+            case SQLITE_ROW:
+                let columns = sqlite3_column_count(statement)
+                var row: [SQLiteValue] = []
+                row.reserveCapacity(Int(columns))
+                for column in 0..<columns {
+                    switch sqlite3_column_type(statement, column) {
+                    case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
+                    case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, column)))
+                    case SQLITE_NULL: row.append(.null)
+                    default:
+                        let text = sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+                        row.append(.text(text))
+                    }
+                }
+                rows.append(row)
+            default:
+                throw lastError(code: step, sql: sql)
+            }
+        }
+    }
+
+    /// The SQLite library's version string, such as `3.40.1`.
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+
+    private func check(_ code: Int32, sql: String) throws(SQLiteError) {
+        guard code == SQLITE_OK else { throw lastError(code: code, sql: sql) }
+    }
+
+    private func lastError(code: Int32, sql: String) -> SQLiteError {
+        SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+}
+
+@available(*, unavailable, message: "A connection holds a C handle; use it from one task only")
+extension SQLiteConnection: Sendable {}

@@ -1,0 +1,270 @@
+public import EvidenceModel
+
+/// What happened in a month: jobs, recovery points and plan coverage, in a total order.
+public struct SimulationResult: Sendable {
+    /// Backup jobs that ended in `[month start, as-of)` or were still active at as-of; sorted by creation, id.
+    public var backupJobs: [BackupJob]
+    public var copyJobs: [CopyJob]
+    public var restoreJobs: [RestoreJob]
+    /// Recovery points created in the month by completed backup and copy jobs; sorted by ARN.
+    public var recoveryPoints: [RecoveryPoint]
+    public var coverage: Coverage
+    public var month: Month
+    public var asOf: Instant
+}
+
+/// Why a simulation could not run: a plan that cannot be scheduled or targets a vault that does not exist.
+public struct SimulationError: Error, Hashable, CustomStringConvertible {
+    public var file: String
+    public var location: String
+    public var message: String
+
+    public init(file: String, location: String, message: String) {
+        self.file = file
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String { "\(file): \(location): \(message)" }
+}
+
+/// The deterministic simulator: the month's jobs from exports, or synthesized from the plans and the seed.
+///
+/// Pure: no file access, no clock. The same estate, month and as-of instant give the same result.
+public enum Simulator {
+    /// How far before the month firings are simulated, so jobs that began then and ended inside it appear.
+    static let lookbackDays = 2
+
+    public static func run(estate: Estate, month: Month, asOf: Instant) throws -> SimulationResult {
+        let coverage = Coverage(estate: estate)
+        let schedules = try validatedSchedules(estate)
+        var result = SimulationResult(
+            backupJobs: [],
+            copyJobs: [],
+            restoreJobs: [],
+            recoveryPoints: [],
+            coverage: coverage,
+            month: month,
+            asOf: asOf
+        )
+        let context = Context(estate: estate, month: month, asOf: asOf, schedules: schedules)
+        if estate.hasJobSource {
+            result.backupJobs = estate.backupJobs.filter {
+                context.inReport(ended: $0.terminalInstant, created: $0.creationDate)
+            }
+            .map { context.enrich($0) }
+            result.copyJobs = estate.copyJobs.filter {
+                context.inReport(ended: $0.completionDate, created: $0.creationDate)
+            }
+            .map { context.enrich($0) }
+            result.restoreJobs = estate.restoreJobs.filter {
+                context.inReport(ended: $0.completionDate, created: $0.creationDate)
+            }
+            result.recoveryPoints = context.recoveryPointsFromExports(result.backupJobs, result.copyJobs)
+        } else {
+            var synthesis = Synthesis(context: context, coverage: coverage)
+            synthesis.run()
+            result.backupJobs = synthesis.backupJobs
+            result.copyJobs = synthesis.copyJobs
+            result.recoveryPoints = synthesis.recoveryPoints()
+        }
+        result.backupJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
+        result.copyJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
+        result.restoreJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
+        result.recoveryPoints.sort { $0.arn < $1.arn }
+        return result
+    }
+
+    /// Every rule's schedule, parsed; the first invalid one is an error naming the plan file and rule.
+    static func validatedSchedules(_ estate: Estate) throws -> [String: Schedule] {
+        var out: [String: Schedule] = [:]
+        for plan in estate.plans {
+            for (index, rule) in plan.rules.enumerated() {
+                do {
+                    out[Context.ruleKey(plan, rule)] = try Schedule(
+                        expression: rule.scheduleExpression,
+                        timeZone: rule.scheduleTimezone
+                    )
+                } catch {
+                    throw SimulationError(
+                        file: plan.source,
+                        location: "$.BackupPlan.Rules[\(index)].ScheduleExpression",
+                        message: error.description
+                    )
+                }
+                guard estate.vault(named: rule.targetVaultName, account: plan.account, region: plan.region) != nil
+                else {
+                    throw SimulationError(
+                        file: plan.source,
+                        location: "$.BackupPlan.Rules[\(index)].TargetBackupVaultName",
+                        message:
+                            "vault \(rule.targetVaultName) is not in backup-vaults.json of \(plan.account)/\(plan.region)"
+                    )
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension BackupJob {
+    /// When the job reached its final state: completion, or the end of the start window for a job that expired.
+    var terminalInstant: Instant? {
+        if let completionDate { return completionDate }
+        if state == .expired { return startBy ?? creationDate }
+        return nil
+    }
+}
+
+/// Shared lookups for one run.
+struct Context {
+    let estate: Estate
+    let month: Month
+    let asOf: Instant
+    let schedules: [String: Schedule]
+    let plans: [String: BackupPlan]
+    let vaults: [String: Vault]
+    let resources: [String: Resource]
+
+    init(estate: Estate, month: Month, asOf: Instant, schedules: [String: Schedule]) {
+        self.estate = estate
+        self.month = month
+        self.asOf = asOf
+        self.schedules = schedules
+        var plans: [String: BackupPlan] = [:]
+        for plan in estate.plans { plans["\(plan.account)/\(plan.region)/\(plan.id)"] = plan }
+        self.plans = plans
+        var vaults: [String: Vault] = [:]
+        for vault in estate.vaults { vaults[vault.arn.description] = vault }
+        self.vaults = vaults
+        var resources: [String: Resource] = [:]
+        for resource in estate.resources { resources[resource.arnString] = resource }
+        self.resources = resources
+    }
+
+    static func ruleKey(_ plan: BackupPlan, _ rule: BackupRule) -> String {
+        "\(plan.account)/\(plan.region)/\(plan.id)/\(rule.id)"
+    }
+
+    /// A job belongs to the month's report when it ended inside `[month start, as-of)`, or had not ended by
+    /// as-of although created before it (jobs reports list finished jobs plus active ones, facts sheet §1.4).
+    func inReport(ended: Instant?, created: Instant) -> Bool {
+        if let ended, ended < asOf { return ended >= month.start }
+        return created < asOf
+    }
+
+    func plan(account: String, region: String, id: String) -> BackupPlan? { plans["\(account)/\(region)/\(id)"] }
+
+    /// Fills report fields an export leaves out (plan and rule names, schedule, vault protection) from the estate.
+    func enrich(_ job: BackupJob) -> BackupJob {
+        var job = job
+        if let plan = plan(account: job.account, region: job.region, id: job.origin.planID) {
+            fill(&job.origin, plan: plan)
+            // list-backup-jobs prints no lifecycle: the rule that created the job supplies it.
+            if let rule = plan.rules.first(where: { $0.id == job.origin.ruleID }) { job.lifecycle = rule.lifecycle }
+        }
+        if let vault = vaults[job.placement.vaultARN] {
+            fill(&job.placement, vault: vault)
+        }
+        if job.resourceName.isEmpty, let resource = resources[job.resourceARN] { job.resourceName = resource.name }
+        return job
+    }
+
+    func enrich(_ job: CopyJob) -> CopyJob {
+        var job = job
+        if let plan = plan(account: job.account, region: job.region, id: job.origin.planID) {
+            fill(&job.origin, plan: plan)
+            if let rule = plan.rules.first(where: { $0.id == job.origin.ruleID }) {
+                let action = rule.copyActions.first { $0.destinationVaultARN.description == job.destinationVaultARN }
+                job.lifecycle = action?.lifecycle ?? rule.lifecycle
+            }
+        }
+        if let vault = vaults[job.destinationVaultARN] { fill(&job.placement, vault: vault) }
+        if job.resourceName.isEmpty, let resource = resources[job.resourceARN] { job.resourceName = resource.name }
+        return job
+    }
+
+    private func fill(_ origin: inout JobOrigin, plan: BackupPlan) {
+        if origin.planARN.isEmpty { origin.planARN = plan.arn }
+        if origin.planName.isEmpty { origin.planName = plan.name }
+        if origin.planVersion.isEmpty { origin.planVersion = plan.versionID }
+        if let rule = plan.rules.first(where: { $0.id == origin.ruleID }) {
+            if origin.ruleName.isEmpty { origin.ruleName = rule.name }
+            if origin.schedule.isEmpty { origin.schedule = rule.scheduleExpression }
+            if origin.timezone.isEmpty { origin.timezone = rule.scheduleTimezone }
+        }
+    }
+
+    private func fill(_ placement: inout VaultPlacement, vault: Vault) {
+        if placement.vaultName.isEmpty { placement.vaultName = vault.name }
+        if placement.vaultType.isEmpty { placement.vaultType = vault.vaultType }
+        if placement.lockStatus.isEmpty { placement.lockStatus = vault.lockStatus }
+    }
+
+    /// Recovery points of exported completed jobs; encryption from the export, else the vault key for
+    /// fully managed types and the source's declared encryption for snapshot types.
+    func recoveryPointsFromExports(_ backups: [BackupJob], _ copies: [CopyJob]) -> [RecoveryPoint] {
+        var points: [String: RecoveryPoint] = [:]
+        for job in backups where job.state == .completed && !job.recoveryPointARN.isEmpty {
+            let resource = resources[job.resourceARN]
+            let vault = vaults[job.placement.vaultARN]
+            let fullyManaged = BackupResourceType(rawValue: job.resourceType)?.isFullyManaged ?? false
+            let encrypted = job.placement.isEncrypted ?? (fullyManaged || (resource?.sourceEncrypted ?? true))
+            var key = job.placement.encryptionKeyARN
+            if key.isEmpty { key = (fullyManaged ? vault?.encryptionKeyARN : resource?.sourceKMSKeyARN) ?? "" }
+            let tags = (resource?.tags ?? [:]).merging(
+                recoveryPointTags(job.origin, account: job.account, region: job.region)
+            ) { $1 }
+            if var existing = points[job.recoveryPointARN] {
+                existing.jobIDs.append(job.id)
+                points[job.recoveryPointARN] = existing
+                continue
+            }
+            points[job.recoveryPointARN] = RecoveryPoint(
+                arn: job.recoveryPointARN,
+                resourceARN: job.resourceARN,
+                resourceType: job.resourceType,
+                account: vault?.account ?? job.account,
+                region: vault?.region ?? job.region,
+                vaultName: job.placement.vaultName,
+                creationDate: job.creationDate,
+                lifecycle: job.lifecycle,
+                isEncrypted: encrypted,
+                encryptionKeyARN: key,
+                isContinuous: job.recoveryPointARN.contains(":recovery-point:continuous:"),
+                isCopy: false,
+                tags: tags,
+                jobIDs: [job.id]
+            )
+        }
+        for job in copies where job.state == .completed && !job.destinationRecoveryPointARN.isEmpty {
+            let resource = resources[job.resourceARN]
+            let vault = vaults[job.destinationVaultARN]
+            let tags = (resource?.tags ?? [:]).merging(
+                recoveryPointTags(job.origin, account: job.account, region: job.region)
+            ) { $1 }
+            points[job.destinationRecoveryPointARN] = RecoveryPoint(
+                arn: job.destinationRecoveryPointARN,
+                resourceARN: job.resourceARN,
+                resourceType: job.resourceType,
+                account: vault?.account ?? job.account,
+                region: vault?.region ?? job.region,
+                vaultName: vault?.name ?? "",
+                creationDate: job.creationDate,
+                lifecycle: job.lifecycle,
+                isEncrypted: job.placement.isEncrypted ?? (vault?.encryptionKeyARN != nil),
+                encryptionKeyARN: job.placement.encryptionKeyARN.isEmpty
+                    ? (vault?.encryptionKeyARN ?? "") : job.placement.encryptionKeyARN,
+                isCopy: true,
+                tags: tags,
+                jobIDs: [job.id]
+            )
+        }
+        return Array(points.values)
+    }
+
+    func recoveryPointTags(_ origin: JobOrigin, account: String, region: String) -> [String: String] {
+        plan(account: account, region: region, id: origin.planID)?.rules.first { $0.id == origin.ruleID }?
+            .recoveryPointTags ?? [:]
+    }
+}

@@ -1,0 +1,42 @@
+import EvidenceCompression
+import EvidenceCrypto
+import EvidenceSQLite
+import Testing
+
+@Suite("System library wrappers")
+struct SystemLibraryTests {
+    @Test("SHA-256 of known vectors (FIPS 180-2)")
+    func sha256Vectors() {
+        #expect(SHA256.hash([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            SHA256.hash(Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
+        let hasher = SHA256Hasher()
+        hasher.update(Array("ab".utf8))
+        hasher.update(Array("c".utf8))
+        #expect(hasher.finalize() == SHA256.hash(Array("abc".utf8)))
+    }
+
+    @Test("Gzip round trip, multi-member files and corrupt input")
+    func gzipRoundTrip() throws {
+        let text = Array(String(repeating: "backup evidence ", count: 1000).utf8)
+        let packed = Gzip.compress(text)
+        #expect(packed.count < text.count)
+        #expect(try Gzip.decompress(packed) == text)
+        #expect(try Gzip.decompress(packed + packed) == text + text)
+        #expect(throws: CompressionError.truncatedInput) { try Gzip.decompress(Array(packed.prefix(20))) }
+        #expect(throws: CompressionError.outputLimitExceeded(limit: 100)) { try Gzip.decompress(packed, limit: 100) }
+        #expect(throws: CompressionError.corruptInput("incorrect header check")) {
+            try Gzip.decompress(Array("not gzip at all".utf8))
+        }
+    }
+
+    @Test("SQLite runs statements, binds values and reports errors with the SQL")
+    func sqliteBasics() throws {
+        let db = try SQLiteConnection(path: ":memory:")
+        try db.execute("CREATE TABLE t (a INTEGER, b TEXT) STRICT")
+        try db.execute("INSERT INTO t VALUES (?, ?)", [.integer(7), .text("seven")])
+        #expect(try db.execute("SELECT a, b FROM t") == [[.integer(7), .text("seven")]])
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO t VALUES (?, ?)", [.text("x"), .text("y")]) }
+    }
+}

@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""Generates scenarios/org-estate and scenarios/untagged-neptune deterministically.
+
+The output is committed so the scenarios read as data; run this again only to change them:
+    python3 Tools/generate-scenarios.py
+Every file is written in the shape the AWS CLI prints with --output json.
+"""
+import base64
+import json
+import os
+import random
+import shutil
+import uuid
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios")
+ROLE = "arn:aws:iam::{acct}:role/service-role/AWSBackupDefaultServiceRole"
+TYPES = ["EC2", "EBS", "RDS", "Aurora", "DynamoDB", "EFS", "S3", "Neptune"]
+
+
+class Gen:
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+
+    def hex(self, n):
+        return "".join(self.rng.choice("0123456789abcdef") for _ in range(n))
+
+    def uuid(self):
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+
+def write(path, obj):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=4, ensure_ascii=False)
+        f.write("\n")
+
+
+def vault(g, acct, region, name, locked=None):
+    v = {
+        "BackupVaultName": name,
+        "BackupVaultArn": f"arn:aws:backup:{region}:{acct}:backup-vault:{name}",
+        "VaultType": "BACKUP_VAULT",
+        "VaultState": "AVAILABLE",
+        "CreationDate": "2027-06-01T09:00:00.000000+00:00",
+        "EncryptionKeyArn": f"arn:aws:kms:{region}:{acct}:key/{g.uuid()}",
+        "CreatorRequestId": g.uuid(),
+        "NumberOfRecoveryPoints": 0,
+        "Locked": False,
+        "EncryptionKeyType": "CUSTOMER_MANAGED_KMS_KEY",
+    }
+    if locked:
+        v.update(
+            {
+                "Locked": True,
+                "MinRetentionDays": locked[0],
+                "MaxRetentionDays": locked[1],
+                "LockDate": "2027-07-01T00:00:00.000000+00:00",
+            }
+        )
+    return v
+
+
+def plan(g, acct, region, name, rules):
+    plan_id = g.uuid()
+    version = base64.b64encode(g.uuid().encode()).decode()
+    for r in rules:
+        r["RuleId"] = g.uuid()
+    return {
+        "BackupPlan": {"BackupPlanName": name, "Rules": rules},
+        "BackupPlanId": plan_id,
+        "BackupPlanArn": f"arn:aws:backup:{region}:{acct}:backup-plan:{plan_id}",
+        "VersionId": version,
+        "CreationDate": "2027-06-01T09:05:00.000000+00:00",
+    }
+
+
+def selection(g, plan_obj, acct, name, **body):
+    s = {"SelectionName": name, "IamRoleArn": ROLE.format(acct=acct)}
+    s.update(body)
+    return {
+        "BackupSelection": s,
+        "SelectionId": g.uuid(),
+        "BackupPlanId": plan_obj["BackupPlanId"],
+        "CreationDate": "2027-06-01T09:10:00.000000+00:00",
+        "CreatorRequestId": g.uuid(),
+    }
+
+
+def standard_plans(g, acct, region, other_region, critical_vault="critical-vault"):
+    dr = f"arn:aws:backup:{other_region}:{acct}:backup-vault:central-dr"
+    plans = {
+        "daily-7-day": plan(
+            g, acct, region, "daily-7-day",
+            [{
+                "RuleName": "daily",
+                "TargetBackupVaultName": "standard-vault",
+                "ScheduleExpression": "cron(0 5 ? * * *)",
+                "ScheduleExpressionTimezone": "UTC",
+                "StartWindowMinutes": 60,
+                "CompletionWindowMinutes": 720,
+                "Lifecycle": {"DeleteAfterDays": 7},
+                "RecoveryPointTags": {"BackupPlan": "daily-7-day"},
+            }],
+        ),
+        "daily-35-day": plan(
+            g, acct, region, "daily-35-day",
+            [{
+                "RuleName": "daily-critical",
+                "TargetBackupVaultName": critical_vault,
+                "ScheduleExpression": "cron(0 3 ? * * *)",
+                "ScheduleExpressionTimezone": "UTC",
+                "StartWindowMinutes": 60,
+                "CompletionWindowMinutes": 720,
+                "Lifecycle": {"DeleteAfterDays": 35},
+                "RecoveryPointTags": {"BackupPlan": "daily-35-day"},
+                "CopyActions": [{"Lifecycle": {"DeleteAfterDays": 35}, "DestinationBackupVaultArn": dr}],
+            }],
+        ),
+        "monthly-1yr": plan(
+            g, acct, region, "monthly-1yr",
+            [{
+                "RuleName": "monthly",
+                "TargetBackupVaultName": "standard-vault",
+                "ScheduleExpression": "cron(0 7 1 * ? *)",
+                "ScheduleExpressionTimezone": "UTC",
+                "StartWindowMinutes": 480,
+                "CompletionWindowMinutes": 10080,
+                "Lifecycle": {"MoveToColdStorageAfterDays": 30, "DeleteAfterDays": 365},
+                "RecoveryPointTags": {"BackupPlan": "monthly-1yr"},
+            }],
+        ),
+        "hourly-continuous-rds": plan(
+            g, acct, region, "hourly-continuous-rds",
+            [{
+                "RuleName": "hourly-pitr",
+                "TargetBackupVaultName": critical_vault,
+                "ScheduleExpression": "cron(30 * ? * * *)",
+                "ScheduleExpressionTimezone": "UTC",
+                "StartWindowMinutes": 60,
+                "CompletionWindowMinutes": 120,
+                "Lifecycle": {"DeleteAfterDays": 35},
+                "EnableContinuousBackup": True,
+                "RecoveryPointTags": {"BackupPlan": "hourly-continuous-rds"},
+            }],
+        ),
+    }
+    sels = {
+        "standard-tier": selection(
+            g, plans["daily-7-day"], acct, "standard-tier",
+            Resources=[], NotResources=[],
+            ListOfTags=[{"ConditionType": "STRINGEQUALS", "ConditionKey": "BackupTier", "ConditionValue": "standard"}],
+            Conditions={"StringEquals": [], "StringNotEquals": [], "StringLike": [], "StringNotLike": []},
+        ),
+        "critical-tier": selection(
+            g, plans["daily-35-day"], acct, "critical-tier",
+            Resources=[], NotResources=[],
+            ListOfTags=[{"ConditionType": "STRINGEQUALS", "ConditionKey": "BackupTier", "ConditionValue": "critical"}],
+            Conditions={"StringEquals": [], "StringNotEquals": [], "StringLike": [], "StringNotLike": []},
+        ),
+        "all-tiers-monthly": selection(
+            g, plans["monthly-1yr"], acct, "all-tiers-monthly",
+            Resources=["*"], NotResources=[], ListOfTags=[],
+            Conditions={
+                "StringEquals": [], "StringNotEquals": [],
+                "StringLike": [{"ConditionKey": "aws:ResourceTag/BackupTier", "ConditionValue": "*"}],
+                "StringNotLike": [],
+            },
+        ),
+        "critical-rds-pitr": selection(
+            g, plans["hourly-continuous-rds"], acct, "critical-rds-pitr",
+            Resources=["arn:aws:rds:*:*:db:*"], NotResources=["arn:aws:rds:*:*:db:*-replica*"], ListOfTags=[],
+            Conditions={
+                "StringEquals": [{"ConditionKey": "aws:ResourceTag/BackupTier", "ConditionValue": "critical"}],
+                "StringNotEquals": [], "StringLike": [],
+                "StringNotLike": [{"ConditionKey": "aws:ResourceTag/PointInTimeRecovery", "ConditionValue": "disabled"}],
+            },
+        ),
+    }
+    return plans, sels
+
+
+def framework(g, acct, region, controls):
+    fid = g.uuid()
+    return {
+        "FrameworkName": "OrgBackupPolicy",
+        "FrameworkArn": f"arn:aws:backup:{region}:{acct}:framework:OrgBackupPolicy-{fid}",
+        "FrameworkDescription": "Organization backup policy: coverage, frequency, retention, encryption, cross-Region copy",
+        "FrameworkControls": controls,
+        "CreationTime": "2027-06-01T10:00:00.000000+00:00",
+        "DeploymentStatus": "COMPLETED",
+        "FrameworkStatus": "ACTIVE",
+        "IdempotencyToken": g.uuid(),
+    }
+
+
+def org_controls():
+    return [
+        {
+            "ControlName": "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
+            "ControlInputParameters": [],
+            "ControlScope": {"ComplianceResourceTypes": TYPES},
+        },
+        {
+            "ControlName": "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+            "ControlInputParameters": [
+                {"ParameterName": "requiredFrequencyUnit", "ParameterValue": "hours"},
+                {"ParameterName": "requiredRetentionDays", "ParameterValue": "7"},
+                {"ParameterName": "requiredFrequencyValue", "ParameterValue": "24"},
+            ],
+            "ControlScope": {"Tags": {"BackupTier": ""}},
+        },
+        {
+            "ControlName": "BACKUP_RECOVERY_POINT_ENCRYPTED",
+            "ControlInputParameters": [],
+            "ControlScope": {"Tags": {"BackupTier": ""}},
+        },
+        {
+            "ControlName": "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
+            "ControlInputParameters": [{"ParameterName": "requiredRetentionDays", "ParameterValue": "7"}],
+            "ControlScope": {"Tags": {"BackupTier": "standard"}},
+        },
+        {
+            "ControlName": "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
+            "ControlInputParameters": [],
+            "ControlScope": {"Tags": {"BackupTier": "critical"}},
+        },
+    ]
+
+
+APPS = ["orders", "payments", "catalog", "search", "billing", "identity", "analytics", "inventory", "shipping", "reports"]
+
+
+def make_resources(g, acct, region, env, counts, critical_share, rds_critical_max):
+    out = []
+    rds_critical = 0
+    for service, n in counts.items():
+        for i in range(1, n + 1):
+            app = g.rng.choice(APPS)
+            tier = "critical" if g.rng.random() < critical_share else "standard"
+            name = f"{app}-{env}-{service.lower()}-{i:02d}"
+            if service == "EC2":
+                arn = f"arn:aws:ec2:{region}:{acct}:instance/i-{g.hex(17)}"
+            elif service == "EBS":
+                arn = f"arn:aws:ec2:{region}:{acct}:volume/vol-{g.hex(17)}"
+            elif service == "RDS":
+                if tier == "critical":
+                    if rds_critical >= rds_critical_max:
+                        tier = "standard"
+                    else:
+                        rds_critical += 1
+                arn = f"arn:aws:rds:{region}:{acct}:db:{app}-{env}-db-{i:02d}"
+            elif service == "Aurora":
+                arn = f"arn:aws:rds:{region}:{acct}:cluster:{app}-{env}-aurora-{i:02d}"
+            elif service == "Neptune":
+                arn = f"arn:aws:rds:{region}:{acct}:cluster:{app}-{env}-neptune-{i:02d}"
+            elif service == "DynamoDB":
+                arn = f"arn:aws:dynamodb:{region}:{acct}:table/{app}-{env}-table-{i:02d}"
+            elif service == "EFS":
+                arn = f"arn:aws:elasticfilesystem:{region}:{acct}:file-system/fs-{g.hex(8)}"
+            elif service == "S3":
+                arn = f"arn:aws:s3:::{acct}-{app}-{env}-{region}-bucket-{i:02d}"
+            tags = [
+                {"Key": "Name", "Value": name},
+                {"Key": "Environment", "Value": env},
+                {"Key": "Application", "Value": app},
+                {"Key": "BackupTier", "Value": tier},
+            ]
+            out.append({"ResourceARN": arn, "Tags": tags, "_service": service})
+    return out
+
+
+def org_estate():
+    g = Gen(20280301)
+    root = os.path.join(ROOT, "org-estate")
+    shutil.rmtree(os.path.join(root, "accounts"), ignore_errors=True)
+    accounts = {
+        "111122223333": {"name": "audit", "path_to_root": "r-a1b2/ou-a1b2-security1"},
+        "222233334444": {"name": "prod", "path_to_root": "r-a1b2/ou-a1b2-workload1/ou-a1b2-prod0001"},
+        "333344445555": {"name": "staging", "path_to_root": "r-a1b2/ou-a1b2-workload1/ou-a1b2-stag0001"},
+        "444455556666": {"name": "shared-services", "path_to_root": "r-a1b2/ou-a1b2-infra001"},
+    }
+    layout = [
+        ("222233334444", "us-east-1", "prod",
+         {"EC2": 40, "EBS": 50, "RDS": 14, "Aurora": 8, "DynamoDB": 22, "EFS": 10, "S3": 24, "Neptune": 3}, 0.45, 4),
+        ("222233334444", "us-west-2", "prod",
+         {"EC2": 10, "EBS": 12, "RDS": 4, "Aurora": 2, "DynamoDB": 6, "EFS": 3, "S3": 6, "Neptune": 1}, 0.45, 1),
+        ("333344445555", "us-east-1", "staging",
+         {"EC2": 25, "EBS": 28, "RDS": 8, "Aurora": 4, "DynamoDB": 12, "EFS": 5, "S3": 14, "Neptune": 2}, 0.2, 1),
+        ("444455556666", "us-east-1", "shared",
+         {"EC2": 22, "EBS": 24, "RDS": 6, "Aurora": 3, "DynamoDB": 10, "EFS": 6, "S3": 12, "Neptune": 1}, 0.3, 1),
+    ]
+    overrides = {}
+    tags = {}
+    total = 0
+    for acct, region, env, counts, share, rds_crit in layout:
+        other = "us-west-2" if region == "us-east-1" else "us-east-1"
+        base = os.path.join(root, "accounts", acct, region)
+        res = make_resources(g, acct, region, env, counts, share, rds_crit)
+        for r in res:
+            if r["_service"] == "Neptune":
+                overrides[r["ResourceARN"]] = {"engine": "neptune"}
+        if acct == "333344445555":
+            # The seed's exception: a Neptune cluster created mid-March without a BackupTier tag.
+            neptune = f"arn:aws:rds:{region}:{acct}:cluster:recommendations-staging-neptune-graph"
+            res.append({
+                "ResourceARN": neptune,
+                "Tags": [
+                    {"Key": "Name", "Value": "recommendations-staging-neptune-graph"},
+                    {"Key": "Environment", "Value": "staging"},
+                    {"Key": "Application", "Value": "recommendations"},
+                ],
+                "_service": "Neptune",
+            })
+            overrides[neptune] = {"engine": "neptune", "created": "2028-03-14T09:30:00Z"}
+            # A critical volume whose source is not encrypted: its recovery points are not encrypted either.
+            vol = next(r for r in res if r["_service"] == "EBS" and {"Key": "BackupTier", "Value": "critical"} in r["Tags"])
+            overrides[vol["ResourceARN"]] = {"encrypted": False}
+        total += len(res)
+        write(os.path.join(base, "resources.json"),
+              {"ResourceTagMappingList": [{k: v for k, v in r.items() if not k.startswith("_")} for r in res]})
+        locked = (7, 400) if acct == "222233334444" and region == "us-east-1" else None
+        write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [
+            vault(g, acct, region, "central-dr"),
+            vault(g, acct, region, "critical-vault", locked),
+            vault(g, acct, region, "standard-vault"),
+        ]})
+        plans, sels = standard_plans(g, acct, region, other)
+        for name, p in plans.items():
+            write(os.path.join(base, "backup-plans", f"{name}.json"), p)
+        tags[plans["daily-7-day"]["BackupPlanArn"]] = {"BackupTier": "standard"}
+        tags[plans["daily-35-day"]["BackupPlanArn"]] = {"BackupTier": "critical"}
+        tags[plans["hourly-continuous-rds"]["BackupPlanArn"]] = {"BackupTier": "critical"}
+        for name, s in sels.items():
+            write(os.path.join(base, "backup-selections", f"{name}.json"), s)
+        write(os.path.join(base, "frameworks", "OrgBackupPolicy.json"), framework(g, acct, region, org_controls()))
+    # Copy destinations in the second Region of accounts that hold no resources there.
+    for acct in ["333344445555", "444455556666"]:
+        base = os.path.join(root, "accounts", acct, "us-west-2")
+        write(os.path.join(base, "resources.json"), {"ResourceTagMappingList": []})
+        write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [vault(g, acct, "us-west-2", "central-dr")]})
+    write(os.path.join(root, "accounts", "111122223333", "us-east-1", "resources.json"), {"ResourceTagMappingList": []})
+    scenario = {
+        "name": "org-estate",
+        "month": "2028-03",
+        "seed": 20280301,
+        "chain_id": "org-estate",
+        "accounts": accounts,
+        "resources": dict(sorted(overrides.items())),
+        "tags": dict(sorted(tags.items())),
+        "faults": [
+            {"kind": "FAILED", "rate": 0.01, "service": "EC2",
+             "message": "Unable to create a snapshot: the instance's volumes are busy. Retry later."},
+            {"kind": "EXPIRED", "rate": 0.005, "service": "EFS"},
+            {"kind": "EXPIRED", "tag": {"Key": "Name", "Value": "billing-shared-ec2-03"},
+             "from": "2028-03-10T00:00:00Z", "to": "2028-03-13T00:00:00Z"},
+        ],
+    }
+    write(os.path.join(root, "scenario.json"), scenario)
+    return total
+
+
+def untagged_neptune():
+    g = Gen(7)
+    acct, region = "123456789012", "us-east-1"
+    root = os.path.join(ROOT, "untagged-neptune")
+    shutil.rmtree(os.path.join(root, "accounts"), ignore_errors=True)
+    base = os.path.join(root, "accounts", acct, region)
+    neptune = f"arn:aws:rds:{region}:{acct}:cluster:graph-neptune-exception"
+    res = [
+        {"ResourceARN": f"arn:aws:ec2:{region}:{acct}:instance/i-0a1b2c3d4e5f60718",
+         "Tags": [{"Key": "Name", "Value": "web-01"}, {"Key": "BackupTier", "Value": "standard"}]},
+        {"ResourceARN": f"arn:aws:rds:{region}:{acct}:db:orders-db",
+         "Tags": [{"Key": "Name", "Value": "orders-db"}, {"Key": "BackupTier", "Value": "critical"}]},
+        {"ResourceARN": f"arn:aws:rds:{region}:{acct}:cluster:graph-neptune-tagged",
+         "Tags": [{"Key": "BackupTier", "Value": "critical"}]},
+        {"ResourceARN": neptune, "Tags": [{"Key": "Name", "Value": "graph-neptune-exception"}]},
+        {"ResourceARN": "arn:aws:s3:::example-untagged-neptune-assets",
+         "Tags": [{"Key": "BackupTier", "Value": "standard"}]},
+    ]
+    write(os.path.join(base, "resources.json"), {"ResourceTagMappingList": res})
+    write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [
+        vault(g, acct, region, "critical-vault"), vault(g, acct, region, "standard-vault")]})
+    plans, sels = standard_plans(g, acct, region, "us-west-2")
+    for name in ["daily-7-day", "daily-35-day"]:
+        write(os.path.join(base, "backup-plans", f"{name}.json"), plans[name])
+    for name in ["standard-tier", "critical-tier"]:
+        write(os.path.join(base, "backup-selections", f"{name}.json"), sels[name])
+    write(os.path.join(base, "frameworks", "OrgBackupPolicy.json"), framework(g, acct, region, [
+        org_controls()[0], org_controls()[4]]))
+    west = os.path.join(root, "accounts", acct, "us-west-2")
+    write(os.path.join(west, "resources.json"), {"ResourceTagMappingList": []})
+    write(os.path.join(west, "backup-vaults.json"), {"BackupVaultList": [vault(g, acct, "us-west-2", "central-dr")]})
+    write(os.path.join(root, "scenario.json"), {
+        "name": "untagged-neptune",
+        "month": "2028-03",
+        "seed": 7,
+        "resources": {
+            neptune: {"engine": "neptune", "created": "2028-03-14T09:30:00Z"},
+            f"arn:aws:rds:{region}:{acct}:cluster:graph-neptune-tagged": {"engine": "neptune"},
+        },
+    })
+
+
+if __name__ == "__main__":
+    n = org_estate()
+    untagged_neptune()
+    print(f"org-estate: {n} resources")
