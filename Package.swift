@@ -122,17 +122,17 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidenceSimulationTests",
-            dependencies: ["EvidenceSimulation", "EvidenceModel", "EvidenceTestSupport"],
+            dependencies: ["EvidenceSimulation", "EvidenceModel", "EvidenceIngest", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EvidenceControlsTests",
-            dependencies: ["EvidenceControls", "EvidenceSimulation", "EvidenceModel", "EvidenceTestSupport"],
+            dependencies: ["EvidenceControls", "EvidenceSimulation", "EvidenceModel", "EvidenceIngest", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EvidenceReportsTests",
-            dependencies: ["EvidenceReports", "EvidenceModel", "EvidenceTestSupport"],
+            dependencies: ["EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,7 @@
 /// A deterministic random source: SplitMix64 seeded from the scenario seed and a key naming what is drawn.
 ///
 /// Keys make draws independent of iteration order: the same (seed, key) always yields the same sequence.
-public struct SeededRandom: Sendable {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64, key: String) {

@@ -1,0 +1,133 @@
+import EvidenceModel
+import Testing
+
+@Suite("Model values")
+struct ModelTests {
+    @Test(
+        "ISO-8601 instants in the formats AWS prints",
+        arguments: [
+            ("2028-03-01T05:00:00Z", Int64(1_835_499_600_000)),
+            ("2028-03-01T05:00:00.123Z", 1_835_499_600_123),
+            ("2028-03-01T05:00:00.123456+00:00", 1_835_499_600_123),
+            ("2028-03-01T00:00:00-05:00", 1_835_499_600_000),
+            ("2028-03-01 05:00:00+0000", 1_835_499_600_000),
+            ("2028-02-29T23:59:59Z", 1_835_481_599_000),
+        ]
+    )
+    func parsesInstants(text: String, milliseconds: Int64) {
+        #expect(Instant(iso8601: text)?.milliseconds == milliseconds)
+    }
+
+    @Test("Invalid instants are refused", arguments: ["2028-02-30T00:00:00Z", "2028-03-01", "2028-03-01T25:00:00Z", "x"])
+    func refusesInstants(text: String) {
+        #expect(Instant(iso8601: text) == nil)
+    }
+
+    @Test("Instants format as UTC with and without milliseconds")
+    func formatsInstants() throws {
+        let instant = try #require(Instant(iso8601: "2028-03-01T05:06:07.089Z"))
+        #expect(instant.iso8601 == "2028-03-01T05:06:07Z")
+        #expect(instant.iso8601Milliseconds == "2028-03-01T05:06:07.089Z")
+        #expect(Instant(milliseconds: 0).iso8601 == "1970-01-01T00:00:00Z")
+    }
+
+    @Test("Months have UTC bounds and neighbours")
+    func months() throws {
+        let march = try #require(Month("2028-03"))
+        #expect(march.start.iso8601 == "2028-03-01T00:00:00Z")
+        #expect(march.end.iso8601 == "2028-04-01T00:00:00Z")
+        #expect(try #require(Month("2028-12")).next.description == "2029-01")
+        #expect(try #require(Month("2028-01")).previous.description == "2027-12")
+        #expect(Month("2028-3") == nil)
+        #expect(Month("2028-13") == nil)
+    }
+
+    @Test("Weekdays count 1 = Sunday")
+    func weekdays() throws {
+        #expect(try #require(CivilDateTime(year: 2028, month: 3, day: 5)).weekday == 1)
+        #expect(try #require(CivilDateTime(year: 2028, month: 3, day: 4)).weekday == 7)
+        #expect(try #require(CivilDateTime(year: 1970, month: 1, day: 1)).weekday == 5)
+    }
+
+    @Test(
+        "Resource type and id come from the ARN for every service",
+        arguments: [
+            ("arn:aws:ec2:us-east-1:111122223333:instance/i-0abc", BackupResourceType.ec2, "i-0abc", "AWS::EC2::Instance"),
+            ("arn:aws:ec2:us-east-1:111122223333:volume/vol-0abc", .ebs, "vol-0abc", "AWS::EC2::Volume"),
+            ("arn:aws:rds:us-east-1:111122223333:db:orders-db", .rds, "orders-db", "AWS::RDS::DBInstance"),
+            ("arn:aws:rds:us-east-1:111122223333:cluster:pay", .aurora, "pay", "AWS::RDS::DBCluster"),
+            ("arn:aws:dynamodb:us-east-1:111122223333:table/t1", .dynamoDB, "t1", "AWS::DynamoDB::Table"),
+            (
+                "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-1", .efs, "fs-1",
+                "AWS::EFS::FileSystem"
+            ),
+            ("arn:aws:fsx:us-east-1:111122223333:file-system/fs-2", .fsx, "fs-2", "AWS::FSx::FileSystem"),
+            ("arn:aws:s3:::my-bucket", .s3, "my-bucket", "AWS::S3::Bucket"),
+            (
+                "arn:aws:storagegateway:us-east-1:111122223333:gateway/sgw-1/volume/vol-9", .storageGateway, "vol-9",
+                "AWS::StorageGateway::Volume"
+            ),
+            ("arn:aws:redshift:us-east-1:111122223333:cluster:dw", .redshift, "dw", "AWS::Redshift::Cluster"),
+            (
+                "arn:aws:backup-gateway:us-east-1:111122223333:vm/vm-1", .virtualMachine, "vm-1",
+                "AWS::BackupGateway::VirtualMachine"
+            ),
+            ("arn:aws:eks:us-east-1:111122223333:cluster/k", .eks, "k", "AWS::EKS::Cluster"),
+        ]
+    )
+    func resourceTypes(arn text: String, type: BackupResourceType, id: String, configType: String) throws {
+        let arn = try #require(ARN(text))
+        #expect(BackupResourceType.of(arn) == type)
+        #expect(BackupResourceType.resourceID(of: arn) == id)
+        #expect(type.configType == configType)
+    }
+
+    @Test(
+        "Invalid ARNs are refused",
+        arguments: [
+            "arn:aws:ec2:us-east-1:1234:instance/i-1", "arn:aws::us-east-1:111122223333:x", "ec2:instance",
+            "arn:aws:ec2:useast:111122223333:instance/i-1", "arn:aws:ec2:us-east-1:111122223333:",
+        ]
+    )
+    func refusesARNs(text: String) {
+        #expect(ARN(text) == nil)
+    }
+
+    @Test(
+        "AWS wildcards match zero or more characters anywhere",
+        arguments: [
+            ("arn:aws:rds:*:*:db:*", "arn:aws:rds:us-east-1:111122223333:db:orders", true),
+            ("arn:aws:rds:*:*:db:*", "arn:aws:rds:us-east-1:111122223333:cluster:x", false),
+            ("*", "anything", true),
+            ("prod*", "prod", true),
+            ("*rod*", "production", true),
+            ("a*b*c", "abbc", true),
+            ("a*b*c", "acb", false),
+            ("exact", "exact", true),
+            ("exact", "Exact", false),
+        ]
+    )
+    func wildcards(pattern: String, text: String, matches: Bool) {
+        #expect(Wildcard.matches(pattern, text) == matches)
+    }
+
+    @Test("A locked vault accepts retention within its bounds only")
+    func vaultLock() throws {
+        let arn = try #require(ARN("arn:aws:backup:us-east-1:111122223333:backup-vault:v"))
+        let vault = Vault(
+            name: "v",
+            arn: arn,
+            account: "111122223333",
+            region: "us-east-1",
+            locked: true,
+            minRetentionDays: 7,
+            maxRetentionDays: 400
+        )
+        #expect(vault.acceptsRetention(days: 7))
+        #expect(vault.acceptsRetention(days: 400))
+        #expect(!vault.acceptsRetention(days: 6))
+        #expect(!vault.acceptsRetention(days: 401))
+        #expect(!vault.acceptsRetention(days: nil))
+        #expect(Vault(name: "u", arn: arn, account: "111122223333", region: "us-east-1").acceptsRetention(days: nil))
+    }
+}

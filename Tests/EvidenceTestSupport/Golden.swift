@@ -1,0 +1,45 @@
+
+package import Foundation
+package import Testing
+
+/// Compares a month's report files with `golden/<scenario>/<month>/reports/`, byte for byte.
+///
+/// `RECORD_GOLDEN=1 swift test` writes the files instead; the test then fails on purpose so a re-recording
+/// is never accepted silently.
+package func expectMatchesGolden(
+    _ files: [String: [UInt8]],
+    scenario: String,
+    month: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let folder = RepositoryPaths.golden.appendingPathComponent("\(scenario)/\(month)/reports")
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, bytes) in files { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
+        Issue.record("re-recorded \(folder.path); run again without RECORD_GOLDEN", sourceLocation: sourceLocation)
+        return
+    }
+    let expected = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    #expect(expected == files.keys.sorted(), "report files differ from \(folder.path)", sourceLocation: sourceLocation)
+    for name in expected {
+        let golden = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+        guard let actual = files[name] else { continue }
+        if golden != actual {
+            let firstDifference = firstDifferentLine(golden, actual)
+            Issue.record(
+                "\(scenario)/\(month)/reports/\(name) differs from golden at line \(firstDifference); RECORD_GOLDEN=1 re-records",
+                sourceLocation: sourceLocation
+            )
+        }
+    }
+}
+
+private func firstDifferentLine(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    var line = 1
+    for (x, y) in zip(a, b) {
+        if x != y { return line }
+        if x == 10 { line += 1 }
+    }
+    return line
+}
