@@ -201,13 +201,31 @@ public struct CivilDateTime: Hashable, Comparable, Sendable {
     }
 
     func format(milliseconds: Bool) -> String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        var out = [UInt8](repeating: 0, count: milliseconds ? 24 : 20)
+        func put(_ value: Int, _ width: Int, at position: Int) {
+            var v = value
+            for i in stride(from: position + width - 1, through: position, by: -1) {
+                out[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
         }
-        var out = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
-        if milliseconds { out += "." + pad(millisecond, 3) }
-        return out + "Z"
+        put(year, 4, at: 0)
+        out[4] = UInt8(ascii: "-")
+        put(month, 2, at: 5)
+        out[7] = UInt8(ascii: "-")
+        put(day, 2, at: 8)
+        out[10] = UInt8(ascii: "T")
+        put(hour, 2, at: 11)
+        out[13] = UInt8(ascii: ":")
+        put(minute, 2, at: 14)
+        out[16] = UInt8(ascii: ":")
+        put(second, 2, at: 17)
+        if milliseconds {
+            out[19] = UInt8(ascii: ".")
+            put(millisecond, 3, at: 20)
+        }
+        out[out.count - 1] = UInt8(ascii: "Z")
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

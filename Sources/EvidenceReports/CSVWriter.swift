@@ -20,18 +20,19 @@ public struct CSVWriter: Sendable {
 
     /// Appends one field, quoted when RFC 4180 requires it.
     public static func appendField(_ field: String, to bytes: inout [UInt8]) {
-        let utf8 = field.utf8
-        let needsQuotes = utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
-        guard needsQuotes else {
-            bytes.append(contentsOf: utf8)
-            return
+        var field = field
+        field.withUTF8 { buffer in
+            guard buffer.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else {
+                bytes.append(contentsOf: buffer)
+                return
+            }
+            bytes.append(34)
+            for byte in buffer {
+                if byte == 34 { bytes.append(34) }
+                bytes.append(byte)
+            }
+            bytes.append(34)
         }
-        bytes.append(34)
-        for byte in utf8 {
-            if byte == 34 { bytes.append(34) }
-            bytes.append(byte)
-        }
-        bytes.append(34)
     }
 
     /// The CSV text of one row, without its line end.

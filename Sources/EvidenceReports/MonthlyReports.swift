@@ -36,9 +36,8 @@ public enum MonthlyReports {
             counts[template] = items.count
         }
 
-        let backups = simulation.backupJobs.sorted {
-            ($0.account, $0.region, $0.creationDate, $0.id) < ($1.account, $1.region, $1.creationDate, $1.id)
-        }
+        // The simulation already holds jobs in report order: account, Region, creation date, job id.
+        let backups = simulation.backupJobs
         write(.backupJob, backups) { key, job in
             switch key {
             case "reportTimePeriodStart": period.0
@@ -83,9 +82,7 @@ public enum MonthlyReports {
             }
         }
 
-        let copies = simulation.copyJobs.sorted {
-            ($0.account, $0.region, $0.creationDate, $0.id) < ($1.account, $1.region, $1.creationDate, $1.id)
-        }
+        let copies = simulation.copyJobs
         write(.copyJob, copies) { key, job in
             switch key {
             case "reportTimePeriodStart": period.0
@@ -128,9 +125,7 @@ public enum MonthlyReports {
             }
         }
 
-        let restores = simulation.restoreJobs.sorted {
-            ($0.account, $0.region, $0.creationDate, $0.id) < ($1.account, $1.region, $1.creationDate, $1.id)
-        }
+        let restores = simulation.restoreJobs
         let vaultsByARN = Dictionary(estate.vaults.map { ($0.arn.description, $0) }, uniquingKeysWith: { a, _ in a })
         write(.restoreJob, restores) { key, job in
             let vault = vaultsByARN[job.backupVaultARN]

@@ -36,29 +36,40 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// A uniform fraction in `[0, 1)`.
     public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
     /// `count` lower-case hexadecimal digits.
     public mutating func hex(_ count: Int) -> String {
-        let digits = Array("0123456789abcdef")
-        var out = ""
+        var out = [UInt8](repeating: 0, count: count)
         var bits = next()
         var left = 16
-        for _ in 0..<count {
+        for i in 0..<count {
             if left == 0 {
                 bits = next()
                 left = 16
             }
-            out.append(digits[Int(bits & 0xF)])
+            out[i] = SeededRandom.hexDigits[Int(bits & 0xF)]
             bits >>= 4
             left -= 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A GUID in AWS's upper-case job-id form, such as `D48D8717-0C9D-72DF-1F56-14E703BF2345`.
     public mutating func guid() -> String {
-        let h = hex(32).uppercased()
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-"
-            + String(c[20..<32])
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var bits = next()
+        var left = 16
+        for i in 0..<36 where i != 8 && i != 13 && i != 18 && i != 23 {
+            if left == 0 {
+                bits = next()
+                left = 16
+            }
+            out[i] = SeededRandom.upperHexDigits[Int(bits & 0xF)]
+            bits >>= 4
+            left -= 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

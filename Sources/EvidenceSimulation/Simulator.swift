@@ -2,7 +2,8 @@ public import EvidenceModel
 
 /// What happened in a month: jobs, recovery points and plan coverage, in a total order.
 public struct SimulationResult: Sendable {
-    /// Backup jobs that ended in `[month start, as-of)` or were still active at as-of; sorted by creation, id.
+    /// Backup jobs that ended in `[month start, as-of)` or were still active at as-of; sorted by account,
+    /// Region, creation date, then job id (the report order).
     public var backupJobs: [BackupJob]
     public var copyJobs: [CopyJob]
     public var restoreJobs: [RestoreJob]
@@ -68,11 +69,24 @@ public enum Simulator {
             result.copyJobs = synthesis.copyJobs
             result.recoveryPoints = synthesis.recoveryPoints()
         }
-        result.backupJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
-        result.copyJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
-        result.restoreJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
-        result.recoveryPoints.sort { $0.arn < $1.arn }
+        result.backupJobs = reportOrder(result.backupJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
+        result.copyJobs = reportOrder(result.copyJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
+        result.restoreJobs = reportOrder(result.restoreJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
+        result.recoveryPoints = reportOrder(result.recoveryPoints) { ("", "", Instant(milliseconds: 0), $0.arn) }
         return result
+    }
+
+    /// Sorts by (account, Region, instant, id), the total order of job reports, moving each value once.
+    static func reportOrder<T>(_ items: [T], key: (T) -> (String, String, Instant, String)) -> [T] {
+        let keys = items.map(key)
+        let order = keys.indices.sorted { a, b in
+            let (x, y) = (keys[a], keys[b])
+            if x.0 != y.0 { return x.0 < y.0 }
+            if x.1 != y.1 { return x.1 < y.1 }
+            if x.2 != y.2 { return x.2 < y.2 }
+            return x.3 < y.3
+        }
+        return order.map { items[$0] }
     }
 
     /// Every rule's schedule, parsed; the first invalid one is an error naming the plan file and rule.
