@@ -127,12 +127,16 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidenceControlsTests",
-            dependencies: ["EvidenceControls", "EvidenceSimulation", "EvidenceModel", "EvidenceIngest", "EvidenceTestSupport"],
+            dependencies: [
+                "EvidenceControls", "EvidenceSimulation", "EvidenceModel", "EvidenceIngest", "EvidenceTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EvidenceReportsTests",
-            dependencies: ["EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceTestSupport"],
+            dependencies: [
+                "EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

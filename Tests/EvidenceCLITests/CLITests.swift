@@ -24,7 +24,9 @@ struct CLITests {
     @Test("simulate writes <out>/reports/<TEMPLATE>.csv and nothing else")
     func simulate() async throws {
         let out = try TemporaryFolder()
-        let status = await Self.run(["simulate", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--out", out.path])
+        let status = await Self.run([
+            "simulate", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--out", out.path,
+        ])
         #expect(status == 0)
         #expect(
             out.files() == [
@@ -38,12 +40,16 @@ struct CLITests {
     func monthly() async throws {
         let out = try TemporaryFolder()
         let status = await Self.run([
-            "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", out.path, "--month", "2028-04",
+            "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", out.path, "--month",
+            "2028-04",
         ])
         #expect(status == 0)
         #expect(out.files().count == 5)
         #expect(out.files().allSatisfy { $0.hasPrefix("2028-04/reports/") })
-        let jobs = try String(contentsOf: out.url.appendingPathComponent("2028-04/reports/BACKUP_JOB_REPORT.csv"), encoding: .utf8)
+        let jobs = try String(
+            contentsOf: out.url.appendingPathComponent("2028-04/reports/BACKUP_JOB_REPORT.csv"),
+            encoding: .utf8
+        )
         #expect(jobs.contains("2028-04-01T00:00:00Z,2028-05-01T00:00:00Z"))
     }
 
@@ -65,7 +71,15 @@ struct CLITests {
 
     @Test("schedule prints firing instants and rejects sub-hourly schedules")
     func schedule() async {
-        #expect(await Self.run(["schedule", "cron(0 5 ? * * *)", "--from", "2028-03-01T00:00:00Z", "--to", "2028-03-02T00:00:00Z"]) == 0)
-        #expect(await Self.run(["schedule", "cron(*/5 * ? * * *)", "--from", "2028-03-01T00:00:00Z", "--to", "2028-03-02T00:00:00Z"]) == 2)
+        #expect(
+            await Self.run([
+                "schedule", "cron(0 5 ? * * *)", "--from", "2028-03-01T00:00:00Z", "--to", "2028-03-02T00:00:00Z",
+            ]) == 0
+        )
+        #expect(
+            await Self.run([
+                "schedule", "cron(*/5 * ? * * *)", "--from", "2028-03-01T00:00:00Z", "--to", "2028-03-02T00:00:00Z",
+            ]) == 2
+        )
     }
 }

@@ -32,7 +32,9 @@ struct ControlsTests {
         let protected = try #require(evaluations.first { $0.control.name == ResourcesProtectedByBackupPlan.name })
         let orders = try #require(protected.verdicts.first { $0.resourceID == "AWS::RDS::DBInstance/orders-db" })
         #expect(orders.status == .compliant)
-        #expect(orders.evidence == ["plan daily-35-day via selection critical-tier (ListOfTags[0] BackupTier=critical)"])
+        #expect(
+            orders.evidence == ["plan daily-35-day via selection critical-tier (ListOfTags[0] BackupTier=critical)"]
+        )
         #expect(protected.status == .nonCompliant)
         #expect(protected.compliantCount == 4)
         #expect(protected.nonCompliantCount == 1)
@@ -42,7 +44,11 @@ struct ControlsTests {
     func crossRegion() throws {
         let evaluations = try Self.evaluate(RepositoryPaths.scenario("untagged-neptune"))
         let cross = try #require(evaluations.first { $0.control.name == ResourcesProtectedByCrossRegion.name })
-        #expect(cross.verdicts.map(\.resourceID) == ["AWS::RDS::DBCluster/graph-neptune-tagged", "AWS::RDS::DBInstance/orders-db"])
+        #expect(
+            cross.verdicts.map(\.resourceID) == [
+                "AWS::RDS::DBCluster/graph-neptune-tagged", "AWS::RDS::DBInstance/orders-db",
+            ]
+        )
         #expect(cross.verdicts.allSatisfy { $0.status == .compliant })
         #expect(cross.status == .compliant)
     }
@@ -63,8 +69,14 @@ struct ControlsTests {
         )
         let evaluation = try #require(try Self.evaluate(sandbox.path).first)
         let byPlan = Dictionary(uniqueKeysWithValues: evaluation.verdicts.map { ($0.evidence.first ?? "", $0.status) })
-        #expect(byPlan["plan daily-35-day rule daily-critical: cron(0 3 ? * * *) runs at most 1 day apart, kept 35 days"] == .compliant)
-        #expect(byPlan["plan daily-7-day rule daily: cron(0 5 ? * * *) runs at most 1 day apart, kept 7 days"] == .nonCompliant)
+        #expect(
+            byPlan["plan daily-35-day rule daily-critical: cron(0 3 ? * * *) runs at most 1 day apart, kept 35 days"]
+                == .compliant
+        )
+        #expect(
+            byPlan["plan daily-7-day rule daily: cron(0 5 ? * * *) runs at most 1 day apart, kept 7 days"]
+                == .nonCompliant
+        )
     }
 
     @Test("Recovery points: encryption and minimum retention, one row per point")
@@ -73,7 +85,11 @@ struct ControlsTests {
         let encrypted = evaluations.filter { $0.control.name == RecoveryPointEncrypted.name }.flatMap(\.verdicts)
         let unencrypted = encrypted.filter { $0.status == .nonCompliant }
         #expect(!unencrypted.isEmpty)
-        #expect(unencrypted.allSatisfy { $0.resourceID.hasPrefix("AWS::Backup::RecoveryPoint/arn:aws:ec2:us-east-1::snapshot/") })
+        #expect(
+            unencrypted.allSatisfy {
+                $0.resourceID.hasPrefix("AWS::Backup::RecoveryPoint/arn:aws:ec2:us-east-1::snapshot/")
+            }
+        )
         #expect(Set(encrypted.map(\.resourceID)).count == encrypted.count)
         let retention = evaluations.filter { $0.control.name == RecoveryPointMinimumRetention.name }.flatMap(\.verdicts)
         #expect(retention.allSatisfy { $0.status == .compliant })

@@ -17,7 +17,9 @@ struct ScenarioReaderTests {
         #expect(Set(estate.resources.map(\.account)).count == 3)
         #expect(Set(estate.locations.map(\.region)) == ["us-east-1", "us-west-2"])
         #expect(estate.plans.count == 16)
-        #expect(Set(estate.plans.map(\.name)) == ["daily-7-day", "daily-35-day", "monthly-1yr", "hourly-continuous-rds"])
+        #expect(
+            Set(estate.plans.map(\.name)) == ["daily-7-day", "daily-35-day", "monthly-1yr", "hourly-continuous-rds"]
+        )
         #expect(estate.frameworks.count == 4)
         #expect(!estate.hasJobSource)
         let neptune = try #require(estate.resources.first { $0.resourceID == "recommendations-staging-neptune-graph" })
@@ -41,7 +43,8 @@ struct ScenarioReaderTests {
         "Malformed input names the file, the location and what was expected",
         arguments: [
             (
-                "\(base)/resources.json", "{\"ResourceTagMappingList\": [\n  {\"ResourceARN\": \"arn:aws:s3:::b\",}\n]}",
+                "\(base)/resources.json",
+                "{\"ResourceTagMappingList\": [\n  {\"ResourceARN\": \"arn:aws:s3:::b\",}\n]}",
                 "\(base)/resources.json: 2:36: invalid JSON: expected a string key"
             ),
             (
@@ -53,11 +56,13 @@ struct ScenarioReaderTests {
                 "\(base)/resources.json: $.ResourceTagMappingList[0].ResourceARN: expected a string, found a number"
             ),
             (
-                "\(base)/resources.json", "{\"ResourceTagMappingList\": [{\"ResourceARN\": \"arn:aws:ec2:us-east-1:12:instance/i-1\"}]}",
+                "\(base)/resources.json",
+                "{\"ResourceTagMappingList\": [{\"ResourceARN\": \"arn:aws:ec2:us-east-1:12:instance/i-1\"}]}",
                 "\(base)/resources.json: $.ResourceTagMappingList[0].ResourceARN: expected an ARN, found \"arn:aws:ec2:us-east-1:12:instance/i-1\""
             ),
             (
-                "\(base)/resources.json", "{\"ResourceTagMappingList\": [{\"ResourceARN\": \"arn:aws:sqs:us-east-1:123456789012:q\"}]}",
+                "\(base)/resources.json",
+                "{\"ResourceTagMappingList\": [{\"ResourceARN\": \"arn:aws:sqs:us-east-1:123456789012:q\"}]}",
                 "\(base)/resources.json: $.ResourceTagMappingList[0].ResourceARN: \"arn:aws:sqs:us-east-1:123456789012:q\" is not a resource type AWS Backup protects"
             ),
             (
@@ -77,7 +82,8 @@ struct ScenarioReaderTests {
                 "scenario.json: $.seed: missing required field"
             ),
             (
-                "scenario.json", "{\"name\": \"x\", \"month\": \"2028-03\", \"seed\": 1, \"faults\": [{\"kind\": \"BROKEN\"}]}",
+                "scenario.json",
+                "{\"name\": \"x\", \"month\": \"2028-03\", \"seed\": 1, \"faults\": [{\"kind\": \"BROKEN\"}]}",
                 "scenario.json: $.faults[0].kind: \"BROKEN\" is not a fault kind (expected one of FAILED, EXPIRED, ABORTED, PARTIAL)"
             ),
             (
@@ -91,7 +97,8 @@ struct ScenarioReaderTests {
                 "\(base)/backup-jobs.json: $.BackupJobs[0].CreationDate: expected an ISO-8601 instant, found \"yesterday\""
             ),
             (
-                "\(base)/backup-vaults.json", "{\"BackupVaultList\": [{\"BackupVaultName\": \"v\", \"BackupVaultArn\": \"arn:aws:backup:us-west-2:123456789012:backup-vault:v\"}]}",
+                "\(base)/backup-vaults.json",
+                "{\"BackupVaultList\": [{\"BackupVaultName\": \"v\", \"BackupVaultArn\": \"arn:aws:backup:us-west-2:123456789012:backup-vault:v\"}]}",
                 "\(base)/backup-vaults.json: $.BackupVaultList[0].BackupVaultArn: vault ARN belongs to 123456789012/us-west-2, not to this folder"
             ),
         ]
@@ -114,18 +121,22 @@ struct ScenarioReaderTests {
         let text = try sandbox.read(file)
         let planID = try #require(text.split(separator: "\"").drop { $0 != "BackupPlanId" }.dropFirst(2).first)
         try sandbox.replace(file, String(planID), with: "no-such-plan")
-        #expect(throws: ImportError(
-            file: "accounts/123456789012/us-east-1/backup-selections",
-            location: "$.BackupPlanId",
-            message: "selection critical-tier names plan no-such-plan, which is not in this folder's backup-plans"
-        )) { try ScenarioReader.read(folder: sandbox.path) }
+        #expect(
+            throws: ImportError(
+                file: "accounts/123456789012/us-east-1/backup-selections",
+                location: "$.BackupPlanId",
+                message: "selection critical-tier names plan no-such-plan, which is not in this folder's backup-plans"
+            )
+        ) { try ScenarioReader.read(folder: sandbox.path) }
     }
 
     @Test("Folders must be named after accounts and Regions")
     func folderNames() throws {
         let sandbox = try ScenarioSandbox(copying: "untagged-neptune")
         try sandbox.write("accounts/prod/us-east-1/resources.json", "{\"ResourceTagMappingList\": []}")
-        #expect(throws: ImportError(file: "accounts/prod", message: "expected a folder named after a 12-digit account id")) {
+        #expect(
+            throws: ImportError(file: "accounts/prod", message: "expected a folder named after a 12-digit account id")
+        ) {
             try ScenarioReader.read(folder: sandbox.path)
         }
     }

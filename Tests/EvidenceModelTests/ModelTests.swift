@@ -18,7 +18,10 @@ struct ModelTests {
         #expect(Instant(iso8601: text)?.milliseconds == milliseconds)
     }
 
-    @Test("Invalid instants are refused", arguments: ["2028-02-30T00:00:00Z", "2028-03-01", "2028-03-01T25:00:00Z", "x"])
+    @Test(
+        "Invalid instants are refused",
+        arguments: ["2028-02-30T00:00:00Z", "2028-03-01", "2028-03-01T25:00:00Z", "x"]
+    )
     func refusesInstants(text: String) {
         #expect(Instant(iso8601: text) == nil)
     }
@@ -52,7 +55,10 @@ struct ModelTests {
     @Test(
         "Resource type and id come from the ARN for every service",
         arguments: [
-            ("arn:aws:ec2:us-east-1:111122223333:instance/i-0abc", BackupResourceType.ec2, "i-0abc", "AWS::EC2::Instance"),
+            (
+                "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc", BackupResourceType.ec2, "i-0abc",
+                "AWS::EC2::Instance"
+            ),
             ("arn:aws:ec2:us-east-1:111122223333:volume/vol-0abc", .ebs, "vol-0abc", "AWS::EC2::Volume"),
             ("arn:aws:rds:us-east-1:111122223333:db:orders-db", .rds, "orders-db", "AWS::RDS::DBInstance"),
             ("arn:aws:rds:us-east-1:111122223333:cluster:pay", .aurora, "pay", "AWS::RDS::DBCluster"),

@@ -2,8 +2,8 @@ import EvidenceIngest
 import EvidenceModel
 import EvidenceReports
 import EvidenceSimulation
-import Foundation
 import EvidenceTestSupport
+import Foundation
 import Testing
 
 @Suite("Monthly reports")
@@ -28,7 +28,11 @@ struct ReportsTests {
             #expect(header == template.columns.map(\.header).joined(separator: ","))
         }
         let backup = try #require(set.files["BACKUP_JOB_REPORT.csv"])
-        #expect(String(decoding: backup.prefix(80), as: UTF8.self).hasPrefix("Report Time Period Start,Report Time Period End,Path to Root,Account ID"))
+        #expect(
+            String(decoding: backup.prefix(80), as: UTF8.self).hasPrefix(
+                "Report Time Period Start,Report Time Period End,Path to Root,Account ID"
+            )
+        )
     }
 
     @Test("Shuffling list entries and renaming files does not change a byte")
@@ -41,7 +45,10 @@ struct ReportsTests {
             let list = try #require(root["ResourceTagMappingList"] as? [Any])
             var random = SeededRandom(seed: 5, key: file)
             let shuffled = ["ResourceTagMappingList": list.shuffled(using: &random)]
-            try sandbox.write(file, String(decoding: try JSONSerialization.data(withJSONObject: shuffled), as: UTF8.self))
+            try sandbox.write(
+                file,
+                String(decoding: try JSONSerialization.data(withJSONObject: shuffled), as: UTF8.self)
+            )
         }
         let plans = "accounts/222233334444/us-east-1/backup-plans"
         try FileManager.default.moveItem(
@@ -55,6 +62,9 @@ struct ReportsTests {
 
     @Test("CSV quoting follows RFC 4180")
     func quoting() {
-        #expect(CSVWriter.record(["a", "b,c", "say \"hi\"", "two\nlines", ""]) == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\",")
+        #expect(
+            CSVWriter.record(["a", "b,c", "say \"hi\"", "two\nlines", ""])
+                == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\","
+        )
     }
 }

@@ -23,20 +23,41 @@ struct ScheduleTests {
     func fieldForms() throws {
         #expect(try Self.firings("cron(0 7 1 * ? *)", "2028-01-15T00:00:00Z", "2028-04-15T00:00:00Z").count == 3)
         #expect(try Self.firings("cron(30 * ? * * *)", "2028-03-01T00:00:00Z", "2028-03-02T00:00:00Z").count == 24)
-        #expect(try Self.firings("cron(0 0 L * ? *)", "2028-02-01T00:00:00Z", "2028-03-01T00:00:00Z") == ["2028-02-29T00:00:00Z"])
+        #expect(
+            try Self.firings("cron(0 0 L * ? *)", "2028-02-01T00:00:00Z", "2028-03-01T00:00:00Z") == [
+                "2028-02-29T00:00:00Z"
+            ]
+        )
         // 2 = Monday: March 2028 has Mondays on the 6th, 13th, 20th and 27th.
         #expect(try Self.firings("cron(0 9 ? MAR MON 2028)", "2028-01-01T00:00:00Z", "2029-01-01T00:00:00Z").count == 4)
-        #expect(try Self.firings("cron(0 9 ? * 2#2 *)", "2028-03-01T00:00:00Z", "2028-04-01T00:00:00Z") == ["2028-03-13T09:00:00Z"])
-        #expect(try Self.firings("cron(0 9 ? * 6L *)", "2028-03-01T00:00:00Z", "2028-04-01T00:00:00Z") == ["2028-03-31T09:00:00Z"])
+        #expect(
+            try Self.firings("cron(0 9 ? * 2#2 *)", "2028-03-01T00:00:00Z", "2028-04-01T00:00:00Z") == [
+                "2028-03-13T09:00:00Z"
+            ]
+        )
+        #expect(
+            try Self.firings("cron(0 9 ? * 6L *)", "2028-03-01T00:00:00Z", "2028-04-01T00:00:00Z") == [
+                "2028-03-31T09:00:00Z"
+            ]
+        )
         // 2028-04-01 is a Saturday: 1W is Monday the 3rd.
-        #expect(try Self.firings("cron(0 9 1W * ? *)", "2028-04-01T00:00:00Z", "2028-04-10T00:00:00Z") == ["2028-04-03T09:00:00Z"])
+        #expect(
+            try Self.firings("cron(0 9 1W * ? *)", "2028-04-01T00:00:00Z", "2028-04-10T00:00:00Z") == [
+                "2028-04-03T09:00:00Z"
+            ]
+        )
         #expect(try Self.firings("cron(0 0/6 ? * * *)", "2028-03-01T00:00:00Z", "2028-03-02T00:00:00Z").count == 4)
     }
 
     @Test("Time zones: 05:00 in New York is 10:00 UTC in winter and 09:00 UTC in summer")
     func timeZones() throws {
         #expect(
-            try Self.firings("cron(0 5 ? * * *)", "2028-03-10T00:00:00Z", "2028-03-14T00:00:00Z", zone: "America/New_York") == [
+            try Self.firings(
+                "cron(0 5 ? * * *)",
+                "2028-03-10T00:00:00Z",
+                "2028-03-14T00:00:00Z",
+                zone: "America/New_York"
+            ) == [
                 "2028-03-10T10:00:00Z", "2028-03-11T10:00:00Z", "2028-03-12T09:00:00Z", "2028-03-13T09:00:00Z",
             ]
         )

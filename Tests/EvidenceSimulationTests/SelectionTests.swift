@@ -33,7 +33,10 @@ struct SelectionTests {
     static let fsxTest = resource("arn:aws:fsx:us-east-1:111122223333:file-system/fs-2", ["stage": "test"])
     static let aurora = resource("arn:aws:rds:us-east-1:111122223333:cluster:pay", [:])
     static let tagged = resource("arn:aws:dynamodb:us-east-1:111122223333:table/t", ["backup": "true"])
-    static let taggedTest = resource("arn:aws:dynamodb:us-east-1:111122223333:table/u", ["backup": "true", "stage": "test"])
+    static let taggedTest = resource(
+        "arn:aws:dynamodb:us-east-1:111122223333:table/u",
+        ["backup": "true", "stage": "test"]
+    )
     static let other = resource("arn:aws:ec2:us-east-1:111122223333:instance/i-1", [:])
 
     /// AWS's documented example: FSx ∪ one Aurora cluster ∪ tagged backup:true, minus stage:test.
@@ -44,7 +47,10 @@ struct SelectionTests {
             tags: [TagCondition(key: "backup", value: "true")],
             conditions: SelectionConditions(stringNotEquals: [TagCondition(key: "stage", value: "test")])
         )
-        #expect(SelectionMatcher.match(s, Self.fsx)?.clause == "Resources[0] arn:aws:fsx:* and Conditions StringNotEquals stage=test")
+        #expect(
+            SelectionMatcher.match(s, Self.fsx)?.clause
+                == "Resources[0] arn:aws:fsx:* and Conditions StringNotEquals stage=test"
+        )
         #expect(SelectionMatcher.match(s, Self.fsxTest) == nil)
         #expect(SelectionMatcher.match(s, Self.aurora) != nil)
         #expect(SelectionMatcher.match(s, Self.tagged)?.clause.hasPrefix("ListOfTags[0] backup=true") == true)
@@ -79,14 +85,18 @@ struct SelectionTests {
 
     @Test("ListOfTags entries are OR'ed and case-sensitive")
     func listOfTags() {
-        let s = Self.selection(tags: [TagCondition(key: "tier", value: "gold"), TagCondition(key: "backup", value: "true")])
+        let s = Self.selection(tags: [
+            TagCondition(key: "tier", value: "gold"), TagCondition(key: "backup", value: "true"),
+        ])
         #expect(SelectionMatcher.match(s, Self.tagged)?.clause == "ListOfTags[1] backup=true")
         #expect(SelectionMatcher.match(s, Self.resource("arn:aws:s3:::b", ["backup": "True"])) == nil)
     }
 
     @Test("No Resources and no ListOfTags selects every resource, refined by Conditions")
     func conditionsOnly() {
-        let s = Self.selection(conditions: SelectionConditions(stringEquals: [TagCondition(key: "stage", value: "prod")]))
+        let s = Self.selection(
+            conditions: SelectionConditions(stringEquals: [TagCondition(key: "stage", value: "prod")])
+        )
         #expect(SelectionMatcher.match(s, Self.fsx) != nil)
         #expect(SelectionMatcher.match(s, Self.other) == nil)
     }

@@ -6,10 +6,8 @@ import Testing
 
 @Suite("Simulator")
 struct SimulatorTests {
-    static let march = Month(year: 2028, month: 3)!  // swift-format-ignore: NeverForceUnwrap
-
     static func run(_ estate: Estate, asOf: Instant? = nil) throws -> SimulationResult {
-        try Simulator.run(estate: estate, month: march, asOf: asOf ?? march.end)
+        try Simulator.run(estate: estate, month: estate.settings.month, asOf: asOf ?? estate.settings.month.end)
     }
 
     @Test("One backup job per (resource, rule) firing, copies for copy actions")
@@ -38,7 +36,13 @@ struct SimulatorTests {
         #expect(rds.allSatisfy { $0.lifecycle.deleteAfterDays == 35 })
         #expect(rds.allSatisfy { $0.arn.contains(":snapshot:awsbackup:job-") })
         let s3 = result.recoveryPoints.filter { $0.resourceType == "S3" }
-        #expect(s3.allSatisfy { $0.arn.hasPrefix("arn:aws:backup:us-east-1:123456789012:recovery-point:example-untagged-neptune-assets-") })
+        #expect(
+            s3.allSatisfy {
+                $0.arn.hasPrefix(
+                    "arn:aws:backup:us-east-1:123456789012:recovery-point:example-untagged-neptune-assets-"
+                )
+            }
+        )
         #expect(s3.allSatisfy { $0.isEncrypted && !$0.encryptionKeyARN.isEmpty })
     }
 
@@ -108,10 +112,18 @@ struct SimulatorTests {
         let result = try Self.run(try ScenarioReader.read(folder: sandbox.path))
         let failed = result.backupJobs.filter { $0.state == .failed }
         #expect(failed.count == 3)
-        #expect(failed.allSatisfy { $0.statusMessage == "disk busy" && $0.resourceType == "EC2" && $0.recoveryPointARN.isEmpty })
+        #expect(
+            failed.allSatisfy {
+                $0.statusMessage == "disk busy" && $0.resourceType == "EC2" && $0.recoveryPointARN.isEmpty
+            }
+        )
         let expired = result.backupJobs.filter { $0.state == .expired }
         #expect(expired.count == 31)
-        #expect(expired.allSatisfy { $0.completionDate == nil && $0.statusMessage == "Backup job expired before completion." })
+        #expect(
+            expired.allSatisfy {
+                $0.completionDate == nil && $0.statusMessage == "Backup job expired before completion."
+            }
+        )
         #expect(!result.copyJobs.contains { $0.resourceARN.hasSuffix("orders-db") })
     }
 

@@ -60,7 +60,9 @@ package final class TemporaryFolder {
         var out: [String] = []
         for case let name as String in walker {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: base + "/" + name, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 out.append(name)
             }
         }
