@@ -102,7 +102,6 @@ let package = Package(
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
             ],
             path: "Tests/EvidenceTestSupport",
-            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -47,7 +47,7 @@ public final class SHA256Hasher {
 
     /// Feeds bytes into the digest.
     public func update(_ bytes: some Collection<UInt8>) {
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             feed(UnsafeRawBufferPointer(buffer))
         }
         if done == nil {

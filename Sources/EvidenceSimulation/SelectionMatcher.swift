@@ -73,9 +73,14 @@ public struct Assignment: Hashable, Sendable {
     public var selectionName: String
     public var clause: String
     public var iamRoleARN: String
+    /// The plan's rules, all of which apply to the resource.
+    public var ruleNames: [String]
 
-    /// `plan daily-35-day via selection critical-tier (ListOfTags[0] BackupTier=critical)`.
-    public var trace: String { "plan \(planName) via selection \(selectionName) (\(clause))" }
+    /// `plan daily-35-day (rule daily-critical) via selection critical-tier (ListOfTags[0] BackupTier=critical)`.
+    public var trace: String {
+        let rules = ruleNames.count == 1 ? "rule \(ruleNames[0])" : "rules \(ruleNames.joined(separator: ", "))"
+        return "plan \(planName) (\(rules)) via selection \(selectionName) (\(clause))"
+    }
 }
 
 /// Which plans cover each resource: the answer to "is this resource in a backup plan, and why".
@@ -108,7 +113,8 @@ public struct Coverage: Sendable {
                         selectionID: selection.id,
                         selectionName: selection.name,
                         clause: match.clause,
-                        iamRoleARN: selection.iamRoleARN
+                        iamRoleARN: selection.iamRoleARN,
+                        ruleNames: plan.rules.map(\.name)
                     )
                 )
             }

@@ -33,7 +33,9 @@ struct ControlsTests {
         let orders = try #require(protected.verdicts.first { $0.resourceID == "AWS::RDS::DBInstance/orders-db" })
         #expect(orders.status == .compliant)
         #expect(
-            orders.evidence == ["plan daily-35-day via selection critical-tier (ListOfTags[0] BackupTier=critical)"]
+            orders.evidence == [
+                "plan daily-35-day (rule daily-critical) via selection critical-tier (ListOfTags[0] BackupTier=critical)"
+            ]
         )
         #expect(protected.status == .nonCompliant)
         #expect(protected.compliantCount == 4)

@@ -10,9 +10,5 @@ package enum RepositoryPaths {
 
     package static func scenario(_ name: String) -> String { root.appendingPathComponent("scenarios/\(name)").path }
 
-    package static func fixture(_ name: String) -> String {
-        root.appendingPathComponent("Tests/EvidenceTestSupport/Fixtures/\(name)").path
-    }
-
     package static var golden: URL { root.appendingPathComponent("golden") }
 }
