@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 
 /// Recovery-point ARN shapes per resource type (facts sheet §4.3).
 enum RecoveryPointNaming {

@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 
 /// Jobs synthesized from the plans when the scenario exports none: one backup job per (resource, rule)
 /// firing, copy jobs for the rule's copy actions, and the recovery points they leave.

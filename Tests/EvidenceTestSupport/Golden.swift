@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import Testing
 
 /// Compares a month's report files with `golden/<scenario>/<month>/reports/`, byte for byte.

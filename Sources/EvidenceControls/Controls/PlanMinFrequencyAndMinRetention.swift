@@ -1,5 +1,5 @@
-public import EvidenceModel
-public import EvidenceSimulation
+internal import EvidenceModel
+internal import EvidenceSimulation
 
 /// `BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK`: a plan has a rule that backs up often enough and keeps
 /// recovery points long enough.

@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RECOVERY_POINT_ENCRYPTED`: every recovery point is encrypted.

@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK`: each recovery point is kept at least the required days.

@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN`: the resource is included in at least one backup plan.

@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 
 /// Readers for the JSON the AWS CLI prints (`--output json`), mapped to model values.
 ///

@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 internal import Foundation
 
 /// Why a schedule expression or time zone was rejected.
