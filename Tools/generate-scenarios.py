@@ -292,6 +292,7 @@ def org_estate():
     overrides = {}
     tags = {}
     missed_name = None
+    restore_tests = []
     total = 0
     for acct, region, env, counts, share, rds_crit in layout:
         other = "us-west-2" if region == "us-east-1" else "us-east-1"
@@ -316,6 +317,19 @@ def org_estate():
             # A critical volume whose source is not encrypted: its recovery points are not encrypted either.
             vol = next(r for r in res if r["_service"] == "EBS" and {"Key": "BackupTier", "Value": "critical"} in r["Tags"])
             overrides[vol["ResourceARN"]] = {"encrypted": False}
+        if acct == "222233334444" and region == "us-east-1":
+            ec2 = [r for r in res if r["_service"] == "EC2"]
+            # An instance decommissioned on the 20th, and one stopped from the 25th (not evaluated at month end).
+            overrides[ec2[1]["ResourceARN"]] = {"deleted": "2028-03-20T12:00:00Z"}
+            overrides[ec2[2]["ResourceARN"]] = {"stopped": [{"from": "2028-03-25T18:00:00Z", "to": "2028-04-10T09:00:00Z"}]}
+            rds = next(r for r in res if r["_service"] == "RDS")
+            ebs = next(r for r in res if r["_service"] == "EBS")
+            restore_tests = [
+                {"resource": rds["ResourceARN"], "at": "2028-03-15T10:00:00Z", "minutes": 42},
+                {"resource": ebs["ResourceARN"], "at": "2028-03-22T14:30:00Z", "minutes": 9},
+                {"resource": ebs["ResourceARN"], "at": "2028-03-29T14:30:00Z", "minutes": 3, "status": "FAILED",
+                 "message": "Volume creation failed: the requested Availability Zone is not available."},
+            ]
         if acct == "444455556666":
             # One resource misses its windows for three days: its jobs expire without starting.
             missed_name = next(t["Value"] for r in res if r["_service"] == "EC2" for t in r["Tags"] if t["Key"] == "Name")
@@ -351,10 +365,14 @@ def org_estate():
         "accounts": accounts,
         "resources": dict(sorted(overrides.items())),
         "tags": dict(sorted(tags.items())),
+        "restore_tests": restore_tests,
         "faults": [
             {"kind": "FAILED", "rate": 0.01, "service": "EC2",
              "message": "Unable to create a snapshot: the instance's volumes are busy. Retry later."},
             {"kind": "EXPIRED", "rate": 0.005, "service": "EFS"},
+            {"kind": "PARTIAL", "rate": 0.004, "service": "S3",
+             "message": "Backup job completed with some objects not backed up."},
+            {"kind": "LATE_START", "rate": 0.01, "service": "DynamoDB"},
             {"kind": "EXPIRED", "tag": {"Key": "Name", "Value": missed_name},
              "from": "2028-03-10T00:00:00Z", "to": "2028-03-13T00:00:00Z"},
         ],

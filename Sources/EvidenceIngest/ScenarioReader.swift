@@ -68,6 +68,11 @@ public enum ScenarioReader {
         for file in try files.jsonFiles(in: "\(base)/backup-selections") {
             estate.selections.append(try AWSShapes.selection(try files.json(file), location: location))
         }
+        if files.exists("\(base)/region-settings.json") {
+            estate.regionSettings[location] = try AWSShapes.regionSettings(
+                try files.json("\(base)/region-settings.json")
+            )
+        }
         if files.exists("\(base)/backup-vaults.json") {
             estate.vaults += try AWSShapes.vaults(try files.json("\(base)/backup-vaults.json"), location: location)
         }

@@ -112,7 +112,29 @@ struct ScenarioFile {
                 )
             }
             fault.message = try node.optional("message")?.string()
+            if let delay = try node.optional("delay_minutes") {
+                let minutes = try delay.int()
+                guard minutes >= 0 else { throw delay.failure("expected a non-negative number of minutes") }
+                fault.delayMinutes = minutes
+            }
             faults.append(fault)
+        }
+
+        var restoreTests: [RestoreTest] = []
+        for node in try root.optionalArray("restore_tests") {
+            let minutesNode = try node.required("minutes")
+            let minutes = try minutesNode.int()
+            guard minutes >= 0 else { throw minutesNode.failure("expected a non-negative number of minutes") }
+            restoreTests.append(
+                RestoreTest(
+                    resourceARN: try node.required("resource").arn().description,
+                    at: try node.required("at").instant(),
+                    minutes: minutes,
+                    status: try node.optional("status")?.enumeration(RestoreJobStatus.self, named: "restore job status")
+                        ?? .completed,
+                    message: try node.optional("message")?.string() ?? ""
+                )
+            )
         }
 
         return ScenarioFile(
@@ -122,7 +144,8 @@ struct ScenarioFile {
                 seed: UInt64(seed),
                 chainID: chainID,
                 accounts: accounts,
-                faults: faults
+                faults: faults,
+                restoreTests: restoreTests
             ),
             resourceOverrides: overrides,
             tags: tags

@@ -14,6 +14,8 @@ public struct Estate: Hashable, Sendable {
     public var restoreJobs: [RestoreJob]
     /// Whether the scenario holds any job source anywhere (ARCHITECTURE.md §3).
     public var hasJobSource: Bool
+    /// Region settings per account/Region folder (`region-settings.json`); absent means every type opted in.
+    public var regionSettings: [AccountRegion: RegionSettings]
 
     public init(
         settings: ScenarioSettings,
@@ -26,7 +28,8 @@ public struct Estate: Hashable, Sendable {
         backupJobs: [BackupJob] = [],
         copyJobs: [CopyJob] = [],
         restoreJobs: [RestoreJob] = [],
-        hasJobSource: Bool = false
+        hasJobSource: Bool = false,
+        regionSettings: [AccountRegion: RegionSettings] = [:]
     ) {
         self.settings = settings
         self.resources = resources
@@ -39,6 +42,7 @@ public struct Estate: Hashable, Sendable {
         self.copyJobs = copyJobs
         self.restoreJobs = restoreJobs
         self.hasJobSource = hasJobSource
+        self.regionSettings = regionSettings
     }
 
     /// The vault with this ARN, if the estate has it.
@@ -77,6 +81,8 @@ public struct ScenarioSettings: Hashable, Sendable {
     public var accounts: [String: AccountSettings]
     /// Injected faults, applied in order; the first that matches a job decides it.
     public var faults: [FaultRule]
+    /// Restore tests to synthesize when the scenario exports no jobs.
+    public var restoreTests: [RestoreTest]
 
     public init(
         name: String,
@@ -84,7 +90,8 @@ public struct ScenarioSettings: Hashable, Sendable {
         seed: UInt64,
         chainID: String? = nil,
         accounts: [String: AccountSettings] = [:],
-        faults: [FaultRule] = []
+        faults: [FaultRule] = [],
+        restoreTests: [RestoreTest] = []
     ) {
         self.name = name
         self.month = month
@@ -92,6 +99,7 @@ public struct ScenarioSettings: Hashable, Sendable {
         self.chainID = chainID ?? name
         self.accounts = accounts
         self.faults = faults
+        self.restoreTests = restoreTests
     }
 }
 
@@ -113,6 +121,8 @@ public struct FaultRule: Hashable, Sendable {
         case expired = "EXPIRED"
         case aborted = "ABORTED"
         case partial = "PARTIAL"
+        /// The job starts late in its start window (or after `delayMinutes`), and expires if that is too late.
+        case lateStart = "LATE_START"
     }
 
     public var kind: Kind
@@ -126,6 +136,8 @@ public struct FaultRule: Hashable, Sendable {
     public var planName: String?
     public var window: Interval?
     public var message: String?
+    /// For `LATE_START`: minutes after the scheduled time at which the job starts.
+    public var delayMinutes: Int?
 
     public init(
         kind: Kind,
@@ -136,7 +148,8 @@ public struct FaultRule: Hashable, Sendable {
         resourceType: BackupResourceType? = nil,
         planName: String? = nil,
         window: Interval? = nil,
-        message: String? = nil
+        message: String? = nil,
+        delayMinutes: Int? = nil
     ) {
         self.kind = kind
         self.rate = rate
@@ -147,5 +160,39 @@ public struct FaultRule: Hashable, Sendable {
         self.planName = planName
         self.window = window
         self.message = message
+        self.delayMinutes = delayMinutes
     }
+}
+
+/// A restore test declared in scenario.json: restore the resource's latest recovery point at an instant.
+public struct RestoreTest: Hashable, Sendable {
+    public var resourceARN: String
+    public var at: Instant
+    public var minutes: Int
+    public var status: RestoreJobStatus
+    public var message: String
+
+    public init(
+        resourceARN: String,
+        at: Instant,
+        minutes: Int,
+        status: RestoreJobStatus = .completed,
+        message: String = ""
+    ) {
+        self.resourceARN = resourceARN
+        self.at = at
+        self.minutes = minutes
+        self.status = status
+        self.message = message
+    }
+}
+
+/// `backup describe-region-settings` of one account and Region.
+public struct RegionSettings: Hashable, Sendable {
+    /// `ResourceTypeOptInPreference`: types absent from the map are opted in.
+    public var optIn: [BackupResourceType: Bool]
+
+    public init(optIn: [BackupResourceType: Bool] = [:]) { self.optIn = optIn }
+
+    public func isOptedIn(_ type: BackupResourceType) -> Bool { optIn[type] ?? true }
 }

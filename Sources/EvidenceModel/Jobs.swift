@@ -106,6 +106,8 @@ public struct BackupJob: Hashable, Sendable {
     public var origin: JobOrigin
     public var creationDate: Instant
     public var initiationDate: Instant?
+    /// When the job started running; known for synthesized jobs, absent from list-backup-jobs.
+    public var startDate: Instant?
     public var startBy: Instant?
     public var completionDate: Instant?
     public var expectedCompletionDate: Instant?
@@ -131,6 +133,7 @@ public struct BackupJob: Hashable, Sendable {
         origin: JobOrigin = JobOrigin(),
         creationDate: Instant,
         initiationDate: Instant? = nil,
+        startDate: Instant? = nil,
         startBy: Instant? = nil,
         completionDate: Instant? = nil,
         expectedCompletionDate: Instant? = nil,
@@ -155,6 +158,7 @@ public struct BackupJob: Hashable, Sendable {
         self.origin = origin
         self.creationDate = creationDate
         self.initiationDate = initiationDate
+        self.startDate = startDate
         self.startBy = startBy
         self.completionDate = completionDate
         self.expectedCompletionDate = expectedCompletionDate
@@ -316,6 +320,10 @@ public struct RecoveryPoint: Hashable, Sendable {
     public var tags: [String: String]
     /// The jobs that created or refreshed the point (backup job IDs, or the copy job ID).
     public var jobIDs: [String]
+    /// When the point moves to cold storage, for types that have a cold tier; nil when it stays warm.
+    public var coldAt: Instant?
+    /// When the lifecycle deletes the point; nil when it is kept forever.
+    public var deleteAt: Instant?
 
     public init(
         arn: String,
@@ -331,7 +339,9 @@ public struct RecoveryPoint: Hashable, Sendable {
         isContinuous: Bool = false,
         isCopy: Bool = false,
         tags: [String: String] = [:],
-        jobIDs: [String] = []
+        jobIDs: [String] = [],
+        coldAt: Instant? = nil,
+        deleteAt: Instant? = nil
     ) {
         self.arn = arn
         self.resourceARN = resourceARN
@@ -347,5 +357,20 @@ public struct RecoveryPoint: Hashable, Sendable {
         self.isCopy = isCopy
         self.tags = tags
         self.jobIDs = jobIDs
+        self.coldAt = coldAt
+        self.deleteAt = deleteAt
+    }
+
+    /// `created <instant>[, cold <instant>][, deleted <instant>]`: the point's lifecycle, for evidence.
+    public var lifecycleSummary: String {
+        var out = "created \(creationDate.iso8601)"
+        if let coldAt { out += ", cold \(coldAt.iso8601)" }
+        if let deleteAt { out += ", deleted \(deleteAt.iso8601)" }
+        return out
+    }
+
+    /// Whether the point exists at some instant of `[from, to)`.
+    public func exists(during from: Instant, _ to: Instant) -> Bool {
+        creationDate < to && (deleteAt.map { $0 > from } ?? true)
     }
 }

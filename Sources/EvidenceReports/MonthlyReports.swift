@@ -156,6 +156,37 @@ public enum MonthlyReports {
             }
         }
 
+        write(.backupWindow, simulation.windows) { key, window in
+            switch key {
+            case "accountId": window.account
+            case "region": window.region
+            case "resourceType": window.resourceType
+            case "resourceArn": window.resourceARN
+            case "resourceName": window.resourceName
+            case "backupPlanName": window.planName
+            case "backupRuleName": window.ruleName
+            case "backupRuleSchedule": window.schedule
+            case "backupRuleTimezone": window.timezone
+            case "scheduledTime": window.scheduled.iso8601
+            case "startWindowEnd": window.startBy.iso8601
+            case "completionWindowEnd": window.completeBy.iso8601
+            case "outcome": window.outcome.rawValue
+            case "backupJobId": window.job?.id ?? ""
+            case "jobStatus": window.job?.state.rawValue ?? ""
+            case "creationDate": stamp(window.job?.creationDate)
+            case "startDate": stamp(window.job?.startDate)
+            case "completionDate": stamp(window.job?.completionDate)
+            case "answeredByRule": window.takenByRule ?? window.ruleName
+            case "recoveryPointArn": window.job?.recoveryPointARN ?? ""
+            case "retentionRequiredDays": window.requiredRetentionDays.map(String.init) ?? ""
+            case "retentionTakenDays":
+                window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays }.map(String.init)
+                    ?? ""
+            case "detail": window.detail
+            default: ""
+            }
+        }
+
         let evaluated = simulation.asOf.iso8601
         let rows = evaluations.flatMap { evaluation in evaluation.verdicts.map { (evaluation, $0) } }
         write(.resourceCompliance, rows) { key, item in

@@ -20,6 +20,11 @@ public enum ReportTemplate: String, CaseIterable, Hashable, Sendable {
     case restoreJob = "RESTORE_JOB_REPORT"
     case resourceCompliance = "RESOURCE_COMPLIANCE_REPORT"
     case controlCompliance = "CONTROL_COMPLIANCE_REPORT"
+    /// This tool's own report: every expected backup window of the month and what answered it (Docs/REPORTS.md).
+    case backupWindow = "BACKUP_WINDOW_REPORT"
+
+    /// Whether AWS Backup Audit Manager writes this template.
+    public var isAWSTemplate: Bool { self != .backupWindow }
 
     /// The file name inside a month's `reports/` folder.
     public var fileName: String { "\(rawValue).csv" }
@@ -27,9 +32,11 @@ public enum ReportTemplate: String, CaseIterable, Hashable, Sendable {
     /// Every column, AWS's first, then ours.
     public var columns: [ReportColumn] { awsColumns + extraColumns }
 
-    /// AWS's columns, in AWS's order.
+    /// AWS's columns, in AWS's order; none for this tool's own templates.
     public var awsColumns: [ReportColumn] {
         switch self {
+        case .backupWindow:
+            []
         case .backupJob:
             [
                 ReportColumn("reportTimePeriodStart", "Report Time Period Start"),
@@ -183,6 +190,32 @@ public enum ReportTemplate: String, CaseIterable, Hashable, Sendable {
         switch self {
         case .resourceCompliance:
             [ReportColumn("evaluationReason", "Evaluation Reason"), ReportColumn("evidence", "Evidence")]
+        case .backupWindow:
+            [
+                ReportColumn("accountId", "Account ID"),
+                ReportColumn("region", "Region"),
+                ReportColumn("resourceType", "Resource Type"),
+                ReportColumn("resourceArn", "Resource ARN"),
+                ReportColumn("resourceName", "Resource Name"),
+                ReportColumn("backupPlanName", "Backup Plan Name"),
+                ReportColumn("backupRuleName", "Backup Rule Name"),
+                ReportColumn("backupRuleSchedule", "Backup Rule Schedule"),
+                ReportColumn("backupRuleTimezone", "Backup Rule Timezone"),
+                ReportColumn("scheduledTime", "Scheduled Time"),
+                ReportColumn("startWindowEnd", "Start Window End"),
+                ReportColumn("completionWindowEnd", "Completion Window End"),
+                ReportColumn("outcome", "Outcome"),
+                ReportColumn("backupJobId", "Backup Job ID"),
+                ReportColumn("jobStatus", "Job Status"),
+                ReportColumn("creationDate", "Creation Date"),
+                ReportColumn("startDate", "Start Date"),
+                ReportColumn("completionDate", "Completion Date"),
+                ReportColumn("answeredByRule", "Answered By Rule"),
+                ReportColumn("recoveryPointArn", "Recovery Point ARN"),
+                ReportColumn("retentionRequiredDays", "Retention Required Days"),
+                ReportColumn("retentionTakenDays", "Retention Taken Days"),
+                ReportColumn("detail", "Detail"),
+            ]
         default:
             []
         }

@@ -44,6 +44,21 @@ enum RecoveryPointNaming {
             "arn:aws:backup:\(vault.region):\(vault.account):recovery-point:continuous:\(resource.resourceID)-\(random.hex(8))"
     }
 
+    /// The ARN of the resource a restore test creates: the source's shape with `-restore-<suffix>` on its id.
+    static func restoredARN(resource: Resource, suffix: String) -> String {
+        let arn = resource.arn
+        let id = resource.resourceID
+        let restored = String(arn.resource.dropLast(id.count)) + "\(id)-restore-\(suffix)"
+        return ARN(
+            partition: arn.partition,
+            service: arn.service,
+            region: arn.region,
+            account: arn.account,
+            resource: restored
+        )
+        .description
+    }
+
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 }
 

@@ -4,6 +4,8 @@ public import EvidenceModel
 public struct SelectionMatch: Hashable, Sendable {
     /// Such as `Resources[0] arn:aws:rds:*:*:db:*` or `ListOfTags[1] BackupTier=critical`.
     public var clause: String
+    /// The `Resources` pattern that matched, when the match came from one.
+    public var resourcePattern: String?
 }
 
 /// AWS Backup's selection semantics (facts sheet §3.12).
@@ -18,11 +20,13 @@ public enum SelectionMatcher {
         guard selection.account == resource.account, selection.region == resource.region else { return nil }
         let arn = resource.arnString
         var clause: String?
+        var pattern: String?
         if selection.resources.isEmpty && selection.listOfTags.isEmpty {
             clause = "all resources"
         }
         if clause == nil, let index = selection.resources.firstIndex(where: { Wildcard.matches($0, arn) }) {
             clause = "Resources[\(index)] \(selection.resources[index])"
+            pattern = selection.resources[index]
         }
         if clause == nil,
             let index = selection.listOfTags.firstIndex(where: { resource.tags[$0.key] == $0.value })
@@ -45,7 +49,22 @@ public enum SelectionMatcher {
             parts += conditions.stringNotLike.map { "StringNotLike \($0.key)=\($0.value)" }
             found += " and Conditions " + parts.joined(separator: ", ")
         }
-        return SelectionMatch(clause: found)
+        return SelectionMatch(clause: found, resourcePattern: pattern)
+    }
+
+    /// Whether a `Resources` pattern names a resource type explicitly, which includes the type even when the
+    /// Region has opted out of it (facts sheet §3.12): a pattern with a resource part that does not start with a
+    /// wildcard, except the shapes several types share (`cluster:` of RDS, `file-system/` of FSx).
+    public static func namesTypeExplicitly(_ pattern: String, type: BackupResourceType) -> Bool {
+        let parts = pattern.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, let resource = parts.last, !resource.isEmpty, !resource.hasPrefix("*") else {
+            return false
+        }
+        switch type {
+        case .aurora, .neptune, .documentDB: return !resource.hasPrefix("cluster:")
+        case .fsx: return !resource.hasPrefix("file-system/")
+        default: return true
+        }
     }
 
     /// Whether every condition holds.
@@ -102,10 +121,19 @@ public struct Coverage: Sendable {
         var out: [String: [Assignment]] = [:]
         for resource in estate.resources {
             var found: [Assignment] = []
+            let settings = estate.regionSettings[AccountRegion(account: resource.account, region: resource.region)]
+            let optedIn = settings?.isOptedIn(resource.type) ?? true
             for selection in selectionsByLocation["\(resource.account)/\(resource.region)"] ?? [] {
                 guard let match = SelectionMatcher.match(selection, resource),
                     let plan = plansByKey["\(selection.account)/\(selection.region)/\(selection.planID)"]
                 else { continue }
+                // A Region opted out of the type skips it, unless the selection names the type's ARNs explicitly.
+                if !optedIn,
+                    !(match.resourcePattern.map { SelectionMatcher.namesTypeExplicitly($0, type: resource.type) }
+                        ?? false)
+                {
+                    continue
+                }
                 found.append(
                     Assignment(
                         planID: plan.id,

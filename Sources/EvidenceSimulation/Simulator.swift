@@ -7,8 +7,12 @@ public struct SimulationResult: Sendable {
     public var backupJobs: [BackupJob]
     public var copyJobs: [CopyJob]
     public var restoreJobs: [RestoreJob]
-    /// Recovery points created in the month by completed backup and copy jobs; sorted by ARN.
+    /// Recovery points that exist at some instant of the month: made in it, or made before and still kept;
+    /// sorted by ARN.
     public var recoveryPoints: [RecoveryPoint]
+    /// Every expected backup window of the month, sorted by account, Region, resource ARN, scheduled time, plan
+    /// and rule.
+    public var windows: [ExpectedWindow]
     public var coverage: Coverage
     public var month: Month
     public var asOf: Instant
@@ -44,6 +48,7 @@ public enum Simulator {
             copyJobs: [],
             restoreJobs: [],
             recoveryPoints: [],
+            windows: [],
             coverage: coverage,
             month: month,
             asOf: asOf
@@ -62,18 +67,54 @@ public enum Simulator {
                 context.inReport(ended: $0.completionDate, created: $0.creationDate)
             }
             result.recoveryPoints = context.recoveryPointsFromExports(result.backupJobs, result.copyJobs)
+            result.windows = exportedWindows(context: context, coverage: coverage, jobs: result.backupJobs)
         } else {
             var synthesis = Synthesis(context: context, coverage: coverage)
             synthesis.run()
             result.backupJobs = synthesis.backupJobs
             result.copyJobs = synthesis.copyJobs
             result.recoveryPoints = synthesis.recoveryPoints()
+            result.windows = synthesis.windows
+            result.restoreJobs = synthesis.restoreTests()
+        }
+        result.windows.sort {
+            ($0.account, $0.region, $0.resourceARN, $0.scheduled, $0.planName, $0.ruleName)
+                < ($1.account, $1.region, $1.resourceARN, $1.scheduled, $1.planName, $1.ruleName)
         }
         result.backupJobs = reportOrder(result.backupJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
         result.copyJobs = reportOrder(result.copyJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
         result.restoreJobs = reportOrder(result.restoreJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
         result.recoveryPoints = reportOrder(result.recoveryPoints) { ("", "", Instant(milliseconds: 0), $0.arn) }
         return result
+    }
+
+    /// The month's expected windows answered by exported jobs: a window's job is a job of the same resource, plan
+    /// and rule initiated at the scheduled time, or created inside its start window; a completed one is preferred.
+    static func exportedWindows(context: Context, coverage: Coverage, jobs: [BackupJob]) -> [ExpectedWindow] {
+        var byRule: [String: [BackupJob]] = [:]
+        for job in jobs {
+            byRule["\(job.resourceARN)|\(job.origin.planID)|\(job.origin.ruleID)", default: []].append(job)
+        }
+        let synthesis = Synthesis(context: context, coverage: coverage)
+        var windows: [ExpectedWindow] = []
+        for resource in context.estate.resources {
+            var candidates = synthesis.candidates(for: resource, from: context.month.start)
+            for index in candidates.indices {
+                let c = candidates[index]
+                let startBy = c.scheduled.adding(minutes: c.rule.startWindowMinutes)
+                let matching = (byRule["\(resource.arnString)|\(c.plan.id)|\(c.rule.id)"] ?? []).filter { job in
+                    if let initiated = job.initiationDate { return initiated == c.scheduled }
+                    return job.creationDate >= c.scheduled.adding(minutes: -5) && job.creationDate < startBy
+                }
+                candidates[index].job = matching.first { $0.state == .completed } ?? matching.last
+            }
+            let order = candidates.indices.sorted {
+                let (a, b) = (candidates[$0], candidates[$1])
+                return (a.scheduled, a.plan.name, a.rule.name) < (b.scheduled, b.plan.name, b.rule.name)
+            }
+            windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
+        }
+        return windows
     }
 
     /// Sorts by (account, Region, instant, id), the total order of job reports, moving each value once.
@@ -248,7 +289,11 @@ struct Context {
                 isContinuous: job.recoveryPointARN.contains(":recovery-point:continuous:"),
                 isCopy: false,
                 tags: tags,
-                jobIDs: [job.id]
+                jobIDs: [job.id],
+                coldAt: BackupResourceType(rawValue: job.resourceType).flatMap {
+                    Synthesis.coldAt(job.creationDate, job.lifecycle, $0)
+                },
+                deleteAt: job.lifecycle.deleteAfterDays.map { job.creationDate.adding(days: $0) }
             )
         }
         for job in copies where job.state == .completed && !job.destinationRecoveryPointARN.isEmpty {
@@ -271,7 +316,8 @@ struct Context {
                     ? (vault?.encryptionKeyARN ?? "") : job.placement.encryptionKeyARN,
                 isCopy: true,
                 tags: tags,
-                jobIDs: [job.id]
+                jobIDs: [job.id],
+                deleteAt: job.lifecycle.deleteAfterDays.map { job.creationDate.adding(days: $0) }
             )
         }
         return Array(points.values)

@@ -1,7 +1,18 @@
 internal import EvidenceModel
 
-/// Jobs synthesized from the plans when the scenario exports none: one backup job per (resource, rule)
-/// firing, copy jobs for the rule's copy actions, and the recovery points they leave.
+/// Jobs synthesized from the plans when the scenario exports none.
+///
+/// For each resource, every (plan, rule) firing is a candidate window. AWS's rules then apply, in this order:
+/// - one job per plan however many of its selections pick the resource;
+/// - within a plan, a firing whose start window overlaps a firing of a rule with longer retention is taken by that
+///   rule (facts sheet §3.9);
+/// - one continuous recovery point per resource: among continuous rules the first processed (plan name, rule name)
+///   decides the vault; a rule of the same vault with longer retention wins, others are ignored; rules of other
+///   vaults fall back to snapshots (facts sheet §3.6);
+/// - one running job per resource: a job that would start while another backup or copy job of the resource runs is
+///   retried every 10 minutes and expires if its start window closes first (`CONCURRENT_JOB`);
+/// - a job still running at its completion deadline expires (`JOB_EXPIRED`), except FSx, to which the completion
+///   window does not apply.
 ///
 /// Every random draw is keyed by what it decides (resource, plan, rule, scheduled time), so the result does not
 /// depend on the order in which resources or plans are visited.
@@ -10,6 +21,7 @@ struct Synthesis {
     let coverage: Coverage
     var backupJobs: [BackupJob] = []
     var copyJobs: [CopyJob] = []
+    var windows: [ExpectedWindow] = []
     private var points: [String: RecoveryPoint] = [:]
 
     init(context: Context, coverage: Coverage) {
@@ -19,24 +31,308 @@ struct Synthesis {
 
     var seed: UInt64 { context.estate.settings.seed }
 
+    /// The longest retention simulated before the month, so points made then and still kept are known.
+    static let maximumLookbackDays = 400
+
     mutating func run() {
-        let from = context.month.start.adding(days: -Simulator.lookbackDays)
+        for resource in context.estate.resources { simulate(resource) }
+    }
+
+    /// Recovery points that exist at some instant of the month before the evaluation instant.
+    func recoveryPoints() -> [RecoveryPoint] {
         let to = min(context.month.end, context.asOf)
-        for resource in context.estate.resources {
-            for assignment in coverage.assignments(for: resource) {
-                guard let plan = context.plan(account: resource.account, region: resource.region, id: assignment.planID)
-                else { continue }
-                for rule in plan.rules {
-                    guard let schedule = context.schedules[Context.ruleKey(plan, rule)] else { continue }
-                    for firing in schedule.firings(from: from, to: to) where resource.exists(at: firing) {
-                        backup(resource: resource, plan: plan, rule: rule, assignment: assignment, scheduled: firing)
-                    }
+        return points.values.filter { $0.exists(during: context.month.start, to) }
+    }
+
+    /// Restore jobs of the restore tests scenario.json declares: each restores the resource's latest recovery
+    /// point (in its own account and Region, not a copy) that exists at the test's instant.
+    func restoreTests() -> [RestoreJob] {
+        var out: [RestoreJob] = []
+        for test in context.estate.settings.restoreTests {
+            guard let resource = context.resources[test.resourceARN] else { continue }
+            let candidates = points.values.filter {
+                $0.resourceARN == test.resourceARN && !$0.isCopy && $0.creationDate < test.at
+                    && ($0.deleteAt.map { $0 > test.at } ?? true)
+            }
+            guard let point = candidates.max(by: { ($0.creationDate, $0.arn) < ($1.creationDate, $1.arn) }) else {
+                continue
+            }
+            var random = SeededRandom(seed: seed, key: "restore|\(test.resourceARN)|\(test.at.milliseconds)")
+            let id = random.guid()
+            let completed = test.at.adding(minutes: test.minutes)
+            var status = test.status
+            var completion: Optional = completed
+            if context.asOf < completed {
+                status = .running
+                completion = nil
+            }
+            guard test.at < context.asOf, context.inReport(ended: completion, created: test.at) else { continue }
+            let vault = context.estate.vault(named: point.vaultName, account: point.account, region: point.region)
+            out.append(
+                RestoreJob(
+                    id: id,
+                    account: resource.account,
+                    region: resource.region,
+                    status: status,
+                    statusMessage: status == .completed || status == .running ? "" : test.message,
+                    recoveryPointARN: point.arn,
+                    sourceResourceARN: resource.arnString,
+                    createdResourceARN: status == .completed
+                        ? RecoveryPointNaming.restoredARN(resource: resource, suffix: random.hex(8)) : "",
+                    resourceType: resource.type.rawValue,
+                    creationDate: test.at,
+                    completionDate: completion,
+                    sizeBytes: nil,
+                    percentDone: status == .completed ? "100.00%" : "0.00%",
+                    iamRoleARN: coverage.assignments(for: resource).first?.iamRoleARN ?? "",
+                    backupVaultARN: vault?.arn.description ?? ""
+                )
+            )
+        }
+        return out
+    }
+
+    // MARK: Candidates
+
+    enum Mode: Hashable {
+        case snapshot
+        case continuous
+        /// A continuous rule that lost to another rule's continuous point in a different vault.
+        case snapshotFallback(ownerPlanARN: String)
+        case ignored
+    }
+
+    struct Candidate {
+        var scheduled: Instant
+        var plan: BackupPlan
+        var rule: BackupRule
+        var ruleIndex: Int
+        var assignment: Assignment
+        var mode: Mode
+        /// Index of the candidate that took this window over.
+        var takenBy: Int?
+        var job: BackupJob?
+    }
+
+    /// Days before the month whose firings are simulated for a rule: its longest retention (copies included).
+    func lookbackDays(_ rule: BackupRule, mode: Mode) -> Int {
+        if mode == .continuous { return Simulator.lookbackDays }
+        var longest: Int? = rule.lifecycle.deleteAfterDays
+        for action in rule.copyActions {
+            guard let days = (action.lifecycle ?? rule.lifecycle).deleteAfterDays else {
+                return Self.maximumLookbackDays
+            }
+            longest = max(longest ?? 0, days)
+        }
+        guard let longest else { return Self.maximumLookbackDays }
+        return min(Self.maximumLookbackDays, max(Simulator.lookbackDays, longest + 1))
+    }
+
+    /// Which continuous rules make the continuous point, fall back to snapshots, or are ignored.
+    func continuousModes(_ resource: Resource, _ plans: [(BackupPlan, Assignment)]) -> [String: Mode] {
+        guard resource.type.supportsContinuousBackup else { return [:] }
+        var rules: [(BackupPlan, BackupRule)] = []
+        for (plan, _) in plans { for rule in plan.rules where rule.continuous { rules.append((plan, rule)) } }
+        rules.sort { ($0.0.name, $0.1.name) < ($1.0.name, $1.1.name) }
+        guard let first = rules.first else { return [:] }
+        let vault = first.1.targetVaultName
+        func longer(_ a: Int?, _ b: Int?) -> Bool {
+            switch (a, b) {
+            case (nil, nil): false
+            case (nil, _): true
+            case (_, nil): false
+            case (let x?, let y?): x > y
+            }
+        }
+        var owner = first
+        for candidate in rules
+        where candidate.1.targetVaultName == vault
+            && longer(candidate.1.lifecycle.deleteAfterDays, owner.1.lifecycle.deleteAfterDays)
+        {
+            owner = candidate
+        }
+        var modes: [String: Mode] = [:]
+        for (plan, rule) in rules {
+            let key = Context.ruleKey(plan, rule)
+            if plan.id == owner.0.id && rule.id == owner.1.id {
+                modes[key] = .continuous
+            } else if rule.targetVaultName == vault {
+                modes[key] = .ignored
+            } else {
+                modes[key] = .snapshotFallback(ownerPlanARN: owner.0.arn)
+            }
+        }
+        return modes
+    }
+
+    /// Marks firings taken over by an overlapping rule of the same plan with longer retention.
+    static func resolveOverlaps(_ candidates: inout [Candidate]) {
+        func rank(_ c: Candidate) -> (Int, Int) {
+            // Longer retention first (forever is longest), then the rule listed first.
+            (-(c.rule.lifecycle.deleteAfterDays ?? Int.max / 2), c.ruleIndex)
+        }
+        let byPlan = Dictionary(grouping: candidates.indices, by: { candidates[$0].plan.id })
+        for planID in byPlan.keys.sorted() {
+            guard let indices = byPlan[planID], Set(indices.map { candidates[$0].ruleIndex }).count > 1 else {
+                continue
+            }
+            let sorted = indices.sorted { candidates[$0].scheduled < candidates[$1].scheduled }
+            let widest = indices.map { candidates[$0].rule.startWindowMinutes }.max() ?? 0
+            for (position, index) in sorted.enumerated() {
+                let c = candidates[index]
+                let end = c.scheduled.adding(minutes: c.rule.startWindowMinutes)
+                var best: Int?
+                var other = position
+                while other > 0, candidates[sorted[other - 1]].scheduled.adding(minutes: widest) > c.scheduled {
+                    other -= 1
                 }
+                while other < sorted.count, candidates[sorted[other]].scheduled < end {
+                    let o = candidates[sorted[other]]
+                    let oEnd = o.scheduled.adding(minutes: o.rule.startWindowMinutes)
+                    if o.ruleIndex != c.ruleIndex, oEnd > c.scheduled, rank(o) < rank(c),
+                        best.map({ rank(o) < rank(candidates[$0]) }) ?? true
+                    {
+                        best = sorted[other]
+                    }
+                    other += 1
+                }
+                candidates[index].takenBy = best
+            }
+            // Follow chains so a window points at the firing that really ran.
+            for index in indices {
+                var target = candidates[index].takenBy
+                var steps = 0
+                while let t = target, let next = candidates[t].takenBy, steps < indices.count {
+                    target = next
+                    steps += 1
+                }
+                candidates[index].takenBy = target
             }
         }
     }
 
-    func recoveryPoints() -> [RecoveryPoint] { Array(points.values) }
+    // MARK: Per resource
+
+    /// The resource's candidate windows from `from` to the end of the month (or the evaluation instant), with
+    /// overlaps and continuous-rule conflicts resolved.
+    func candidates(for resource: Resource, from fixedStart: Instant?) -> [Candidate] {
+        var seenPlans = Set<String>()
+        var plans: [(BackupPlan, Assignment)] = []
+        for assignment in coverage.assignments(for: resource) where seenPlans.insert(assignment.planID).inserted {
+            if let plan = context.plan(account: resource.account, region: resource.region, id: assignment.planID) {
+                plans.append((plan, assignment))
+            }
+        }
+        guard !plans.isEmpty else { return [] }
+        let modes = continuousModes(resource, plans)
+        let to = min(context.month.end, context.asOf)
+        var candidates: [Candidate] = []
+        for (plan, assignment) in plans {
+            for (ruleIndex, rule) in plan.rules.enumerated() {
+                let key = Context.ruleKey(plan, rule)
+                let mode = modes[key] ?? .snapshot
+                guard mode != .ignored, let schedule = context.schedules[key] else { continue }
+                let from = fixedStart ?? context.month.start.adding(days: -lookbackDays(rule, mode: mode))
+                for firing in schedule.firings(from: from, to: to) where resource.exists(at: firing) {
+                    candidates.append(
+                        Candidate(
+                            scheduled: firing,
+                            plan: plan,
+                            rule: rule,
+                            ruleIndex: ruleIndex,
+                            assignment: assignment,
+                            mode: mode
+                        )
+                    )
+                }
+            }
+        }
+        Synthesis.resolveOverlaps(&candidates)
+        return candidates
+    }
+
+    private mutating func simulate(_ resource: Resource) {
+        var candidates = candidates(for: resource, from: nil)
+        guard !candidates.isEmpty else { return }
+        let order = candidates.indices.sorted {
+            let (a, b) = (candidates[$0], candidates[$1])
+            return (a.scheduled, a.plan.name, a.rule.name) < (b.scheduled, b.plan.name, b.rule.name)
+        }
+        var busyUntil = Instant(milliseconds: Int64.min / 2)
+        for index in order where candidates[index].takenBy == nil {
+            candidates[index].job = backup(resource, candidates[index], busyUntil: &busyUntil)
+        }
+        windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
+    }
+
+    /// The month's expected windows of one resource, each answered by its own job or the job of the rule that
+    /// took it over.
+    static func windows(
+        _ resource: Resource,
+        _ candidates: [Candidate],
+        order: [Int],
+        month: Month,
+        asOf: Instant
+    ) -> [ExpectedWindow] {
+        var windows: [ExpectedWindow] = []
+        for index in order where candidates[index].scheduled >= month.start {
+            let c = candidates[index]
+            let job = c.takenBy.map { candidates[$0].job } ?? c.job
+            let completeBy = c.scheduled.adding(minutes: c.rule.completionWindowMinutes)
+            let required = c.rule.lifecycle.deleteAfterDays
+            var outcome = ExpectedWindow.outcome(job: job, completeBy: completeBy, required: required)
+            var detail = ""
+            if let taker = c.takenBy {
+                detail = "taken by rule \(candidates[taker].rule.name) (overlapping start window, longer retention)"
+            }
+            if let job, outcome != .onTime {
+                let reason: String
+                switch outcome {
+                case .late: reason = "completed \(job.completionDate?.iso8601 ?? ""), after the completion deadline"
+                case .retentionShort:
+                    reason =
+                        "kept \(job.lifecycle.deleteAfterDays.map(String.init) ?? "forever") days; "
+                        + "\(required.map(String.init) ?? "forever") required"
+                case .running: reason = "not ended at \(asOf.iso8601)"
+                default: reason = job.statusMessage
+                }
+                detail = detail.isEmpty ? reason : "\(detail); \(reason)"
+            }
+            if job == nil { outcome = .missed }
+            // A start in the second half of the start window is within AWS's contract, but worth a note.
+            if let job, let started = job.startDate, job.state == .completed,
+                started.milliseconds - c.scheduled.milliseconds > Int64(c.rule.startWindowMinutes) * 30_000
+            {
+                let minutes = (started.milliseconds - c.scheduled.milliseconds) / 60_000
+                let note = "started \(minutes) minutes after the scheduled time"
+                detail = detail.isEmpty ? note : "\(detail); \(note)"
+            }
+            windows.append(
+                ExpectedWindow(
+                    account: resource.account,
+                    region: resource.region,
+                    resourceARN: resource.arnString,
+                    resourceType: resource.type.rawValue,
+                    resourceName: resource.name,
+                    planName: c.plan.name,
+                    ruleName: c.rule.name,
+                    schedule: c.rule.scheduleExpression,
+                    timezone: c.rule.scheduleTimezone,
+                    scheduled: c.scheduled,
+                    startBy: c.scheduled.adding(minutes: c.rule.startWindowMinutes),
+                    completeBy: completeBy,
+                    requiredRetentionDays: required,
+                    job: job,
+                    takenByRule: c.takenBy.map { candidates[$0].rule.name },
+                    outcome: outcome,
+                    detail: detail
+                )
+            )
+        }
+        return windows
+    }
+
+    // MARK: Jobs
 
     /// Minutes a backup of this type takes, drawn per job.
     private static func durationMinutes(_ type: BackupResourceType, _ random: inout SeededRandom) -> Int {
@@ -91,51 +387,85 @@ struct Synthesis {
         return nil
     }
 
-    private mutating func backup(
-        resource: Resource,
-        plan: BackupPlan,
-        rule: BackupRule,
-        assignment: Assignment,
-        scheduled: Instant
-    ) {
+    /// Cold-storage transition for types with a cold tier (facts sheet §3.5); other types ignore the setting.
+    static func coldAt(_ created: Instant, _ lifecycle: Lifecycle, _ type: BackupResourceType) -> Instant? {
+        guard let days = lifecycle.moveToColdAfterDays else { return nil }
+        switch type {
+        case .efs, .cloudFormation, .sapHANA, .timestream, .virtualMachine: return created.adding(days: days)
+        case .ebs: return lifecycle.optInToArchive ? created.adding(days: days) : nil
+        default: return nil
+        }
+    }
+
+    private mutating func backup(_ resource: Resource, _ c: Candidate, busyUntil: inout Instant) -> BackupJob? {
+        let plan = c.plan
+        let rule = c.rule
+        let scheduled = c.scheduled
         guard let vault = context.estate.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
-        else { return }
+        else { return nil }
         var random = SeededRandom(
             seed: seed,
             key: "job|\(resource.arnString)|\(plan.id)|\(rule.id)|\(scheduled.milliseconds)"
         )
         let id = random.guid()
         let created = scheduled.adding(milliseconds: Int64(random.int(in: 2_000...90_000)))
-        let started = scheduled.adding(minutes: random.int(in: 1...min(90, max(1, rule.startWindowMinutes - 1))))
-            .adding(milliseconds: Int64(random.int(in: 0...59_999)))
-        var completed = started.adding(minutes: Synthesis.durationMinutes(resource.type, &random))
-            .adding(milliseconds: Int64(random.int(in: 0...59_999)))
         let startBy = scheduled.adding(minutes: rule.startWindowMinutes)
-        let continuous = rule.continuous && resource.type.supportsContinuousBackup
+        let completeBy = scheduled.adding(minutes: rule.completionWindowMinutes)
+        var delay = random.int(in: 1...max(1, min(30, rule.startWindowMinutes / 4)))
+        let duration = Synthesis.durationMinutes(resource.type, &random)
+        let jitter = Int64(random.int(in: 0...59_999))
+        let continuous = c.mode == .continuous
         var lifecycle = rule.lifecycle
         if continuous { lifecycle.moveToColdAfterDays = nil }
 
         var state = BackupJobState.completed
         var message = ""
         var category = "SUCCESS"
-        if !vault.acceptsRetention(days: lifecycle.deleteAfterDays) {
+        let fault = fault(resource: resource, plan: plan, scheduled: scheduled, random: &random)
+        if let fault, fault.kind == .lateStart {
+            delay =
+                fault.delayMinutes ?? random.int(in: max(1, rule.startWindowMinutes * 3 / 4)...rule.startWindowMinutes)
+        }
+        var started = scheduled.adding(minutes: delay).adding(milliseconds: jitter)
+        // One running job per resource: retry every 10 minutes while another job runs.
+        if started < busyUntil {
+            let wait = busyUntil.milliseconds - started.milliseconds
+            let retries = (wait + 599_999) / 600_000
+            started = started.adding(minutes: Int(retries) * 10)
+        }
+        var ended = started.adding(minutes: duration).adding(milliseconds: jitter / 7)
+        var ran = true
+        if started >= startBy {
+            ran = false
+            state = .expired
+            ended = startBy
+            if fault?.kind == .lateStart {
+                message = fault?.message ?? "Backup job expired before completion."
+                category = "JOB_EXPIRED"
+            } else {
+                message = "Backup job failed because there was a running job for the same resource."
+                category = "CONCURRENT_JOB"
+            }
+        } else if !vault.acceptsRetention(days: lifecycle.deleteAfterDays) {
             state = .failed
             message =
-                "Backup job failed. The retention specified in the job is not within the range specified for the target Backup Vault."
+                "Backup job failed. The retention specified in the job is not within the range specified for "
+                + "the target Backup Vault."
             category = "INVALID_LIFECYCLE"
-            completed = started.adding(seconds: Int64(random.int(in: 5...120)))
-        } else if let fault = fault(resource: resource, plan: plan, scheduled: scheduled, random: &random) {
+            ended = started.adding(seconds: Int64(random.int(in: 5...120)))
+        } else if let fault, fault.kind != .lateStart {
             switch fault.kind {
             case .failed:
                 state = .failed
                 message = fault.message ?? "An internal error occurred while processing the backup job."
                 category = "MISCELLANEOUS"
-                completed = started.adding(minutes: random.int(in: 1...10))
+                ended = started.adding(minutes: random.int(in: 1...10))
             case .expired:
+                ran = false
                 state = .expired
                 message = fault.message ?? "Backup job expired before completion."
                 category = "JOB_EXPIRED"
-                completed = startBy
+                ended = startBy
             case .aborted:
                 state = .aborted
                 message = fault.message ?? "Backup job was stopped by user."
@@ -144,25 +474,30 @@ struct Synthesis {
                 state = .partial
                 message = fault.message ?? "Backup job completed with some items not backed up."
                 category = "MISCELLANEOUS"
+            case .lateStart:
+                break
             }
+        } else if ended > completeBy && resource.type != .fsx {
+            state = .expired
+            message = "Backup job expired before completion."
+            category = "JOB_EXPIRED"
+            ended = completeBy
         }
+        if case .snapshotFallback(let owner) = c.mode, state == .completed {
+            message =
+                "Enabling continuous backup failed, because of the following error: PITR already configured in "
+                + "backup plan: [\(owner)]"
+        }
+        if ran { busyUntil = max(busyUntil, ended) }
 
         // The state as of the evaluation instant: a job that has not yet ended is still CREATED or RUNNING.
-        var completionDate: Instant? = state == .expired ? nil : completed
-        let terminal = completed
-        if context.asOf < started && state != .expired {
-            state = .created
+        var reportedState = state
+        var completionDate: Instant? = state == .expired ? nil : ended
+        if context.asOf < ended {
+            reportedState = ran && context.asOf >= started ? .running : .created
             completionDate = nil
             message = ""
             category = ""
-        } else if context.asOf < terminal {
-            state = state == .expired ? .created : .running
-            completionDate = nil
-            message = ""
-            category = ""
-        }
-        guard context.inReport(ended: completionDate ?? (state == .expired ? startBy : nil), created: created) else {
-            return
         }
 
         let fullyManaged = resource.type.isFullyManaged
@@ -171,7 +506,7 @@ struct Synthesis {
             fullyManaged
             ? (vault.encryptionKeyARN ?? "") : (resource.sourceEncrypted ? (resource.sourceKMSKeyARN ?? "") : "")
         var pointARN = ""
-        if state == .completed || state == .partial {
+        if reportedState == .completed || reportedState == .partial {
             pointARN =
                 continuous
                 ? RecoveryPointNaming.continuousARN(resource: resource, vault: vault, seed: seed)
@@ -194,19 +529,11 @@ struct Synthesis {
             schedule: rule.scheduleExpression,
             timezone: rule.scheduleTimezone
         )
-        let placement = VaultPlacement(
-            vaultName: vault.name,
-            vaultARN: vault.arn.description,
-            vaultType: vault.vaultType,
-            lockStatus: vault.lockStatus,
-            isEncrypted: encrypted,
-            encryptionKeyARN: key
-        )
         let job = BackupJob(
             id: id,
             account: resource.account,
             region: resource.region,
-            state: state,
+            state: reportedState,
             statusMessage: message,
             messageCategory: category,
             resourceARN: resource.arnString,
@@ -215,18 +542,30 @@ struct Synthesis {
             origin: origin,
             creationDate: created,
             initiationDate: scheduled,
+            startDate: ran && context.asOf >= started ? started : nil,
             startBy: startBy,
             completionDate: completionDate,
-            expectedCompletionDate: scheduled.adding(minutes: rule.completionWindowMinutes),
+            expectedCompletionDate: completeBy,
             recoveryPointARN: pointARN,
-            sizeBytes: completionDate == nil ? nil : sizeBytes(resource, &random),
-            placement: placement,
+            sizeBytes: completionDate == nil || reportedState != .completed ? nil : sizeBytes(resource, &random),
+            placement: VaultPlacement(
+                vaultName: vault.name,
+                vaultARN: vault.arn.description,
+                vaultType: vault.vaultType,
+                lockStatus: vault.lockStatus,
+                isEncrypted: encrypted,
+                encryptionKeyARN: key
+            ),
             lifecycle: lifecycle,
-            iamRoleARN: assignment.iamRoleARN,
+            iamRoleARN: c.assignment.iamRoleARN,
             backupOptions: plan.advancedBackupSettings[resource.type] ?? [:]
         )
-        backupJobs.append(job)
-        guard state == .completed, let completionDate else { return }
+        if created < context.asOf,
+            context.inReport(ended: completionDate ?? (state == .expired ? startBy : nil), created: created)
+        {
+            backupJobs.append(job)
+        }
+        guard reportedState == .completed, let completionDate else { return job }
 
         let tags = resource.tags.merging(rule.recoveryPointTags) { $1 }
         if var existing = points[pointARN] {
@@ -246,7 +585,9 @@ struct Synthesis {
                 encryptionKeyARN: key,
                 isContinuous: continuous,
                 tags: tags,
-                jobIDs: [id]
+                jobIDs: [id],
+                coldAt: Synthesis.coldAt(started, lifecycle, resource.type),
+                deleteAt: lifecycle.deleteAfterDays.map { started.adding(days: $0) }
             )
         }
         for action in rule.copyActions {
@@ -254,22 +595,23 @@ struct Synthesis {
                 resource: resource,
                 source: job,
                 action: action,
-                rule: rule,
                 sourceStart: started,
                 sourceCompletion: completionDate,
-                tags: tags
+                tags: tags,
+                busyUntil: &busyUntil
             )
         }
+        return job
     }
 
     private mutating func copy(
         resource: Resource,
         source: BackupJob,
         action: CopyAction,
-        rule: BackupRule,
         sourceStart: Instant,
         sourceCompletion: Instant,
-        tags: [String: String]
+        tags: [String: String],
+        busyUntil: inout Instant
     ) {
         var random = SeededRandom(seed: seed, key: "copy|\(source.id)|\(action.destinationVaultARN)")
         let id = random.guid()
@@ -284,20 +626,22 @@ struct Synthesis {
         if let destination, !destination.acceptsRetention(days: lifecycle.deleteAfterDays) {
             state = .failed
             message =
-                "Copy job failed. The retention specified in the job is not within the range specified for the target Backup Vault."
+                "Copy job failed. The retention specified in the job is not within the range specified for the "
+                + "target Backup Vault."
             completed = created.adding(seconds: Int64(random.int(in: 5...120)))
         } else if destination == nil {
             state = .failed
             message = "Copy job failed. The destination backup vault \(action.destinationVaultARN) was not found."
             completed = created.adding(seconds: Int64(random.int(in: 5...120)))
         }
+        busyUntil = max(busyUntil, completed)
         var completionDate: Instant? = completed
         if context.asOf < completed {
             state = context.asOf < created ? .created : .running
             completionDate = nil
             message = ""
         }
-        guard created < context.asOf, context.inReport(ended: completionDate, created: created) else { return }
+        guard created < context.asOf else { return }
 
         let destinationVault =
             destination
@@ -322,37 +666,39 @@ struct Synthesis {
                 copy: true
             )
         }
-        copyJobs.append(
-            CopyJob(
-                id: id,
-                account: source.account,
-                region: source.region,
-                state: state,
-                statusMessage: message,
-                resourceARN: resource.arnString,
-                resourceType: resource.type.rawValue,
-                resourceName: resource.name,
-                origin: source.origin,
-                createdByBackupJobID: source.id,
-                creationDate: created,
-                completionDate: completionDate,
-                sizeBytes: completionDate == nil ? nil : source.sizeBytes,
-                sourceRecoveryPointARN: source.recoveryPointARN,
-                sourceVaultARN: source.placement.vaultARN,
-                destinationRecoveryPointARN: pointARN,
-                destinationVaultARN: action.destinationVaultARN.description,
-                placement: VaultPlacement(
-                    vaultName: destinationVault.name,
-                    vaultARN: destinationVault.arn.description,
-                    vaultType: destinationVault.vaultType,
-                    lockStatus: destinationVault.lockStatus,
-                    isEncrypted: encrypted,
-                    encryptionKeyARN: key
-                ),
-                lifecycle: lifecycle,
-                iamRoleARN: source.iamRoleARN
+        if context.inReport(ended: completionDate, created: created) {
+            copyJobs.append(
+                CopyJob(
+                    id: id,
+                    account: source.account,
+                    region: source.region,
+                    state: state,
+                    statusMessage: message,
+                    resourceARN: resource.arnString,
+                    resourceType: resource.type.rawValue,
+                    resourceName: resource.name,
+                    origin: source.origin,
+                    createdByBackupJobID: source.id,
+                    creationDate: created,
+                    completionDate: completionDate,
+                    sizeBytes: completionDate == nil ? nil : source.sizeBytes,
+                    sourceRecoveryPointARN: source.recoveryPointARN,
+                    sourceVaultARN: source.placement.vaultARN,
+                    destinationRecoveryPointARN: pointARN,
+                    destinationVaultARN: action.destinationVaultARN.description,
+                    placement: VaultPlacement(
+                        vaultName: destinationVault.name,
+                        vaultARN: destinationVault.arn.description,
+                        vaultType: destinationVault.vaultType,
+                        lockStatus: destinationVault.lockStatus,
+                        isEncrypted: encrypted,
+                        encryptionKeyARN: key
+                    ),
+                    lifecycle: lifecycle,
+                    iamRoleARN: source.iamRoleARN
+                )
             )
-        )
+        }
         guard state == .completed else { return }
         points[pointARN] = RecoveryPoint(
             arn: pointARN,
@@ -367,7 +713,9 @@ struct Synthesis {
             encryptionKeyARN: key,
             isCopy: true,
             tags: tags,
-            jobIDs: [id]
+            jobIDs: [id],
+            coldAt: Synthesis.coldAt(sourceStart, lifecycle, resource.type),
+            deleteAt: lifecycle.deleteAfterDays.map { sourceStart.adding(days: $0) }
         )
     }
 }

@@ -30,7 +30,8 @@ struct CLITests {
         #expect(status == 0)
         #expect(
             out.files() == [
-                "reports/BACKUP_JOB_REPORT.csv", "reports/CONTROL_COMPLIANCE_REPORT.csv", "reports/COPY_JOB_REPORT.csv",
+                "reports/BACKUP_JOB_REPORT.csv", "reports/BACKUP_WINDOW_REPORT.csv",
+                "reports/CONTROL_COMPLIANCE_REPORT.csv", "reports/COPY_JOB_REPORT.csv",
                 "reports/RESOURCE_COMPLIANCE_REPORT.csv", "reports/RESTORE_JOB_REPORT.csv",
             ]
         )
@@ -44,7 +45,7 @@ struct CLITests {
             "2028-04",
         ])
         #expect(status == 0)
-        #expect(out.files().count == 5)
+        #expect(out.files().count == 6)
         #expect(out.files().allSatisfy { $0.hasPrefix("2028-04/reports/") })
         let jobs = try String(
             contentsOf: out.url.appendingPathComponent("2028-04/reports/BACKUP_JOB_REPORT.csv"),

@@ -84,7 +84,7 @@ struct ScenarioReaderTests {
             (
                 "scenario.json",
                 "{\"name\": \"x\", \"month\": \"2028-03\", \"seed\": 1, \"faults\": [{\"kind\": \"BROKEN\"}]}",
-                "scenario.json: $.faults[0].kind: \"BROKEN\" is not a fault kind (expected one of FAILED, EXPIRED, ABORTED, PARTIAL)"
+                "scenario.json: $.faults[0].kind: \"BROKEN\" is not a fault kind (expected one of FAILED, EXPIRED, ABORTED, PARTIAL, LATE_START)"
             ),
             (
                 "\(base)/backup-jobs.json",

@@ -23,7 +23,10 @@ struct SimulatorTests {
         // Critical resources are copied to central-dr in us-west-2.
         #expect(result.copyJobs.count == 2 * 31)
         #expect(result.copyJobs.allSatisfy { $0.destinationVaultARN.contains(":us-west-2:") })
-        #expect(result.recoveryPoints.filter(\.isCopy).count == 62)
+        let march = estate.settings.month
+        #expect(result.recoveryPoints.filter { $0.isCopy && $0.creationDate >= march.start }.count == 62)
+        // Copies made in the 35 days before the month are still kept in March.
+        #expect(result.recoveryPoints.filter { $0.isCopy && $0.creationDate < march.start }.count == 70)
         #expect(result.recoveryPoints.filter { $0.region == "us-west-2" }.allSatisfy { $0.isCopy })
     }
 
@@ -31,8 +34,11 @@ struct SimulatorTests {
     func recoveryPoints() throws {
         let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario("untagged-neptune"))
         let result = try Self.run(estate)
+        let start = estate.settings.month.start
         let rds = result.recoveryPoints.filter { $0.resourceARN.hasSuffix(":db:orders-db") && !$0.isCopy }
-        #expect(rds.count == 31)
+        #expect(rds.filter { $0.creationDate >= start }.count == 31)
+        #expect(rds.filter { $0.creationDate < start }.count == 35)
+        #expect(rds.allSatisfy { $0.deleteAt == $0.creationDate.adding(days: 35) })
         #expect(rds.allSatisfy { $0.lifecycle.deleteAfterDays == 35 })
         #expect(rds.allSatisfy { $0.arn.contains(":snapshot:awsbackup:job-") })
         let s3 = result.recoveryPoints.filter { $0.resourceType == "S3" }

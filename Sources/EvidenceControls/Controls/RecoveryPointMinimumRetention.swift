@@ -24,7 +24,7 @@ public enum RecoveryPointMinimumRetention: Control {
                 resourceType: "AWS::Backup::RecoveryPoint",
                 status: ok ? .compliant : .nonCompliant,
                 reason: (kept.map { "kept \($0) days" } ?? "kept indefinitely") + "; \(required) required",
-                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)"]
+                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary]
             )
         }
     }

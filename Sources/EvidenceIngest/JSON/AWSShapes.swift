@@ -192,6 +192,21 @@ enum AWSShapes {
         }
     }
 
+    /// `backup describe-region-settings`: `{"ResourceTypeOptInPreference": {"Aurora": true, ...}, ...}`.
+    static func regionSettings(_ root: JSONNode) throws -> RegionSettings {
+        var optIn: [BackupResourceType: Bool] = [:]
+        if let node = try root.optional("ResourceTypeOptInPreference") {
+            for (name, value) in try node.members() {
+                guard let type = BackupResourceType(rawValue: name) else {
+                    let accepted = BackupResourceType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw value.failure("\"\(name)\" is not a resource type (expected one of \(accepted))")
+                }
+                optIn[type] = try value.bool()
+            }
+        }
+        return RegionSettings(optIn: optIn)
+    }
+
     /// `backup describe-framework`.
     static func framework(_ root: JSONNode, location: AccountRegion) throws -> Framework {
         let controls = try root.required("FrameworkControls").array().map { control in
