@@ -170,30 +170,30 @@ public struct ControlEvaluation: Sendable {
 public enum ComplianceEvaluator {
     /// Evaluations sorted by account, Region, framework name, then catalog order of the control.
     public static func evaluate(estate: Estate, simulation: SimulationResult) throws -> [ControlEvaluation] {
-        var out: [ControlEvaluation] = []
+        var work: [(Framework, FrameworkControl, any Control.Type)] = []
         for framework in estate.frameworks {
             try ControlCatalog.validate(framework)
-            let location = AccountRegion(account: framework.account, region: framework.region)
             for control in framework.controls {
-                guard let type = ControlCatalog.control(named: control.name) else { continue }
-                let context = ControlContext(
-                    estate: estate,
-                    simulation: simulation,
-                    location: location,
-                    control: control,
-                    asOf: simulation.asOf
-                )
-                let verdicts = type.evaluate(context).sorted { $0.resourceID < $1.resourceID }
-                out.append(
-                    ControlEvaluation(
-                        location: location,
-                        framework: framework,
-                        control: control,
-                        frequency: type.frequency,
-                        verdicts: verdicts
-                    )
-                )
+                if let type = ControlCatalog.control(named: control.name) { work.append((framework, control, type)) }
             }
+        }
+        // Each framework control is evaluated on its own core; results keep the work list's order.
+        var out = Parallel.map(work) { framework, control, type in
+            let location = AccountRegion(account: framework.account, region: framework.region)
+            let context = ControlContext(
+                estate: estate,
+                simulation: simulation,
+                location: location,
+                control: control,
+                asOf: simulation.asOf
+            )
+            return ControlEvaluation(
+                location: location,
+                framework: framework,
+                control: control,
+                frequency: type.frequency,
+                verdicts: type.evaluate(context).sorted { $0.resourceID < $1.resourceID }
+            )
         }
         out.sort {
             ($0.location, $0.framework.name, ControlCatalog.order(of: $0.control.name), $0.control.name)

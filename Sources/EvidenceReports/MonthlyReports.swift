@@ -24,205 +24,226 @@ public enum MonthlyReports {
     ) -> ReportSet {
         let period = (simulation.month.start.iso8601, simulation.month.end.iso8601)
         let accounts = estate.settings.accounts
-        func pathToRoot(_ account: String) -> String { accounts[account]?.pathToRoot ?? "" }
-        var files: [String: [UInt8]] = [:]
-        var counts: [ReportTemplate: Int] = [:]
-
-        func write<T>(_ template: ReportTemplate, _ items: [T], _ value: (String, T) -> String) {
+        @Sendable func pathToRoot(_ account: String) -> String { accounts[account]?.pathToRoot ?? "" }
+        @Sendable func write<T>(
+            _ template: ReportTemplate,
+            _ items: [T],
+            _ value: (String, T) -> String
+        ) -> ([UInt8], Int) {
             var csv = CSVWriter(header: template.columns.map(\.header))
             let keys = template.columns.map(\.key)
             for item in items { csv.append(row: keys.map { value($0, item) }) }
-            files[template.fileName] = csv.bytes
-            counts[template] = items.count
+            return (csv.bytes, items.count)
         }
 
         // The simulation already holds jobs in report order: account, Region, creation date, job id.
         let backups = simulation.backupJobs
-        write(.backupJob, backups) { key, job in
-            switch key {
-            case "reportTimePeriodStart": period.0
-            case "reportTimePeriodEnd": period.1
-            case "pathToRoot": pathToRoot(job.account)
-            case "accountId": job.account
-            case "region": job.region
-            case "backupJobId": job.id
-            case "jobStatus": job.state.rawValue
-            case "statusMessage": job.statusMessage
-            case "resourceType": job.resourceType
-            case "resourceArn": job.resourceARN
-            case "resourceName": job.resourceName
-            case "backupPlanArn": job.origin.planARN
-            case "backupRuleId": job.origin.ruleID
-            case "initiationDate": stamp(job.initiationDate)
-            case "backupPlanName": job.origin.planName
-            case "backupRuleName": job.origin.ruleName
-            case "backupRuleSchedule": job.origin.schedule
-            case "backupRuleTimezone": job.origin.timezone
-            case "startWindowEnd": stamp(job.startBy)
-            case "backupOptions": options(job.backupOptions)
-            case "isParentJob": job.isParent ? "true" : "false"
-            case "parentJobId": job.parentJobID
-            case "creationDate": job.creationDate.iso8601Milliseconds
-            case "completionDate": stamp(job.completionDate)
-            case "expectedCompletionDate": stamp(job.expectedCompletionDate)
-            case "recoveryPointArn": job.recoveryPointARN
-            case "jobRunTime": runTime(job.creationDate, job.completionDate)
-            case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
-            case "backupVaultName": job.placement.vaultName
-            case "backupVaultArn": job.placement.vaultARN
-            case "vaultType": job.placement.vaultType
-            case "vaultLockStatus": job.placement.lockStatus
-            case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
-            case "encryptionKeyArn": job.placement.encryptionKeyARN
-            case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
-            case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
-            case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
-            case "iamRoleArn": job.iamRoleARN
-            default: ""
-            }
-        }
-
         let copies = simulation.copyJobs
-        write(.copyJob, copies) { key, job in
-            switch key {
-            case "reportTimePeriodStart": period.0
-            case "reportTimePeriodEnd": period.1
-            case "pathToRoot": pathToRoot(job.account)
-            case "accountId": job.account
-            case "region": job.region
-            case "copyJobId": job.id
-            case "jobStatus": job.state.rawValue
-            case "statusMessage": job.statusMessage
-            case "jobRunTime": runTime(job.creationDate, job.completionDate)
-            case "resourceType": job.resourceType
-            case "resourceArn": job.resourceARN
-            case "resourceName": job.resourceName
-            case "initiationDate": job.creationDate.iso8601Milliseconds
-            case "backupPlanName": job.origin.planName
-            case "backupRuleName": job.origin.ruleName
-            case "backupRuleSchedule": job.origin.schedule
-            case "backupRuleTimezone": job.origin.timezone
-            case "startWindowEnd": ""
-            case "backupOptions": ""
-            case "isParentJob": job.isParent ? "true" : "false"
-            case "parentJobId": job.parentJobID
-            case "creationDate": job.creationDate.iso8601Milliseconds
-            case "completionDate": stamp(job.completionDate)
-            case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
-            case "sourceRecoveryPointArn": job.sourceRecoveryPointARN
-            case "sourceBackupVaultArn": job.sourceVaultARN
-            case "destinationRecoveryPointArn": job.destinationRecoveryPointARN
-            case "destinationBackupVaultArn": job.destinationVaultARN
-            case "vaultType": job.placement.vaultType
-            case "vaultLockStatus": job.placement.lockStatus
-            case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
-            case "encryptionKeyArn": job.placement.encryptionKeyARN
-            case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
-            case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
-            case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
-            case "iamRoleArn": job.iamRoleARN
-            default: ""
-            }
-        }
-
         let restores = simulation.restoreJobs
         let vaultsByARN = Dictionary(estate.vaults.map { ($0.arn.description, $0) }, uniquingKeysWith: { a, _ in a })
-        write(.restoreJob, restores) { key, job in
-            let vault = vaultsByARN[job.backupVaultARN]
-            return switch key {
-            case "reportTimePeriodStart": period.0
-            case "reportTimePeriodEnd": period.1
-            case "pathToRoot": pathToRoot(job.account)
-            case "accountId": job.account
-            case "region": job.region
-            case "restoreJobId": job.id
-            case "jobStatus": job.status.rawValue
-            case "statusMessage": job.statusMessage
-            case "resourceType": job.resourceType
-            case "recoveryPointArn": job.recoveryPointARN
-            case "initiationDate": job.creationDate.iso8601Milliseconds
-            case "isParentJob": "false"
-            case "vaultType": vault?.vaultType ?? ""
-            case "vaultLockStatus": vault?.lockStatus ?? ""
-            case "sourceResourceArn": job.sourceResourceARN
-            case "backupVaultArn": job.backupVaultARN
-            case "creationDate": job.creationDate.iso8601Milliseconds
-            case "completionDate": stamp(job.completionDate)
-            case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
-            case "percentDone": job.percentDone
-            case "createdResourceArn": job.createdResourceARN
-            case "iamRoleArn": job.iamRoleARN
-            default: ""
-            }
-        }
-
-        write(.backupWindow, simulation.windows) { key, window in
-            switch key {
-            case "accountId": window.account
-            case "region": window.region
-            case "resourceType": window.resourceType
-            case "resourceArn": window.resourceARN
-            case "resourceName": window.resourceName
-            case "backupPlanName": window.planName
-            case "backupRuleName": window.ruleName
-            case "backupRuleSchedule": window.schedule
-            case "backupRuleTimezone": window.timezone
-            case "scheduledTime": window.scheduled.iso8601
-            case "startWindowEnd": window.startBy.iso8601
-            case "completionWindowEnd": window.completeBy.iso8601
-            case "outcome": window.outcome.rawValue
-            case "backupJobId": window.job?.id ?? ""
-            case "jobStatus": window.job?.state.rawValue ?? ""
-            case "creationDate": stamp(window.job?.creationDate)
-            case "startDate": stamp(window.job?.startDate)
-            case "completionDate": stamp(window.job?.completionDate)
-            case "answeredByRule": window.takenByRule ?? window.ruleName
-            case "recoveryPointArn": window.job?.recoveryPointARN ?? ""
-            case "retentionRequiredDays": window.requiredRetentionDays.map(String.init) ?? ""
-            case "retentionTakenDays":
-                window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays }.map(String.init)
-                    ?? ""
-            case "detail": window.detail
-            default: ""
-            }
-        }
-
         let evaluated = simulation.asOf.iso8601
         let rows = evaluations.flatMap { evaluation in evaluation.verdicts.map { (evaluation, $0) } }
-        write(.resourceCompliance, rows) { key, item in
-            let (evaluation, verdict) = item
-            return switch key {
-            case "accountId": evaluation.location.account
-            case "region": evaluation.location.region
-            case "frameworkName": evaluation.framework.name
-            case "frameworkDescription": evaluation.framework.description
-            case "controlName": evaluation.control.name
-            case "resourceId": verdict.resourceID
-            case "resourceType": verdict.resourceType
-            case "resourceComplianceStatus": verdict.status.rawValue
-            case "lastEvaluationTime": evaluated
-            case "evaluationReason": verdict.reason
-            case "evidence": verdict.evidence.joined(separator: "; ")
-            default: ""
+
+        // Each template is written on its own core; the bytes do not depend on which.
+        let rendered = Parallel.map(ReportTemplate.allCases) { template -> ([UInt8], Int) in
+            switch template {
+
+            case .backupJob:
+                return write(.backupJob, backups) { key, job in
+                    switch key {
+                    case "reportTimePeriodStart": period.0
+                    case "reportTimePeriodEnd": period.1
+                    case "pathToRoot": pathToRoot(job.account)
+                    case "accountId": job.account
+                    case "region": job.region
+                    case "backupJobId": job.id
+                    case "jobStatus": job.state.rawValue
+                    case "statusMessage": job.statusMessage
+                    case "resourceType": job.resourceType
+                    case "resourceArn": job.resourceARN
+                    case "resourceName": job.resourceName
+                    case "backupPlanArn": job.origin.planARN
+                    case "backupRuleId": job.origin.ruleID
+                    case "initiationDate": stamp(job.initiationDate)
+                    case "backupPlanName": job.origin.planName
+                    case "backupRuleName": job.origin.ruleName
+                    case "backupRuleSchedule": job.origin.schedule
+                    case "backupRuleTimezone": job.origin.timezone
+                    case "startWindowEnd": stamp(job.startBy)
+                    case "backupOptions": options(job.backupOptions)
+                    case "isParentJob": job.isParent ? "true" : "false"
+                    case "parentJobId": job.parentJobID
+                    case "creationDate": job.creationDate.iso8601Milliseconds
+                    case "completionDate": stamp(job.completionDate)
+                    case "expectedCompletionDate": stamp(job.expectedCompletionDate)
+                    case "recoveryPointArn": job.recoveryPointARN
+                    case "jobRunTime": runTime(job.creationDate, job.completionDate)
+                    case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+                    case "backupVaultName": job.placement.vaultName
+                    case "backupVaultArn": job.placement.vaultARN
+                    case "vaultType": job.placement.vaultType
+                    case "vaultLockStatus": job.placement.lockStatus
+                    case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
+                    case "encryptionKeyArn": job.placement.encryptionKeyARN
+                    case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
+                    case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
+                    case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
+                    case "iamRoleArn": job.iamRoleARN
+                    default: ""
+                    }
+                }
+
+            case .copyJob:
+                return write(.copyJob, copies) { key, job in
+                    switch key {
+                    case "reportTimePeriodStart": period.0
+                    case "reportTimePeriodEnd": period.1
+                    case "pathToRoot": pathToRoot(job.account)
+                    case "accountId": job.account
+                    case "region": job.region
+                    case "copyJobId": job.id
+                    case "jobStatus": job.state.rawValue
+                    case "statusMessage": job.statusMessage
+                    case "jobRunTime": runTime(job.creationDate, job.completionDate)
+                    case "resourceType": job.resourceType
+                    case "resourceArn": job.resourceARN
+                    case "resourceName": job.resourceName
+                    case "initiationDate": job.creationDate.iso8601Milliseconds
+                    case "backupPlanName": job.origin.planName
+                    case "backupRuleName": job.origin.ruleName
+                    case "backupRuleSchedule": job.origin.schedule
+                    case "backupRuleTimezone": job.origin.timezone
+                    case "startWindowEnd": ""
+                    case "backupOptions": ""
+                    case "isParentJob": job.isParent ? "true" : "false"
+                    case "parentJobId": job.parentJobID
+                    case "creationDate": job.creationDate.iso8601Milliseconds
+                    case "completionDate": stamp(job.completionDate)
+                    case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+                    case "sourceRecoveryPointArn": job.sourceRecoveryPointARN
+                    case "sourceBackupVaultArn": job.sourceVaultARN
+                    case "destinationRecoveryPointArn": job.destinationRecoveryPointARN
+                    case "destinationBackupVaultArn": job.destinationVaultARN
+                    case "vaultType": job.placement.vaultType
+                    case "vaultLockStatus": job.placement.lockStatus
+                    case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
+                    case "encryptionKeyArn": job.placement.encryptionKeyARN
+                    case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
+                    case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
+                    case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
+                    case "iamRoleArn": job.iamRoleARN
+                    default: ""
+                    }
+                }
+
+            case .restoreJob:
+                return write(.restoreJob, restores) { key, job in
+                    let vault = vaultsByARN[job.backupVaultARN]
+                    return switch key {
+                    case "reportTimePeriodStart": period.0
+                    case "reportTimePeriodEnd": period.1
+                    case "pathToRoot": pathToRoot(job.account)
+                    case "accountId": job.account
+                    case "region": job.region
+                    case "restoreJobId": job.id
+                    case "jobStatus": job.status.rawValue
+                    case "statusMessage": job.statusMessage
+                    case "resourceType": job.resourceType
+                    case "recoveryPointArn": job.recoveryPointARN
+                    case "initiationDate": job.creationDate.iso8601Milliseconds
+                    case "isParentJob": "false"
+                    case "vaultType": vault?.vaultType ?? ""
+                    case "vaultLockStatus": vault?.lockStatus ?? ""
+                    case "sourceResourceArn": job.sourceResourceARN
+                    case "backupVaultArn": job.backupVaultARN
+                    case "creationDate": job.creationDate.iso8601Milliseconds
+                    case "completionDate": stamp(job.completionDate)
+                    case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+                    case "percentDone": job.percentDone
+                    case "createdResourceArn": job.createdResourceARN
+                    case "iamRoleArn": job.iamRoleARN
+                    default: ""
+                    }
+                }
+
+            case .backupWindow:
+                return write(.backupWindow, simulation.windows) { key, window in
+                    switch key {
+                    case "accountId": window.account
+                    case "region": window.region
+                    case "resourceType": window.resourceType
+                    case "resourceArn": window.resourceARN
+                    case "resourceName": window.resourceName
+                    case "backupPlanName": window.planName
+                    case "backupRuleName": window.ruleName
+                    case "backupRuleSchedule": window.schedule
+                    case "backupRuleTimezone": window.timezone
+                    case "scheduledTime": window.scheduled.iso8601
+                    case "startWindowEnd": window.startBy.iso8601
+                    case "completionWindowEnd": window.completeBy.iso8601
+                    case "outcome": window.outcome.rawValue
+                    case "backupJobId": window.job?.id ?? ""
+                    case "jobStatus": window.job?.state.rawValue ?? ""
+                    case "creationDate": stamp(window.job?.creationDate)
+                    case "startDate": stamp(window.job?.startDate)
+                    case "completionDate": stamp(window.job?.completionDate)
+                    case "answeredByRule": window.takenByRule ?? window.ruleName
+                    case "recoveryPointArn": window.job?.recoveryPointARN ?? ""
+                    case "retentionRequiredDays": window.requiredRetentionDays.map(String.init) ?? ""
+                    case "retentionTakenDays":
+                        window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays }.map(
+                            String.init
+                        )
+                            ?? ""
+                    case "detail": window.detail
+                    default: ""
+                    }
+                }
+
+            case .resourceCompliance:
+                return write(.resourceCompliance, rows) { key, item in
+                    let (evaluation, verdict) = item
+                    return switch key {
+                    case "accountId": evaluation.location.account
+                    case "region": evaluation.location.region
+                    case "frameworkName": evaluation.framework.name
+                    case "frameworkDescription": evaluation.framework.description
+                    case "controlName": evaluation.control.name
+                    case "resourceId": verdict.resourceID
+                    case "resourceType": verdict.resourceType
+                    case "resourceComplianceStatus": verdict.status.rawValue
+                    case "lastEvaluationTime": evaluated
+                    case "evaluationReason": verdict.reason
+                    case "evidence": verdict.evidence.joined(separator: "; ")
+                    default: ""
+                    }
+                }
+
+            case .controlCompliance:
+                return write(.controlCompliance, evaluations) { key, evaluation in
+                    switch key {
+                    case "accountId": evaluation.location.account
+                    case "region": evaluation.location.region
+                    case "frameworkName": evaluation.framework.name
+                    case "frameworkDescription": evaluation.framework.description
+                    case "controlName": evaluation.control.name
+                    case "controlComplianceStatus": evaluation.status.rawValue
+                    case "lastEvaluationTime": evaluated
+                    case "numResourcesCompliant": String(evaluation.compliantCount)
+                    case "numResourcesNonCompliant": String(evaluation.nonCompliantCount)
+                    case "controlFrequency": evaluation.frequency ?? ""
+                    case "controlScope": scopeText(evaluation.control.scope)
+                    case "controlParameters": parametersText(evaluation.control)
+                    default: ""
+                    }
+                }
             }
         }
-
-        write(.controlCompliance, evaluations) { key, evaluation in
-            switch key {
-            case "accountId": evaluation.location.account
-            case "region": evaluation.location.region
-            case "frameworkName": evaluation.framework.name
-            case "frameworkDescription": evaluation.framework.description
-            case "controlName": evaluation.control.name
-            case "controlComplianceStatus": evaluation.status.rawValue
-            case "lastEvaluationTime": evaluated
-            case "numResourcesCompliant": String(evaluation.compliantCount)
-            case "numResourcesNonCompliant": String(evaluation.nonCompliantCount)
-            case "controlFrequency": evaluation.frequency ?? ""
-            case "controlScope": scopeText(evaluation.control.scope)
-            case "controlParameters": parametersText(evaluation.control)
-            default: ""
-            }
+        var files: [String: [UInt8]] = [:]
+        var counts: [ReportTemplate: Int] = [:]
+        for (template, (bytes, count)) in zip(ReportTemplate.allCases, rendered) {
+            files[template.fileName] = bytes
+            counts[template] = count
         }
         return ReportSet(files: files, rowCounts: counts)
     }

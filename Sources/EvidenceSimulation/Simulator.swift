@@ -172,7 +172,7 @@ extension BackupJob {
 }
 
 /// Shared lookups for one run.
-struct Context {
+struct Context: Sendable {
     let estate: Estate
     let month: Month
     let asOf: Instant

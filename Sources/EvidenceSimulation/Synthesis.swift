@@ -16,7 +16,7 @@ internal import EvidenceModel
 ///
 /// Every random draw is keyed by what it decides (resource, plan, rule, scheduled time), so the result does not
 /// depend on the order in which resources or plans are visited.
-struct Synthesis {
+struct Synthesis: Sendable {
     let context: Context
     let coverage: Coverage
     var backupJobs: [BackupJob] = []
@@ -34,8 +34,28 @@ struct Synthesis {
     /// The longest retention simulated before the month, so points made then and still kept are known.
     static let maximumLookbackDays = 400
 
+    /// What one resource's month produced.
+    struct ResourceResult: Sendable {
+        var backupJobs: [BackupJob] = []
+        var copyJobs: [CopyJob] = []
+        var windows: [ExpectedWindow] = []
+        var points: [String: RecoveryPoint] = [:]
+    }
+
+    /// Simulates every resource, on all cores; resources are independent, and results are merged in resource order.
     mutating func run() {
-        for resource in context.estate.resources { simulate(resource) }
+        let this = self
+        let results = Parallel.map(context.estate.resources) { resource in
+            var result = ResourceResult()
+            this.simulate(resource, into: &result)
+            return result
+        }
+        for result in results {
+            backupJobs += result.backupJobs
+            copyJobs += result.copyJobs
+            windows += result.windows
+            points.merge(result.points) { first, _ in first }
+        }
     }
 
     /// Recovery points that exist at some instant of the month before the evaluation instant.
@@ -251,7 +271,7 @@ struct Synthesis {
         return candidates
     }
 
-    private mutating func simulate(_ resource: Resource) {
+    private func simulate(_ resource: Resource, into out: inout ResourceResult) {
         var candidates = candidates(for: resource, from: nil)
         guard !candidates.isEmpty else { return }
         let order = candidates.indices.sorted {
@@ -260,9 +280,9 @@ struct Synthesis {
         }
         var busyUntil = Instant(milliseconds: Int64.min / 2)
         for index in order where candidates[index].takenBy == nil {
-            candidates[index].job = backup(resource, candidates[index], busyUntil: &busyUntil)
+            candidates[index].job = backup(resource, candidates[index], busyUntil: &busyUntil, into: &out)
         }
-        windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
+        out.windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
     }
 
     /// The month's expected windows of one resource, each answered by its own job or the job of the rule that
@@ -397,7 +417,12 @@ struct Synthesis {
         }
     }
 
-    private mutating func backup(_ resource: Resource, _ c: Candidate, busyUntil: inout Instant) -> BackupJob? {
+    private func backup(
+        _ resource: Resource,
+        _ c: Candidate,
+        busyUntil: inout Instant,
+        into out: inout ResourceResult
+    ) -> BackupJob? {
         let plan = c.plan
         let rule = c.rule
         let scheduled = c.scheduled
@@ -563,16 +588,16 @@ struct Synthesis {
         if created < context.asOf,
             context.inReport(ended: completionDate ?? (state == .expired ? startBy : nil), created: created)
         {
-            backupJobs.append(job)
+            out.backupJobs.append(job)
         }
         guard reportedState == .completed, let completionDate else { return job }
 
         let tags = resource.tags.merging(rule.recoveryPointTags) { $1 }
-        if var existing = points[pointARN] {
+        if var existing = out.points[pointARN] {
             existing.jobIDs.append(id)
-            points[pointARN] = existing
+            out.points[pointARN] = existing
         } else {
-            points[pointARN] = RecoveryPoint(
+            out.points[pointARN] = RecoveryPoint(
                 arn: pointARN,
                 resourceARN: resource.arnString,
                 resourceType: resource.type.rawValue,
@@ -598,20 +623,22 @@ struct Synthesis {
                 sourceStart: started,
                 sourceCompletion: completionDate,
                 tags: tags,
-                busyUntil: &busyUntil
+                busyUntil: &busyUntil,
+                into: &out
             )
         }
         return job
     }
 
-    private mutating func copy(
+    private func copy(
         resource: Resource,
         source: BackupJob,
         action: CopyAction,
         sourceStart: Instant,
         sourceCompletion: Instant,
         tags: [String: String],
-        busyUntil: inout Instant
+        busyUntil: inout Instant,
+        into out: inout ResourceResult
     ) {
         var random = SeededRandom(seed: seed, key: "copy|\(source.id)|\(action.destinationVaultARN)")
         let id = random.guid()
@@ -667,7 +694,7 @@ struct Synthesis {
             )
         }
         if context.inReport(ended: completionDate, created: created) {
-            copyJobs.append(
+            out.copyJobs.append(
                 CopyJob(
                     id: id,
                     account: source.account,
@@ -700,7 +727,7 @@ struct Synthesis {
             )
         }
         guard state == .completed else { return }
-        points[pointARN] = RecoveryPoint(
+        out.points[pointARN] = RecoveryPoint(
             arn: pointARN,
             resourceARN: resource.arnString,
             resourceType: resource.type.rawValue,

@@ -18,7 +18,16 @@ enum AtomicFolder {
                 let url = staging.appendingPathComponent(name)
                 try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 let handle = try FileHandle(forWritingTo: createEmpty(url))
-                try handle.write(contentsOf: Data(files[name] ?? []))
+                try (files[name] ?? []).withUnsafeBytes { raw in
+                    guard let base = raw.baseAddress, raw.count > 0 else { return }
+                    // Borrow the bytes: the data must not outlive this closure, and it does not.
+                    let data = Data(
+                        bytesNoCopy: UnsafeMutableRawPointer(mutating: base),
+                        count: raw.count,
+                        deallocator: .none
+                    )
+                    try handle.write(contentsOf: data)
+                }
                 try handle.synchronize()
                 try handle.close()
             }

@@ -1,0 +1,26 @@
+internal import Dispatch
+
+/// Data-parallel helpers whose results do not depend on scheduling: element `i` of the output is always
+/// `transform(input[i])`, whatever thread computed it.
+public enum Parallel {
+    /// `input.map(transform)`, computed on all cores.
+    public static func map<T: Sendable, R: Sendable>(_ input: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        guard input.count > 1 else { return input.map(transform) }
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: input.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let chunks = min(input.count, 64)
+        nonisolated(unsafe) let output = results
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var index = chunk
+            while index < input.count {
+                output[index] = transform(input[index])
+                index += chunks
+            }
+        }
+        return results.map { value in
+            guard let value else { preconditionFailure("every index is computed") }
+            return value
+        }
+    }
+}
