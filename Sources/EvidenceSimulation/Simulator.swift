@@ -130,6 +130,38 @@ public enum Simulator {
         return order.map { items[$0] }
     }
 
+    /// What AWS Backup refuses in a rule's windows and lifecycle (facts sheet §3.4–§3.6), or nil.
+    public static func ruleProblem(_ rule: BackupRule) -> String? {
+        let maximumWindow = 52_560_000
+        if rule.startWindowMinutes < 60 || rule.startWindowMinutes > maximumWindow {
+            return "StartWindowMinutes must be from 60 to \(maximumWindow) minutes, found \(rule.startWindowMinutes)"
+        }
+        if rule.completionWindowMinutes < 1 || rule.completionWindowMinutes > maximumWindow {
+            return
+                "CompletionWindowMinutes must be from 1 to \(maximumWindow) minutes, found \(rule.completionWindowMinutes)"
+        }
+        for (name, lifecycle) in [("Lifecycle", rule.lifecycle)]
+            + rule.copyActions.enumerated().compactMap({ index, action in
+                action.lifecycle.map { ("CopyActions[\(index)].Lifecycle", $0) }
+            })
+        {
+            if let days = lifecycle.deleteAfterDays, days < 1 || days > 36_500 {
+                return "\(name).DeleteAfterDays must be from 1 to 36500 days, found \(days)"
+            }
+            if let cold = lifecycle.moveToColdAfterDays {
+                if cold < 1 { return "\(name).MoveToColdStorageAfterDays must be at least 1 day, found \(cold)" }
+                if let delete = lifecycle.deleteAfterDays, delete < cold + 90 {
+                    return "\(name).DeleteAfterDays must be at least 90 days after MoveToColdStorageAfterDays "
+                        + "(\(cold) + 90), found \(delete)"
+                }
+            }
+        }
+        if rule.continuous, let days = rule.lifecycle.deleteAfterDays, days > 35 {
+            return "a continuous backup rule keeps recovery points at most 35 days, found DeleteAfterDays \(days)"
+        }
+        return nil
+    }
+
     /// Every rule's schedule, parsed; the first invalid one is an error naming the plan file and rule.
     static func validatedSchedules(_ estate: Estate) throws -> [String: Schedule] {
         var out: [String: Schedule] = [:]
@@ -146,6 +178,9 @@ public enum Simulator {
                         location: "$.BackupPlan.Rules[\(index)].ScheduleExpression",
                         message: error.description
                     )
+                }
+                if let problem = ruleProblem(rule) {
+                    throw SimulationError(file: plan.source, location: "$.BackupPlan.Rules[\(index)]", message: problem)
                 }
                 guard estate.vault(named: rule.targetVaultName, account: plan.account, region: plan.region) != nil
                 else {

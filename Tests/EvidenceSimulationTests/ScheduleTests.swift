@@ -63,6 +63,32 @@ struct ScheduleTests {
         )
     }
 
+    @Test("Daylight saving: a skipped local time fires an hour later; a repeated one fires once, the first time")
+    func daylightSaving() throws {
+        // 2028-03-12 02:30 does not exist in New York (clocks jump from 02:00 to 03:00 EST to EDT).
+        #expect(
+            try Self.firings(
+                "cron(30 2 ? * * *)",
+                "2028-03-11T00:00:00Z",
+                "2028-03-14T00:00:00Z",
+                zone: "America/New_York"
+            ) == [
+                "2028-03-11T07:30:00Z", "2028-03-12T07:30:00Z", "2028-03-13T06:30:00Z",
+            ]
+        )
+        // 2028-11-05 01:30 occurs twice (EDT, then EST): it fires once, at 05:30Z.
+        #expect(
+            try Self.firings(
+                "cron(30 1 ? * * *)",
+                "2028-11-04T00:00:00Z",
+                "2028-11-07T00:00:00Z",
+                zone: "America/New_York"
+            ) == [
+                "2028-11-04T05:30:00Z", "2028-11-05T05:30:00Z", "2028-11-06T06:30:00Z",
+            ]
+        )
+    }
+
     @Test(
         "AWS's rejections",
         arguments: [

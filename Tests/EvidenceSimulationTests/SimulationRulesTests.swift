@@ -255,4 +255,70 @@ struct SimulationRulesTests {
         #expect(result.windows.filter { $0.outcome == .onTime }.map { $0.job?.id } == ["J2"])
         #expect(result.windows.filter { $0.outcome == .missed }.count == 30)
     }
+
+    @Test(
+        "Rules AWS refuses are input errors naming the plan file and rule",
+        arguments: [
+            (
+                EstateBuilder.rule("r", "cron(0 5 ? * * *)", start: 30),
+                "StartWindowMinutes must be from 60 to 52560000 minutes, found 30"
+            ),
+            (
+                EstateBuilder.rule("r", "cron(0 5 ? * * *)", keep: 40, continuous: true),
+                "a continuous backup rule keeps recovery points at most 35 days, found DeleteAfterDays 40"
+            ),
+            (
+                EstateBuilder.rule("r", "cron(0 5 ? * * *)", keep: 0),
+                "Lifecycle.DeleteAfterDays must be from 1 to 36500 days, found 0"
+            ),
+        ]
+    )
+    func refusedRules(rule: BackupRule, message: String) throws {
+        var b = EstateBuilder()
+        b.resource("arn:aws:rds:us-east-1:111122223333:db:d")
+        b.plan("p", rules: [rule])
+        #expect(
+            throws: SimulationError(file: "backup-plans/p.json", location: "$.BackupPlan.Rules[0]", message: message)
+        ) {
+            try Self.run(b)
+        }
+    }
+
+    @Test("Cold storage must leave 90 days before deletion")
+    func coldGap() throws {
+        var rule = EstateBuilder.rule("r", "cron(0 5 ? * * *)", keep: 100)
+        rule.lifecycle.moveToColdAfterDays = 30
+        #expect(
+            Simulator.ruleProblem(rule)
+                == "Lifecycle.DeleteAfterDays must be at least 90 days after MoveToColdStorageAfterDays (30 + 90), found 100"
+        )
+        rule.lifecycle.deleteAfterDays = 120
+        #expect(Simulator.ruleProblem(rule) == nil)
+    }
+
+    @Test("Cross-account copies land in the destination account's vault")
+    func crossAccountCopy() throws {
+        var b = EstateBuilder()
+        b.resource("arn:aws:ec2:us-east-1:111122223333:volume/vol-1")
+        b.plan(
+            "p",
+            rules: [
+                EstateBuilder.rule(
+                    "d",
+                    "cron(0 5 ? * * *)",
+                    copyTo: "arn:aws:backup:us-east-1:999988887777:backup-vault:vault-b"
+                )
+            ]
+        )
+        guard let arn = ARN("arn:aws:backup:us-east-1:999988887777:backup-vault:vault-b") else { return }
+        b.estate.vaults.append(Vault(name: "vault-b", arn: arn, account: "999988887777", region: "us-east-1"))
+        let result = try Self.run(b)
+        #expect(result.copyJobs.count == 31)
+        #expect(
+            result.copyJobs.allSatisfy { $0.account == "111122223333" && $0.destinationVaultARN == arn.description }
+        )
+        let copies = result.recoveryPoints.filter { $0.isCopy && $0.creationDate >= b.estate.settings.month.start }
+        #expect(copies.count == 31)
+        #expect(copies.allSatisfy { $0.account == "999988887777" })
+    }
 }
