@@ -15,6 +15,7 @@ let swiftSettings: [SwiftSetting] =
     ] + (warningsAreErrors ? [.treatAllWarnings(as: .error)] : [])
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 
 // MARK: - Package
 
@@ -31,7 +32,8 @@ let package = Package(
         ),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: C libraries from Debian (libssl-dev, libsqlite3-dev, zlib1g-dev)
@@ -63,7 +65,7 @@ let package = Package(
         .target(name: "EvidenceModel", swiftSettings: swiftSettings),
         .target(
             name: "EvidenceIngest",
-            dependencies: ["EvidenceModel", "EvidenceCompression"],
+            dependencies: ["EvidenceModel", "EvidenceCompression", yams],
             swiftSettings: swiftSettings
         ),
         .target(name: "EvidenceSimulation", dependencies: ["EvidenceModel"], swiftSettings: swiftSettings),
