@@ -179,12 +179,13 @@ def standard_plans(g, acct, region, other_region, critical_vault="critical-vault
     return plans, sels
 
 
-def framework(g, acct, region, controls):
+def framework(g, acct, region, controls, name="OrgBackupPolicy",
+              description="Organization backup policy: coverage, frequency, retention, encryption, cross-Region copy"):
     fid = g.uuid()
     return {
-        "FrameworkName": "OrgBackupPolicy",
-        "FrameworkArn": f"arn:aws:backup:{region}:{acct}:framework:OrgBackupPolicy-{fid}",
-        "FrameworkDescription": "Organization backup policy: coverage, frequency, retention, encryption, cross-Region copy",
+        "FrameworkName": name,
+        "FrameworkArn": f"arn:aws:backup:{region}:{acct}:framework:{name}-{fid}",
+        "FrameworkDescription": description,
         "FrameworkControls": controls,
         "CreationTime": "2027-06-01T10:00:00.000000+00:00",
         "DeploymentStatus": "COMPLETED",
@@ -225,6 +226,46 @@ def org_controls():
             "ControlScope": {"Tags": {"BackupTier": "critical"}},
         },
     ]
+
+
+def resilience_controls():
+    return [
+        {"ControlName": "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
+         "ControlInputParameters": [{"ParameterName": "principalArnList",
+                                     "ParameterValue": "arn:aws:iam::111122223333:role/BackupBreakGlass"}]},
+        {"ControlName": "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
+         "ControlInputParameters": [{"ParameterName": "minRetentionDays", "ParameterValue": "7"}],
+         "ControlScope": {"Tags": {"BackupTier": "critical"}}},
+        {"ControlName": "BACKUP_LAST_RECOVERY_POINT_CREATED",
+         "ControlInputParameters": [{"ParameterName": "recoveryPointAgeUnit", "ParameterValue": "days"},
+                                    {"ParameterName": "recoveryPointAgeValue", "ParameterValue": "1"}],
+         "ControlScope": {"ComplianceResourceTypes": TYPES}},
+        {"ControlName": "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET",
+         "ControlInputParameters": [{"ParameterName": "maxRestoreTime", "ParameterValue": "30"}],
+         "ControlScope": {"ComplianceResourceTypes": ["RDS", "EBS"]}},
+    ]
+
+
+def deny_policy(acct, region, name, complete=True):
+    actions = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]
+    if complete:
+        actions.append("backup:PutBackupVaultAccessPolicy")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyManualDeletion",
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": actions,
+            "Resource": "*",
+            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::111122223333:role/BackupBreakGlass"}},
+        }],
+    }
+    return {
+        "BackupVaultName": name,
+        "BackupVaultArn": f"arn:aws:backup:{region}:{acct}:backup-vault:{name}",
+        "Policy": json.dumps(policy, separators=(",", ":"), sort_keys=True),
+    }
 
 
 APPS = ["orders", "payments", "catalog", "search", "billing", "identity", "analytics", "inventory", "shipping", "reports"]
@@ -293,6 +334,8 @@ def org_estate():
     tags = {}
     missed_name = None
     restore_tests = []
+    # A generator of its own, so adding this framework leaves every other identifier as it was.
+    g_resilience = Gen(20280302)
     total = 0
     for acct, region, env, counts, share, rds_crit in layout:
         other = "us-west-2" if region == "us-east-1" else "us-east-1"
@@ -351,6 +394,12 @@ def org_estate():
         for name, s in sels.items():
             write(os.path.join(base, "backup-selections", f"{name}.json"), s)
         write(os.path.join(base, "frameworks", "OrgBackupPolicy.json"), framework(g, acct, region, org_controls()))
+        write(os.path.join(base, "frameworks", "OrgResiliencePolicy.json"), framework(
+            g_resilience, acct, region, resilience_controls(), name="OrgResiliencePolicy",
+            description="Vault immutability, recovery-point freshness and restore time"))
+        # Critical vaults deny manual deletion; staging's policy forgets PutBackupVaultAccessPolicy.
+        write(os.path.join(base, "backup-vault-access-policies", "critical-vault.json"),
+              deny_policy(acct, region, "critical-vault", complete=acct != "333344445555"))
     # Copy destinations in the second Region of accounts that hold no resources there.
     for acct in ["333344445555", "444455556666"]:
         base = os.path.join(root, "accounts", acct, "us-west-2")

@@ -85,6 +85,32 @@ public struct ControlContext: Sendable {
         simulation.recoveryPoints.filter { $0.account == location.account && $0.region == location.region }
     }
 
+    /// The plans whose selections pick the resource, once each, in plan-name order.
+    public func coveringPlans(_ resource: Resource) -> [BackupPlan] {
+        var seen = Set<String>()
+        var out: [BackupPlan] = []
+        for assignment in simulation.coverage.assignments(for: resource) where seen.insert(assignment.planID).inserted {
+            if let plan = estate.plans.first(where: {
+                $0.id == assignment.planID && $0.account == resource.account && $0.region == resource.region
+            }) {
+                out.append(plan)
+            }
+        }
+        return out
+    }
+
+    /// The resource's recovery points known to the simulation (any vault, copies included), newest first.
+    public func recoveryPoints(of resource: Resource) -> [RecoveryPoint] {
+        simulation.recoveryPoints.filter { $0.resourceARN == resource.arnString && $0.creationDate < asOf }
+            .sorted { ($0.creationDate, $0.arn) > ($1.creationDate, $1.arn) }
+    }
+
+    /// An age parameter pair (`recoveryPointAgeValue`, `recoveryPointAgeUnit`) in minutes.
+    public func ageMinutes(value: ParameterSpec, unit: ParameterSpec) -> Int {
+        let amount = Int(parameter(value) ?? "1") ?? 1
+        return amount * ((parameter(unit) ?? "days") == "hours" ? 60 : 1440)
+    }
+
     /// Whether a resource falls in the control's scope.
     public func inScope(_ resource: Resource) -> Bool {
         let scope = control.scope
@@ -114,9 +140,15 @@ public protocol Control: Sendable {
     /// Parameters in the order the report shows them.
     static var parameters: [ParameterSpec] { get }
     static var scopeKinds: Set<ScopeKind> { get }
+    /// Parameters a framework must give (AWS's rule lists them as required).
+    static var requiredParameters: Set<String> { get }
     /// AWS Config's `MaximumExecutionFrequency` for periodic controls; nil for configuration-change controls.
     static var frequency: String? { get }
 
     /// One verdict per evaluated resource, plan or recovery point, in a stable order.
     static func evaluate(_ context: ControlContext) -> [ResourceVerdict]
+}
+
+extension Control {
+    public static var requiredParameters: Set<String> { [] }
 }

@@ -21,29 +21,23 @@ public struct ControlError: Error, Hashable, CustomStringConvertible {
 
 /// The single ordered list of controls; reports list controls in this order.
 public enum ControlCatalog {
-    /// The controls this version evaluates, in report order.
+    /// Every AWS Backup Audit Manager control (facts sheet §2.4), in report order.
     public static let all: [any Control.Type] = [
         ResourcesProtectedByBackupPlan.self,
         PlanMinFrequencyAndMinRetention.self,
+        RecoveryPointManualDeletionDisabled.self,
         RecoveryPointEncrypted.self,
         RecoveryPointMinimumRetention.self,
         ResourcesProtectedByCrossRegion.self,
+        ResourcesProtectedByCrossAccount.self,
+        ResourcesProtectedByBackupVaultLock.self,
+        LastRecoveryPointCreated.self,
+        RestoreTimeMeetsTarget.self,
+        ResourcesInLogicallyAirGappedVault.self,
     ]
 
-    /// Every control name AWS Backup Audit Manager defines (facts sheet §2.4).
-    public static let awsControlNames: [String] = [
-        "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN",
-        "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
-        "BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED",
-        "BACKUP_RECOVERY_POINT_ENCRYPTED",
-        "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK",
-        "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION",
-        "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT",
-        "BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK",
-        "BACKUP_LAST_RECOVERY_POINT_CREATED",
-        "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET",
-        "RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT",
-    ]
+    /// The control names, in report order.
+    public static var names: [String] { all.map { $0.name } }
 
     public static func control(named name: String) -> (any Control.Type)? { all.first { $0.name == name } }
 
@@ -58,13 +52,13 @@ public enum ControlCatalog {
         }
         for control in framework.controls {
             guard let type = ControlCatalog.control(named: control.name) else {
-                if awsControlNames.contains(control.name) {
-                    throw fail(control.name, "this control is not evaluated by this version of backup-evidence")
-                }
                 throw fail(
                     control.name,
-                    "not an AWS Backup Audit Manager control; valid names: \(awsControlNames.joined(separator: ", "))"
+                    "not an AWS Backup Audit Manager control; valid names: \(names.joined(separator: ", "))"
                 )
+            }
+            for name in type.requiredParameters where control.parameter(name) == nil {
+                throw fail(control.name, "parameter \(name) is required")
             }
             var seen = Set<String>()
             for parameter in control.parameters {
@@ -136,6 +130,9 @@ public enum ControlCatalog {
             }
             if item == "region", let bad = items.first(where: { !ARN.isRegion($0) }) {
                 throw fail("parameter \(name): \"\(bad)\" is not a Region code")
+            }
+            if item == "arn", let bad = items.first(where: { ARN($0) == nil }) {
+                throw fail("parameter \(name): \"\(bad)\" is not an ARN")
             }
             if item == "account", let bad = items.first(where: { !ARN.isAccountID($0) }) {
                 throw fail("parameter \(name): \"\(bad)\" is not a 12-digit account id")

@@ -74,7 +74,20 @@ public enum ScenarioReader {
             )
         }
         if files.exists("\(base)/backup-vaults.json") {
-            estate.vaults += try AWSShapes.vaults(try files.json("\(base)/backup-vaults.json"), location: location)
+            var vaults = try AWSShapes.vaults(try files.json("\(base)/backup-vaults.json"), location: location)
+            for index in vaults.indices { vaults[index].tags = scenario.tags[vaults[index].arn.description] ?? [:] }
+            for file in try files.jsonFiles(in: "\(base)/backup-vault-access-policies") {
+                let (name, policy) = try AWSShapes.vaultAccessPolicy(try files.json(file))
+                guard let index = vaults.firstIndex(where: { $0.name == name }) else {
+                    throw ImportError(
+                        file: file,
+                        location: "$.BackupVaultName",
+                        message: "vault \(name) is not in this folder's backup-vaults.json"
+                    )
+                }
+                vaults[index].accessPolicy = policy
+            }
+            estate.vaults += vaults
         }
         for file in try files.jsonFiles(in: "\(base)/frameworks") {
             estate.frameworks.append(try AWSShapes.framework(try files.json(file), location: location))

@@ -9,6 +9,7 @@ public struct ResourceOverride: Hashable, Sendable {
     public var kmsKeyARN: String?
     public var engine: BackupResourceType?
     public var sizeBytes: Int64?
+    public var restoreMinutes: Int?
 }
 
 /// scenario.json, read and validated.
@@ -71,6 +72,7 @@ struct ScenarioFile {
                     }
                 }
                 o.sizeBytes = try entry.optional("size_bytes").map { Int64(try $0.int()) }
+                o.restoreMinutes = try entry.optional("restore_minutes")?.int()
                 overrides[arnText] = o
             }
         }

@@ -18,6 +18,8 @@ public struct Resource: Hashable, Sendable {
     public var sourceKMSKeyARN: String?
     /// Provisioned or stored size in bytes, when declared.
     public var sizeBytes: Int64?
+    /// `LatestRestoreExecutionTimeMinutes` when scenario.json declares it (restores before the month).
+    public var latestRestoreMinutes: Int?
 
     public init(
         arn: ARN,
@@ -30,7 +32,8 @@ public struct Resource: Hashable, Sendable {
         stopped: [Interval] = [],
         sourceEncrypted: Bool = true,
         sourceKMSKeyARN: String? = nil,
-        sizeBytes: Int64? = nil
+        sizeBytes: Int64? = nil,
+        latestRestoreMinutes: Int? = nil
     ) {
         self.arn = arn
         self.type = type
@@ -43,6 +46,7 @@ public struct Resource: Hashable, Sendable {
         self.sourceEncrypted = sourceEncrypted
         self.sourceKMSKeyARN = sourceKMSKeyARN
         self.sizeBytes = sizeBytes
+        self.latestRestoreMinutes = latestRestoreMinutes
     }
 
     /// The resource id of ARCHITECTURE.md §5, such as `orders-db` or `i-0abc`.

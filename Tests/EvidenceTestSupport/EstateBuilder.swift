@@ -94,6 +94,33 @@ package struct EstateBuilder {
         )
     }
 
+    /// Adds a framework holding one control, in the builder's account and Region.
+    package mutating func framework(
+        _ control: String,
+        parameters: [String: String] = [:],
+        scope: ControlScope = ControlScope()
+    ) {
+        estate.frameworks.append(
+            Framework(
+                name: "F\(estate.frameworks.count)",
+                arn: "arn:aws:backup:\(Self.region):\(Self.account):framework:F\(estate.frameworks.count)-1",
+                description: "",
+                account: Self.account,
+                region: Self.region,
+                controls: [
+                    FrameworkControl(
+                        name: control,
+                        parameters: parameters.keys.sorted().map {
+                            ControlParameter(name: $0, value: parameters[$0] ?? "")
+                        },
+                        scope: scope
+                    )
+                ],
+                source: "frameworks/F\(estate.frameworks.count).json"
+            )
+        )
+    }
+
     /// A rule with the given schedule, windows and retention.
     package static func rule(
         _ name: String,

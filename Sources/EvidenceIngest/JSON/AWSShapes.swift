@@ -39,7 +39,8 @@ enum AWSShapes {
                 stopped: override?.stopped ?? [],
                 sourceEncrypted: override?.encrypted ?? true,
                 sourceKMSKeyARN: override?.kmsKeyARN,
-                sizeBytes: override?.sizeBytes
+                sizeBytes: override?.sizeBytes,
+                latestRestoreMinutes: override?.restoreMinutes
             )
         }
     }
@@ -190,6 +191,67 @@ enum AWSShapes {
                 lockDate: try entry.optional("LockDate")?.instant()
             )
         }
+    }
+
+    /// `backup get-backup-vault-access-policy`: `{"BackupVaultName", "BackupVaultArn", "Policy": "<JSON text>"}`.
+    static func vaultAccessPolicy(_ root: JSONNode) throws -> (name: String, policy: AccessPolicy) {
+        let name = try root.required("BackupVaultName").identifier()
+        let policyNode = try root.required("Policy")
+        let text = try policyNode.string()
+        let document: JSONNode
+        do {
+            document = try JSONNode.parse(Array(text.utf8), file: root.file)
+        } catch let error as ImportError {
+            throw policyNode.failure("the policy is not valid JSON (\(error.location): \(error.message))")
+        }
+        func strings(_ node: JSONNode?) throws -> [String] {
+            guard let node else { return [] }
+            if case .array = node.value { return try node.array().map { try $0.string() } }
+            return [try node.string()]
+        }
+        func located(_ node: JSONNode) -> JSONNode {
+            JSONNode(value: node.value, file: node.file, path: "$.Policy" + node.path.dropFirst())
+        }
+        var statements: [PolicyStatement] = []
+        let statementNode = try document.required("Statement")
+        let list: [JSONNode] =
+            if case .array = statementNode.value { try statementNode.array() } else { [statementNode] }
+        for raw in list {
+            let statement = located(raw)
+            let effectNode = try statement.required("Effect")
+            let effect = try effectNode.string()
+            guard effect == "Allow" || effect == "Deny" else {
+                throw effectNode.failure("\"\(effect)\" is not a policy effect (expected Allow or Deny)")
+            }
+            var principals: [String] = []
+            if let principal = try statement.optional("Principal") {
+                if case .string(let text) = principal.value {
+                    principals = [text]
+                } else {
+                    for (_, value) in try principal.members() { principals += try strings(value) }
+                }
+            }
+            var conditions: [PolicyCondition] = []
+            if let block = try statement.optional("Condition") {
+                for (operation, keys) in try block.members() {
+                    for (key, values) in try keys.members() {
+                        conditions.append(PolicyCondition(operation: operation, key: key, values: try strings(values)))
+                    }
+                }
+            }
+            statements.append(
+                PolicyStatement(
+                    sid: try statement.optional("Sid")?.string() ?? "",
+                    effect: effect,
+                    principals: principals,
+                    actions: try strings(statement.optional("Action")),
+                    notActions: try strings(statement.optional("NotAction")),
+                    resources: try strings(statement.optional("Resource")),
+                    conditions: conditions
+                )
+            )
+        }
+        return (name, AccessPolicy(statements: statements))
     }
 
     /// `backup describe-region-settings`: `{"ResourceTypeOptInPreference": {"Aurora": true, ...}, ...}`.
