@@ -427,6 +427,17 @@ def org_estate():
         ],
     }
     write(os.path.join(root, "scenario.json"), scenario)
+    # The seed's what-if question: the standard tier's minimum retention goes from 7 to 35 days.
+    controls = org_controls()
+    for control in controls:
+        if control["ControlName"] == "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK":
+            control["ControlInputParameters"] = [{"ParameterName": "requiredRetentionDays", "ParameterValue": "35"}]
+    proposal = {
+        "FrameworkName": "OrgBackupPolicy",
+        "FrameworkDescription": "Organization backup policy: coverage, frequency, retention, encryption, cross-Region copy",
+        "FrameworkControls": controls,
+    }
+    write(os.path.join(root, "proposals", "OrgBackupPolicy-standard-35-days.json"), proposal)
     return total
 
 

@@ -20,14 +20,23 @@ public struct ResourceVerdict: Hashable, Sendable {
     public var reason: String
     /// What decided it: job ids and recovery point ARNs, plan/rule/selection clauses, vaults.
     public var evidence: [String]
+    /// For a recovery point, the ARN of the resource it protects; empty otherwise.
+    public var protectedResourceARN: String
 
-    public init(resourceID: String, resourceType: String, status: ComplianceStatus, reason: String, evidence: [String])
-    {
+    public init(
+        resourceID: String,
+        resourceType: String,
+        status: ComplianceStatus,
+        reason: String,
+        evidence: [String],
+        protectedResourceARN: String = ""
+    ) {
         self.resourceID = resourceID
         self.resourceType = resourceType
         self.status = status
         self.reason = reason
         self.evidence = evidence
+        self.protectedResourceARN = protectedResourceARN
     }
 }
 

@@ -159,6 +159,23 @@ public enum ScenarioReader {
     }
 }
 
+/// Reads proposed frameworks and plans for `what-if`.
+public enum ProposalReader {
+    /// A framework from `describe-framework` JSON.
+    public static func framework(file: String) throws -> Framework {
+        let root = try FileSystem.standalone(file)
+        return try AWSShapes.framework(root, location: AccountRegion(account: "", region: ""))
+    }
+
+    /// A plan from `get-backup-plan` JSON; its account and Region are those of its own ARN.
+    public static func plan(file: String) throws -> BackupPlan {
+        let root = try FileSystem.standalone(file)
+        let arnNode = try root.required("BackupPlanArn")
+        let arn = try arnNode.arn()
+        return try AWSShapes.plan(root, location: AccountRegion(account: arn.account, region: arn.region), tags: [:])
+    }
+}
+
 /// File access confined to one folder: every path is relative to the root and must stay inside it.
 struct FileSystem {
     let root: URL
@@ -211,5 +228,13 @@ struct FileSystem {
 
     func json(_ relative: String) throws -> JSONNode {
         try JSONNode.parse(try bytes(relative), file: relative)
+    }
+
+    /// A single JSON file outside any scenario, named in errors as given.
+    static func standalone(_ path: String) throws -> JSONNode {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImportError(file: path, message: "cannot read the file")
+        }
+        return try JSONNode.parse([UInt8](data), file: path)
     }
 }

@@ -1,3 +1,4 @@
+import EvidenceControls
 import EvidenceIngest
 import EvidenceModel
 import EvidenceReports
@@ -66,5 +67,74 @@ struct ReportsTests {
             CSVWriter.record(["a", "b,c", "say \"hi\"", "two\nlines", ""])
                 == "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\","
         )
+    }
+}
+
+@Suite("What-if")
+struct WhatIfTests {
+    /// The seed's question: the standard tier's minimum retention goes from 7 to 35 days.
+    @Test("Standard tier retention 7 to 35 days: the changes match the golden text")
+    func standardRetention() throws {
+        let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario("org-estate"))
+        let proposal = try ProposalReader.framework(
+            file: RepositoryPaths.scenario("org-estate") + "/proposals/OrgBackupPolicy-standard-35-days.json"
+        )
+        let month = estate.settings.month
+        let result = try WhatIfResult.evaluate(
+            baseline: estate,
+            proposed: estate.deploying(proposal),
+            month: month,
+            asOf: month.end
+        )
+        #expect(Set(result.changes.map(\.control)) == ["BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"])
+        #expect(result.changes.allSatisfy { $0.before == .compliant && $0.after == .nonCompliant })
+        #expect(result.changes.allSatisfy { $0.reason == "kept 7 days; 35 required" })
+        try expectMatchesGoldenText(result.text(), path: "org-estate/what-if/OrgBackupPolicy-standard-35-days.txt")
+    }
+
+    @Test("An unchanged framework changes nothing")
+    func unchanged() throws {
+        let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario("untagged-neptune"))
+        let month = estate.settings.month
+        let framework = try #require(estate.frameworks.first)
+        let result = try WhatIfResult.evaluate(
+            baseline: estate,
+            proposed: estate.deploying(framework),
+            month: month,
+            asOf: month.end
+        )
+        #expect(result.changes.isEmpty)
+        #expect(result.text() == "No verdict changes.\n")
+    }
+
+    @Test("A new framework is deployed wherever resources are, and a plan change shows in coverage")
+    func newFrameworkAndPlan() throws {
+        let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario("untagged-neptune"))
+        let month = estate.settings.month
+        var proposal = try #require(estate.frameworks.first)
+        proposal.name = "NewPolicy"
+        let deployed = estate.deploying(proposal)
+        #expect(deployed.frameworks.filter { $0.name == "NewPolicy" }.map(\.region) == ["us-east-1"])
+        var plan = try #require(estate.plans.first { $0.name == "daily-35-day" })
+        plan.rules[0].copyActions = []
+        let replaced = try #require(estate.replacingPlan(plan))
+        let result = try WhatIfResult.evaluate(baseline: estate, proposed: replaced, month: month, asOf: month.end)
+        #expect(
+            result.changes.map(\.resourceID) == [
+                "AWS::RDS::DBCluster/graph-neptune-tagged", "AWS::RDS::DBInstance/orders-db",
+            ]
+        )
+        #expect(
+            result.changes.allSatisfy {
+                $0.control == "BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION" && $0.after == .nonCompliant
+            }
+        )
+        let csv = String(decoding: result.csv(), as: UTF8.self)
+        #expect(
+            csv.hasPrefix(
+                "Account ID,Region,Framework Name,Control Name,Resource ID,Protected Resource ARN,Before,After,Reason\n"
+            )
+        )
+        #expect(result.json().contains("\"before\":\"COMPLIANT\""))
     }
 }

@@ -42,3 +42,20 @@ private func firstDifferentLine(_ a: [UInt8], _ b: [UInt8]) -> Int {
     }
     return line
 }
+
+/// Compares text with `golden/<path>`; `RECORD_GOLDEN=1` writes it instead and fails once on purpose.
+package func expectMatchesGoldenText(
+    _ text: String,
+    path: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let url = RepositoryPaths.golden.appendingPathComponent(path)
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        Issue.record("re-recorded \(url.path); run again without RECORD_GOLDEN", sourceLocation: sourceLocation)
+        return
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    #expect(text == expected, "\(path) differs from golden; RECORD_GOLDEN=1 re-records", sourceLocation: sourceLocation)
+}

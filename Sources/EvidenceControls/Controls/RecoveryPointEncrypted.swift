@@ -20,7 +20,8 @@ public enum RecoveryPointEncrypted: Control {
                 reason: point.isEncrypted
                     ? "encrypted" + (point.encryptionKeyARN.isEmpty ? "" : " with \(point.encryptionKeyARN)")
                     : "recovery point of \(point.resourceARN) is not encrypted",
-                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary]
+                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
+                protectedResourceARN: point.resourceARN
             )
         }
     }

@@ -24,7 +24,8 @@ public enum RecoveryPointMinimumRetention: Control {
                 resourceType: "AWS::Backup::RecoveryPoint",
                 status: ok ? .compliant : .nonCompliant,
                 reason: (kept.map { "kept \($0) days" } ?? "kept indefinitely") + "; \(required) required",
-                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary]
+                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
+                protectedResourceARN: point.resourceARN
             )
         }
     }

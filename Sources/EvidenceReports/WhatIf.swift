@@ -1,0 +1,220 @@
+public import EvidenceControls
+public import EvidenceModel
+internal import EvidenceSimulation
+
+/// One verdict that a proposal changes.
+public struct VerdictChange: Hashable, Sendable {
+    public var account: String
+    public var region: String
+    public var framework: String
+    public var control: String
+    public var resourceID: String
+    /// For recovery points, the resource they protect; otherwise empty.
+    public var protectedResourceARN: String
+    /// nil when the resource was not evaluated before (a new control, or newly in scope).
+    public var before: ComplianceStatus?
+    /// nil when the resource is no longer evaluated.
+    public var after: ComplianceStatus?
+    /// Why, after the change (or before it, when no longer evaluated).
+    public var reason: String
+}
+
+/// What a proposed framework or plan changes: every verdict whose status differs, and the controls whose roll-up does.
+public struct WhatIfResult: Sendable {
+    public var changes: [VerdictChange]
+    public var controlChanges: [ControlChange]
+
+    /// A control whose roll-up or counts change in one account and Region.
+    public struct ControlChange: Hashable, Sendable {
+        public var account: String
+        public var region: String
+        public var framework: String
+        public var control: String
+        public var before: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?
+        public var after: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?
+
+        public static func == (lhs: ControlChange, rhs: ControlChange) -> Bool {
+            lhs.account == rhs.account && lhs.region == rhs.region && lhs.framework == rhs.framework
+                && lhs.control == rhs.control
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(account)
+            hasher.combine(region)
+            hasher.combine(framework)
+            hasher.combine(control)
+        }
+    }
+
+    /// Compares two evaluations of the same estate and month, keyed by account, Region, framework, control and
+    /// Resource ID; changes come in that order.
+    public static func compare(baseline: [ControlEvaluation], proposed: [ControlEvaluation]) -> WhatIfResult {
+        func key(_ e: ControlEvaluation) -> String {
+            "\(e.location.account)|\(e.location.region)|\(e.framework.name)|\(e.control.name)"
+        }
+        var before: [String: (ControlEvaluation, ResourceVerdict)] = [:]
+        var beforeControls: [String: ControlEvaluation] = [:]
+        for evaluation in baseline {
+            beforeControls[key(evaluation)] = evaluation
+            for verdict in evaluation.verdicts {
+                before["\(key(evaluation))|\(verdict.resourceID)"] = (evaluation, verdict)
+            }
+        }
+        var after: [String: (ControlEvaluation, ResourceVerdict)] = [:]
+        var afterControls: [String: ControlEvaluation] = [:]
+        for evaluation in proposed {
+            afterControls[key(evaluation)] = evaluation
+            for verdict in evaluation.verdicts {
+                after["\(key(evaluation))|\(verdict.resourceID)"] = (evaluation, verdict)
+            }
+        }
+        var changes: [VerdictChange] = []
+        for rowKey in Set(before.keys).union(after.keys) {
+            let old = before[rowKey]
+            let new = after[rowKey]
+            guard old?.1.status != new?.1.status else { continue }
+            guard let (evaluation, verdict) = new ?? old else { continue }
+            changes.append(
+                VerdictChange(
+                    account: evaluation.location.account,
+                    region: evaluation.location.region,
+                    framework: evaluation.framework.name,
+                    control: evaluation.control.name,
+                    resourceID: verdict.resourceID,
+                    protectedResourceARN: verdict.protectedResourceARN,
+                    before: old?.1.status,
+                    after: new?.1.status,
+                    reason: verdict.reason
+                )
+            )
+        }
+        changes.sort {
+            ($0.account, $0.region, $0.framework, ControlCatalog.order(of: $0.control), $0.resourceID)
+                < ($1.account, $1.region, $1.framework, ControlCatalog.order(of: $1.control), $1.resourceID)
+        }
+        var controlChanges: [ControlChange] = []
+        for controlKey in Set(beforeControls.keys).union(afterControls.keys) {
+            let old = beforeControls[controlKey]
+            let new = afterControls[controlKey]
+            let oldSummary = old.map { ($0.status, $0.compliantCount, $0.nonCompliantCount) }
+            let newSummary = new.map { ($0.status, $0.compliantCount, $0.nonCompliantCount) }
+            if let oldSummary, let newSummary, oldSummary == newSummary { continue }
+            guard let any = new ?? old else { continue }
+            controlChanges.append(
+                ControlChange(
+                    account: any.location.account,
+                    region: any.location.region,
+                    framework: any.framework.name,
+                    control: any.control.name,
+                    before: oldSummary,
+                    after: newSummary
+                )
+            )
+        }
+        controlChanges.sort {
+            ($0.account, $0.region, $0.framework, ControlCatalog.order(of: $0.control))
+                < ($1.account, $1.region, $1.framework, ControlCatalog.order(of: $1.control))
+        }
+        return WhatIfResult(changes: changes, controlChanges: controlChanges)
+    }
+}
+
+extension WhatIfResult {
+    /// Evaluates the estate as it is and as proposed, for the same month and instant, and compares them.
+    public static func evaluate(baseline: Estate, proposed: Estate, month: Month, asOf: Instant) throws -> WhatIfResult
+    {
+        let pair = Parallel.map([baseline, proposed]) { subject -> Result<[ControlEvaluation], any Error> in
+            Result {
+                let simulation = try Simulator.run(estate: subject, month: month, asOf: asOf)
+                return try ComplianceEvaluator.evaluate(estate: subject, simulation: simulation)
+            }
+        }
+        return compare(baseline: try pair[0].get(), proposed: try pair[1].get())
+    }
+
+    static func label(_ status: ComplianceStatus?) -> String { status?.rawValue ?? "NOT_EVALUATED" }
+
+    /// Readable text: per control and account/Region, the roll-up change, then the resources that change; recovery
+    /// points are grouped under the resource they protect.
+    public func text() -> String {
+        guard !changes.isEmpty || !controlChanges.isEmpty else { return "No verdict changes.\n" }
+        let worse = changes.filter { $0.after == .nonCompliant }.count
+        let better = changes.filter { $0.after == .compliant }.count
+        let other = changes.count - worse - better
+        var out =
+            "\(controlChanges.count) control deployment\(controlChanges.count == 1 ? "" : "s") change; "
+            + "\(worse) verdict\(worse == 1 ? "" : "s") become NON_COMPLIANT, \(better) become COMPLIANT"
+            + (other > 0 ? ", \(other) are no longer evaluated" : "") + ".\n"
+        let groups = Dictionary(grouping: changes) { "\($0.account)|\($0.region)|\($0.framework)|\($0.control)" }
+        for control in controlChanges {
+            let groupKey = "\(control.account)|\(control.region)|\(control.framework)|\(control.control)"
+            func summary(_ s: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?) -> String {
+                guard let s else { return "not deployed" }
+                return "\(s.status.rawValue) (\(s.compliant) compliant, \(s.nonCompliant) non-compliant)"
+            }
+            out += "\(control.control) in \(control.account)/\(control.region) (framework \(control.framework)): "
+            out += "\(summary(control.before)) -> \(summary(control.after))\n"
+            let rows = groups[groupKey] ?? []
+            var byProtected: [String: [VerdictChange]] = [:]
+            var plain: [VerdictChange] = []
+            for row in rows {
+                if row.protectedResourceARN.isEmpty {
+                    plain.append(row)
+                } else {
+                    byProtected[row.protectedResourceARN, default: []].append(row)
+                }
+            }
+            for row in plain {
+                out += "  \(row.resourceID): \(Self.label(row.before)) -> \(Self.label(row.after)): \(row.reason)\n"
+            }
+            for resource in byProtected.keys.sorted() {
+                let points = byProtected[resource] ?? []
+                let transitions = Dictionary(grouping: points) { "\(Self.label($0.before)) -> \(Self.label($0.after))" }
+                for transition in transitions.keys.sorted() {
+                    let list = transitions[transition] ?? []
+                    let reasons = Set(list.map(\.reason)).sorted()
+                    let reason = reasons.count == 1 ? reasons[0] : "\(reasons.count) different reasons"
+                    out += "  recovery points of \(resource): \(list.count) \(transition): \(reason)\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// RFC 4180 CSV with a header row: one row per changed verdict.
+    public func csv() -> [UInt8] {
+        var writer = CSVWriter(header: [
+            "Account ID", "Region", "Framework Name", "Control Name", "Resource ID", "Protected Resource ARN", "Before",
+            "After", "Reason",
+        ])
+        for c in changes {
+            writer.append(row: [
+                c.account, c.region, c.framework, c.control, c.resourceID, c.protectedResourceARN, Self.label(c.before),
+                Self.label(c.after), c.reason,
+            ])
+        }
+        return writer.bytes
+    }
+
+    /// JSON with sorted keys: `{"controls": [...], "changes": [...]}`.
+    public func json() -> String {
+        func string(_ s: String) -> String { MonthlyReports.jsonString(s) }
+        func summary(_ s: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?) -> String {
+            guard let s else { return "null" }
+            return
+                "{\"compliant\":\(s.compliant),\"nonCompliant\":\(s.nonCompliant),\"status\":\(string(s.status.rawValue))}"
+        }
+        let controls = controlChanges.map { c in
+            "{\"account\":\(string(c.account)),\"after\":\(summary(c.after)),\"before\":\(summary(c.before)),"
+                + "\"control\":\(string(c.control)),\"framework\":\(string(c.framework)),\"region\":\(string(c.region))}"
+        }
+        let rows = changes.map { c in
+            "{\"account\":\(string(c.account)),\"after\":\(string(Self.label(c.after))),"
+                + "\"before\":\(string(Self.label(c.before))),\"control\":\(string(c.control)),"
+                + "\"framework\":\(string(c.framework)),\"protectedResourceArn\":\(string(c.protectedResourceARN)),"
+                + "\"reason\":\(string(c.reason)),\"region\":\(string(c.region)),\"resourceId\":\(string(c.resourceID))}"
+        }
+        return "{\"changes\":[" + rows.joined(separator: ",") + "],\"controls\":[" + controls.joined(separator: ",")
+            + "]}\n"
+    }
+}
