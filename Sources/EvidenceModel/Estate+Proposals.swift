@@ -30,8 +30,10 @@ extension Estate {
         return estate
     }
 
-    /// The estate with a proposed plan replacing every plan of the same name: each keeps its own id, ARN and
-    /// selections, and takes the proposal's rules and advanced settings. Returns nil when no plan has that name.
+    /// The estate with a proposed plan replacing every plan of the same name.
+    ///
+    /// Each replaced plan keeps its own id, ARN and selections, and takes the proposal's rules and advanced
+    /// settings. Returns nil when no plan has that name.
     public func replacingPlan(_ proposal: BackupPlan) -> Estate? {
         var estate = self
         var replaced = false

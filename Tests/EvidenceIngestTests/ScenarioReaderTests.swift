@@ -20,7 +20,9 @@ struct ScenarioReaderTests {
         #expect(
             Set(estate.plans.map(\.name)) == ["daily-7-day", "daily-35-day", "monthly-1yr", "hourly-continuous-rds"]
         )
-        #expect(estate.frameworks.count == 4)
+        #expect(estate.frameworks.count == 8)
+        #expect(Set(estate.frameworks.map(\.name)) == ["OrgBackupPolicy", "OrgResiliencePolicy"])
+        #expect(estate.vaults.filter { $0.accessPolicy != nil }.count == 4)
         #expect(!estate.hasJobSource)
         let neptune = try #require(estate.resources.first { $0.resourceID == "recommendations-staging-neptune-graph" })
         #expect(neptune.type == .neptune)
