@@ -10,7 +10,7 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
             failure, golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; \
             3 verification inconclusive; 64 usage error.
             """,
-        subcommands: [Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self]
+        subcommands: [Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self]
     )
 
     public init() {}

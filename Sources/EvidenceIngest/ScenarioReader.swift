@@ -176,6 +176,51 @@ public enum ProposalReader {
     }
 }
 
+/// A file `validate` was given, read by its shape.
+public enum ExportFile: Sendable {
+    case plan(BackupPlan)
+    case selection(BackupSelection)
+    case framework(Framework)
+    case vaults([Vault])
+
+    /// Whether the file is JSON with the top-level key of a kind `read` handles; unreadable files count as
+    /// checkable so that their errors are reported.
+    public static func isCheckable(path: String) throws -> Bool {
+        guard let root = try? FileSystem.standalone(path), case .object(let members) = root.value else { return true }
+        return ["BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList"].contains { members[$0] != nil }
+    }
+
+    /// Reads `get-backup-plan`, `get-backup-selection`, `describe-framework` or `list-backup-vaults` JSON, told
+    /// apart by their top-level keys.
+    public static func read(path: String) throws -> ExportFile {
+        let root = try FileSystem.standalone(path)
+        let none = AccountRegion(account: "", region: "")
+        if try root.optional("BackupPlan") != nil {
+            let arn = try root.required("BackupPlanArn").arn()
+            return .plan(
+                try AWSShapes.plan(root, location: AccountRegion(account: arn.account, region: arn.region), tags: [:])
+            )
+        }
+        if try root.optional("BackupSelection") != nil {
+            return .selection(try AWSShapes.selection(root, location: none))
+        }
+        if try root.optional("FrameworkName") != nil {
+            return .framework(try AWSShapes.framework(root, location: none))
+        }
+        if let list = try root.optional("BackupVaultList"), let first = try list.array().first {
+            let arn = try first.required("BackupVaultArn").arn()
+            return .vaults(
+                try AWSShapes.vaults(root, location: AccountRegion(account: arn.account, region: arn.region))
+            )
+        }
+        throw ImportError(
+            file: path,
+            message: "not a backup plan, selection, framework or vault list (expected a top-level BackupPlan, "
+                + "BackupSelection, FrameworkName or BackupVaultList)"
+        )
+    }
+}
+
 /// File access confined to one folder: every path is relative to the root and must stay inside it.
 struct FileSystem {
     let root: URL

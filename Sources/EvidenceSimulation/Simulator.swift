@@ -130,36 +130,46 @@ public enum Simulator {
         return order.map { items[$0] }
     }
 
-    /// What AWS Backup refuses in a rule's windows and lifecycle (facts sheet §3.4–§3.6), or nil.
-    public static func ruleProblem(_ rule: BackupRule) -> String? {
+    /// The first thing AWS Backup refuses in a rule's windows and lifecycle, or nil.
+    public static func ruleProblem(_ rule: BackupRule) -> String? { ruleProblems(rule).first }
+
+    /// Everything AWS Backup refuses in a rule's windows and lifecycle (facts sheet §3.4–§3.6).
+    public static func ruleProblems(_ rule: BackupRule) -> [String] {
+        var out: [String] = []
         let maximumWindow = 52_560_000
         if rule.startWindowMinutes < 60 || rule.startWindowMinutes > maximumWindow {
-            return "StartWindowMinutes must be from 60 to \(maximumWindow) minutes, found \(rule.startWindowMinutes)"
+            out.append(
+                "StartWindowMinutes must be from 60 to \(maximumWindow) minutes, found \(rule.startWindowMinutes)"
+            )
         }
         if rule.completionWindowMinutes < 1 || rule.completionWindowMinutes > maximumWindow {
-            return
+            out.append(
                 "CompletionWindowMinutes must be from 1 to \(maximumWindow) minutes, found \(rule.completionWindowMinutes)"
+            )
         }
-        for (name, lifecycle) in [("Lifecycle", rule.lifecycle)]
-            + rule.copyActions.enumerated().compactMap({ index, action in
+        let lifecycles =
+            [("Lifecycle", rule.lifecycle)]
+            + rule.copyActions.enumerated().compactMap { index, action in
                 action.lifecycle.map { ("CopyActions[\(index)].Lifecycle", $0) }
-            })
-        {
+            }
+        for (name, lifecycle) in lifecycles {
             if let days = lifecycle.deleteAfterDays, days < 1 || days > 36_500 {
-                return "\(name).DeleteAfterDays must be from 1 to 36500 days, found \(days)"
+                out.append("\(name).DeleteAfterDays must be from 1 to 36500 days, found \(days)")
             }
             if let cold = lifecycle.moveToColdAfterDays {
-                if cold < 1 { return "\(name).MoveToColdStorageAfterDays must be at least 1 day, found \(cold)" }
+                if cold < 1 { out.append("\(name).MoveToColdStorageAfterDays must be at least 1 day, found \(cold)") }
                 if let delete = lifecycle.deleteAfterDays, delete < cold + 90 {
-                    return "\(name).DeleteAfterDays must be at least 90 days after MoveToColdStorageAfterDays "
-                        + "(\(cold) + 90), found \(delete)"
+                    out.append(
+                        "\(name).DeleteAfterDays must be at least 90 days after MoveToColdStorageAfterDays "
+                            + "(\(cold) + 90), found \(delete)"
+                    )
                 }
             }
         }
         if rule.continuous, let days = rule.lifecycle.deleteAfterDays, days > 35 {
-            return "a continuous backup rule keeps recovery points at most 35 days, found DeleteAfterDays \(days)"
+            out.append("a continuous backup rule keeps recovery points at most 35 days, found DeleteAfterDays \(days)")
         }
-        return nil
+        return out
     }
 
     /// Every rule's schedule, parsed; the first invalid one is an error naming the plan file and rule.

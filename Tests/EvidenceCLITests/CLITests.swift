@@ -84,3 +84,60 @@ struct CLITests {
         )
     }
 }
+
+@Suite("Command line: validate and check")
+struct ValidateAndCheckTests {
+    @Test("validate prints one line per finding and exits 2; a valid tree exits 0")
+    func validate() async throws {
+        let folder = try TemporaryFolder()
+        let plan = folder.url.appendingPathComponent("plan.json")
+        try Data(
+            """
+            {"BackupPlan": {"BackupPlanName": "p", "Rules": [{"RuleName": "r", "RuleId": "1", "TargetBackupVaultName": "vault",
+              "ScheduleExpression": "cron(0 5 * * * *)", "StartWindowMinutes": 30}]},
+             "BackupPlanId": "p", "BackupPlanArn": "arn:aws:backup:us-east-1:111122223333:backup-plan:p", "VersionId": "v"}
+            """.utf8
+        ).write(to: plan)
+        #expect(await CLITests.run(["validate", plan.path]) == 2)
+        #expect(await CLITests.run(["validate", RepositoryPaths.scenario("org-estate")]) == 0)
+        #expect(await CLITests.run(["validate", folder.url.appendingPathComponent("missing.json").path]) == 2)
+    }
+
+    @Test("check: 0 when reports match golden, 1 with row differences and a JUnit failure, --update re-records")
+    func check() async throws {
+        let scenarios = try TemporaryFolder()
+        let golden = try TemporaryFolder()
+        let sandbox = try ScenarioSandbox(copying: "untagged-neptune")
+        try FileManager.default.copyItem(at: sandbox.root, to: scenarios.url.appendingPathComponent("untagged-neptune"))
+        try FileManager.default.copyItem(
+            at: RepositoryPaths.golden.appendingPathComponent("untagged-neptune"),
+            to: golden.url.appendingPathComponent("untagged-neptune")
+        )
+        let junit = golden.url.appendingPathComponent("junit.xml").path
+        #expect(
+            await CLITests.run(["check", "--scenarios", scenarios.path, "--golden", golden.path, "--junit", junit]) == 0
+        )
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("failures=\"0\""))
+
+        let resources = scenarios.url.appendingPathComponent(
+            "untagged-neptune/accounts/123456789012/us-east-1/resources.json"
+        )
+        let text = try String(contentsOf: resources, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"Value\": \"standard\"", with: "\"Value\": \"bronze\"").utf8).write(
+            to: resources
+        )
+        #expect(
+            await CLITests.run(["check", "--scenarios", scenarios.path, "--golden", golden.path, "--junit", junit]) == 1
+        )
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<failure message="))
+        #expect(
+            xml.contains(
+                "RESOURCE_COMPLIANCE_REPORT.csv: 123456789012, us-east-1, OrgBackupPolicy, BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN, "
+                    + "AWS::EC2::Instance/i-0a1b2c3d4e5f60718: Resource Compliance Status COMPLIANT -&gt; NON_COMPLIANT"
+            )
+        )
+        #expect(await CLITests.run(["check", "--scenarios", scenarios.path, "--golden", golden.path, "--update"]) == 0)
+        #expect(await CLITests.run(["check", "--scenarios", scenarios.path, "--golden", golden.path]) == 0)
+    }
+}

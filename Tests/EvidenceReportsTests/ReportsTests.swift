@@ -92,6 +92,35 @@ struct WhatIfTests {
         try expectMatchesGoldenText(result.text(), path: "org-estate/what-if/OrgBackupPolicy-standard-35-days.txt")
     }
 
+    @Test("The CloudFormation proposal is the same framework as the describe-framework one; parameters resolve")
+    func cloudFormationProposal() throws {
+        let folder = RepositoryPaths.scenario("org-estate") + "/proposals"
+        let json = try ProposalReader.framework(file: folder + "/OrgBackupPolicy-standard-35-days.json")
+        let file = folder + "/OrgBackupPolicy-standard-retention.yaml"
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        let read = try CloudFormationTemplate.read(
+            bytes: bytes,
+            file: file,
+            account: "222233334444",
+            region: "us-east-1"
+        )
+        let yaml = try #require(read.frameworks.first)
+        #expect(yaml.name == json.name)
+        #expect(yaml.description == json.description)
+        #expect(yaml.controls == json.controls)
+        let seven = try CloudFormationTemplate.read(
+            bytes: bytes,
+            file: file,
+            account: "222233334444",
+            region: "us-east-1",
+            parameters: ["StandardMinimumRetentionDays": "7"]
+        )
+        let retention = seven.frameworks.first?.controls.first {
+            $0.name == "BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"
+        }
+        #expect(retention?.parameter("requiredRetentionDays") == "7")
+    }
+
     @Test("An unchanged framework changes nothing")
     func unchanged() throws {
         let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario("untagged-neptune"))
@@ -136,5 +165,55 @@ struct WhatIfTests {
             )
         )
         #expect(result.json().contains("\"before\":\"COMPLIANT\""))
+    }
+}
+
+@Suite("Golden comparison")
+struct GoldenComparisonTests {
+    @Test("Differences read as rows and columns")
+    func rows() {
+        let header =
+            "Account ID,Region,Framework Name,Framework Description,Control Name,Resource ID,Resource Type,Resource Compliance Status,Last Evaluation Time\n"
+        let old = header + "1,r,F,,C,R1,T,COMPLIANT,t\n1,r,F,,C,R2,T,COMPLIANT,t\n"
+        let new = header + "1,r,F,,C,R1,T,NON_COMPLIANT,t\n1,r,F,,C,R3,T,COMPLIANT,t\n"
+        let found = GoldenComparison.compare(
+            expected: ["RESOURCE_COMPLIANCE_REPORT.csv": Array(old.utf8)],
+            actual: ["RESOURCE_COMPLIANCE_REPORT.csv": Array(new.utf8)]
+        ).map(\.description)
+        #expect(
+            found == [
+                "RESOURCE_COMPLIANCE_REPORT.csv: 1, r, F, C, R1: Resource Compliance Status COMPLIANT -> NON_COMPLIANT",
+                "RESOURCE_COMPLIANCE_REPORT.csv: 1, r, F, C, R2: removed (Resource Compliance Status COMPLIANT)",
+                "RESOURCE_COMPLIANCE_REPORT.csv: 1, r, F, C, R3: added (Resource Compliance Status COMPLIANT)",
+            ]
+        )
+    }
+
+    @Test("Header changes, missing files and byte-only differences are findings")
+    func headersAndFiles() {
+        let found = GoldenComparison.compare(
+            expected: ["A.csv": Array("a,b\n1,2\n".utf8), "B.csv": Array("x\n".utf8)],
+            actual: ["A.csv": Array("a,c\n1,2\n".utf8), "C.csv": Array("x\n".utf8)]
+        ).map(\.description)
+        #expect(
+            found == [
+                "A.csv: header changed; removed b; added c", "B.csv: missing: the golden copy has it",
+                "C.csv: new file, not in the golden copy",
+            ]
+        )
+        let lineEnds = GoldenComparison.compare(
+            expected: ["A.csv": Array("a\n1\n".utf8)],
+            actual: ["A.csv": Array("a\r\n1\r\n".utf8)]
+        )
+        #expect(lineEnds.map(\.change) == ["same rows, different bytes (order or line ends)"])
+    }
+
+    @Test("The CSV reader reads what the writer writes")
+    func roundTrip() throws {
+        var writer = CSVWriter(header: ["a", "b"])
+        writer.append(row: ["x,y", "say \"hi\"\nthere"])
+        writer.append(row: ["", "plain"])
+        #expect(try CSVReader.records(writer.bytes) == [["a", "b"], ["x,y", "say \"hi\"\nthere"], ["", "plain"]])
+        #expect(throws: CSVReader.Failure.self) { try CSVReader.records(Array("a,\"open\n".utf8)) }
     }
 }

@@ -1,3 +1,4 @@
+import EvidenceReports
 import Foundation
 package import Testing
 
@@ -19,28 +20,14 @@ package func expectMatchesGolden(
         Issue.record("re-recorded \(folder.path); run again without RECORD_GOLDEN", sourceLocation: sourceLocation)
         return
     }
-    let expected = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-    #expect(expected == files.keys.sorted(), "report files differ from \(folder.path)", sourceLocation: sourceLocation)
-    for name in expected {
-        let golden = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
-        guard let actual = files[name] else { continue }
-        if golden != actual {
-            let firstDifference = firstDifferentLine(golden, actual)
-            Issue.record(
-                "\(scenario)/\(month)/reports/\(name) differs from golden at line \(firstDifference); RECORD_GOLDEN=1 re-records",
-                sourceLocation: sourceLocation
-            )
-        }
+    var expected: [String: [UInt8]] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+        expected[name] = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
     }
-}
-
-private func firstDifferentLine(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    var line = 1
-    for (x, y) in zip(a, b) {
-        if x != y { return line }
-        if x == 10 { line += 1 }
+    // The same comparison as `backup-evidence check`, so a failure reads as rows, not bytes.
+    for difference in GoldenComparison.compare(expected: expected, actual: files) {
+        Issue.record("\(scenario)/\(month): \(difference); RECORD_GOLDEN=1 re-records", sourceLocation: sourceLocation)
     }
-    return line
 }
 
 /// Compares text with `golden/<path>`; `RECORD_GOLDEN=1` writes it instead and fails once on purpose.

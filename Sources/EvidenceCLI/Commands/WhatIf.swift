@@ -62,13 +62,13 @@ struct WhatIfCommand: ParsableCommand {
                 uniquingKeysWith: { _, last in last }
             )
             if let framework {
-                for proposal in try Proposals.frameworks(file: framework, parameters: overrides) {
+                for proposal in try Proposals.frameworks(file: framework, estate: estate, parameters: overrides) {
                     try ControlCatalog.validate(proposal)
                     proposed = proposed.deploying(proposal)
                 }
             }
             for file in plan {
-                for proposal in try Proposals.plans(file: file, parameters: overrides) {
+                for proposal in try Proposals.plans(file: file, estate: estate, parameters: overrides) {
                     if let problem = proposal.rules.lazy.compactMap(Simulator.ruleProblem).first {
                         throw IOFailure(description: "\(file): plan \(proposal.name): \(problem)")
                     }

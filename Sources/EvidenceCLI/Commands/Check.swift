@@ -1,0 +1,84 @@
+internal import ArgumentParser
+internal import EvidenceIngest
+internal import EvidenceModel
+internal import EvidenceReports
+internal import Foundation
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every scenario and compare its reports with the golden copies.",
+        discussion: """
+            Each folder of --scenarios holding a scenario.json is run for its month; its reports are compared \
+            with <golden>/<scenario>/<YYYY-MM>/reports/. Differences are printed by row (resource, control, old \
+            and new verdict). Exit 1 on any difference; --update re-records the golden copies instead.
+            """
+    )
+
+    @Option(help: "Folder of scenarios.")
+    var scenarios: String
+
+    @Option(help: "Folder of golden copies.")
+    var golden: String
+
+    @Flag(help: "Re-record the golden copies from this run.")
+    var update = false
+
+    @Option(help: "Write a JUnit XML report to this file.")
+    var junit: String?
+
+    func run() throws {
+        let root = URL(fileURLWithPath: scenarios)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().filter {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/scenario.json").path)
+        }
+        guard !names.isEmpty else {
+            printError("\(scenarios): no scenario folders (folders holding scenario.json)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        var checks: [ScenarioCheck] = []
+        for name in names {
+            let folder = root.appendingPathComponent(name).path
+            do {
+                let estate = try ScenarioReader.read(folder: folder)
+                let month = estate.settings.month
+                let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
+                let goldenFolder = URL(fileURLWithPath: golden).appendingPathComponent("\(name)/\(month)/reports")
+                if update {
+                    try AtomicFolder.write(reports.files, to: goldenFolder, replace: true)
+                    checks.append(ScenarioCheck(scenario: name, files: reports.files.keys.sorted(), differences: []))
+                    print("\(name): golden copy re-recorded")
+                    continue
+                }
+                var expected: [String: [UInt8]] = [:]
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: goldenFolder.path)) ?? [] {
+                    if let data = FileManager.default.contents(atPath: goldenFolder.appendingPathComponent(file).path) {
+                        expected[file] = [UInt8](data)
+                    }
+                }
+                let differences = GoldenComparison.compare(expected: expected, actual: reports.files)
+                let files = Set(expected.keys).union(reports.files.keys).sorted()
+                checks.append(ScenarioCheck(scenario: name, files: files, differences: differences))
+                if differences.isEmpty {
+                    print("\(name): matches golden (\(files.count) reports)")
+                } else {
+                    print("\(name): \(differences.count) difference\(differences.count == 1 ? "" : "s") from golden")
+                    for difference in differences { print("  \(difference)") }
+                }
+            } catch {
+                let message = "\(error)"
+                checks.append(ScenarioCheck(scenario: name, files: [], differences: [], error: message))
+                print("\(name): cannot run: \(message)")
+            }
+        }
+        if let junit {
+            do {
+                try Data(JUnitReport.xml(checks).utf8).write(to: URL(fileURLWithPath: junit), options: .atomic)
+            } catch {
+                printError("\(junit): cannot write the JUnit report: \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+        }
+        if checks.contains(where: { $0.error != nil }) { throw ExitCode(ExitStatus.invalidInput) }
+        if checks.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(ExitStatus.integrityFailure) }
+    }
+}
