@@ -28,6 +28,7 @@ let package = Package(
             name: "BackupEvidence",
             targets: [
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
+                "EvidenceLedger",
             ]
         ),
     ],
@@ -75,6 +76,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EvidenceLedger",
+            dependencies: ["EvidenceModel", "EvidenceCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EvidenceReports",
             dependencies: ["EvidenceModel", "EvidenceSimulation", "EvidenceControls"],
             swiftSettings: swiftSettings
@@ -86,7 +92,7 @@ let package = Package(
             name: "EvidenceCLI",
             dependencies: [
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
-                argumentParser,
+                "EvidenceLedger", "EvidenceCrypto", argumentParser,
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,8 +147,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EvidenceLedgerTests",
+            dependencies: ["EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EvidenceCLITests",
-            dependencies: ["EvidenceCLI", "EvidenceTestSupport", argumentParser],
+            dependencies: [
+                "EvidenceCLI", "EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceTestSupport",
+                argumentParser,
+            ],
             swiftSettings: swiftSettings
         ),
     ]

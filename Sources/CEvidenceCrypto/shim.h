@@ -4,4 +4,11 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/err.h>
+#include <openssl/bio.h>
+#include <openssl/x509.h>
+
+// BIO_get_mem_data is a macro over BIO_ctrl, which Swift does not import.
+static inline long cevidence_bio_get_mem_data(BIO *bio, char **data) {
+    return BIO_get_mem_data(bio, data);
+}
 #endif

@@ -10,8 +10,14 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
             failure, golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; \
             3 verification inconclusive; 64 usage error.
             """,
-        subcommands: [Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self]
+        subcommands: [
+            Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self,
+            Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self,
+        ]
     )
+
+    /// The version written into each manifest's `generator`.
+    static let version = "0.1.0"
 
     public init() {}
 }

@@ -295,7 +295,8 @@ public enum MonthlyReports {
         return "{" + sorted.map { "\(jsonString($0.name)):\(jsonString($0.value))" }.joined(separator: ",") + "}"
     }
 
-    static func jsonString(_ text: String) -> String {
+    /// A JSON string literal of `text`, minimally escaped.
+    public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -37,16 +37,23 @@ struct CLITests {
         )
     }
 
-    @Test("monthly writes <evidence>/<month>/reports; --month runs another month")
+    @Test("monthly seals <evidence>/<month>; --month runs another month; a sealed month is never rewritten")
     func monthly() async throws {
         let out = try TemporaryFolder()
-        let status = await Self.run([
+        let arguments = [
             "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", out.path, "--month",
-            "2028-04",
-        ])
-        #expect(status == 0)
-        #expect(out.files().count == 6)
-        #expect(out.files().allSatisfy { $0.hasPrefix("2028-04/reports/") })
+            "2028-04", "--key", RepositoryPaths.testKey,
+        ]
+        #expect(await Self.run(arguments) == 0)
+        let files = out.files()
+        #expect(files.filter { $0.hasPrefix("2028-04/reports/") }.count == 6)
+        #expect(files.contains("2028-04/MANIFEST.json") && files.contains("2028-04/SHA256SUMS.sig"))
+        #expect(files.contains("2028-04/inputs/scenario.json"))
+        #expect(files.filter { $0.hasPrefix("keys/") }.count == 1)
+        let sums = try Data(contentsOf: out.url.appendingPathComponent("2028-04/SHA256SUMS"))
+        #expect(await Self.run(arguments) == 2)
+        #expect(try Data(contentsOf: out.url.appendingPathComponent("2028-04/SHA256SUMS")) == sums)
+        #expect(out.files() == files)
         let jobs = try String(
             contentsOf: out.url.appendingPathComponent("2028-04/reports/BACKUP_JOB_REPORT.csv"),
             encoding: .utf8
@@ -59,7 +66,9 @@ struct CLITests {
         let sandbox = try ScenarioSandbox(copying: "untagged-neptune")
         try sandbox.write("accounts/123456789012/us-east-1/resources.json", "{")
         let out = try TemporaryFolder()
-        let status = await Self.run(["monthly", "--scenario", sandbox.path, "--evidence", out.path])
+        let status = await Self.run([
+            "monthly", "--scenario", sandbox.path, "--evidence", out.path, "--key", RepositoryPaths.testKey,
+        ])
         #expect(status == 2)
         #expect(out.files().isEmpty)
     }

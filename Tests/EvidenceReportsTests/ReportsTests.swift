@@ -89,7 +89,7 @@ struct WhatIfTests {
         #expect(Set(result.changes.map(\.control)) == ["BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"])
         #expect(result.changes.allSatisfy { $0.before == .compliant && $0.after == .nonCompliant })
         #expect(result.changes.allSatisfy { $0.reason == "kept 7 days; 35 required" })
-        try expectMatchesGoldenText(result.text(), path: "org-estate/what-if/OrgBackupPolicy-standard-35-days.txt")
+        try expectMatchesGoldenText(result.text(), path: "what-if/org-estate-OrgBackupPolicy-standard-35-days.txt")
     }
 
     @Test("The CloudFormation proposal is the same framework as the describe-framework one; parameters resolve")

@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import EvidenceIngest
+internal import EvidenceLedger
 internal import EvidenceModel
 internal import EvidenceReports
 internal import Foundation
@@ -43,24 +44,66 @@ func computeReports(scenario: String, options: MonthOptions) throws -> (Month, [
 
 struct Monthly: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the month for a scenario and write evidence/<YYYY-MM>/reports/.",
-        discussion: "With no flags, runs scenarios/org-estate for its month into ./evidence."
+        abstract: "Run the month for a scenario and seal it into the evidence chain: evidence/<YYYY-MM>/.",
+        discussion: """
+            With no flags, runs scenarios/org-estate for its month into ./evidence. The month folder holds the \
+            reports, the normalized inputs, MANIFEST.json, SHA256SUMS and SHA256SUMS.sig, linked to the previous \
+            month. A sealed month is never rewritten: running it again refuses; late data goes in an amendment \
+            (--amend). Without --key, a demo key is created under .backup-evidence/ (never in the evidence folder).
+            """
     )
 
     @Option(help: "Scenario folder.")
     var scenario = "scenarios/org-estate"
 
-    @Option(help: "Evidence folder; the month is written to <evidence>/<YYYY-MM>/.")
+    @Option(help: "Evidence folder; the month is sealed into <evidence>/<YYYY-MM>/.")
     var evidence = "evidence"
 
     @OptionGroup var monthOptions: MonthOptions
 
+    @Option(help: "Ed25519 signing key, PKCS#8 PEM.")
+    var key: String?
+
+    @Option(help: "Announce a key rotation: the next month must be signed by this key (PKCS#8 PEM or public PEM).")
+    var nextKey: String?
+
+    @Flag(help: "Append an amendment of an already sealed month at the chain's tip (late data).")
+    var amend = false
+
+    @Option(help: "Why the amendment is made.")
+    var reason = "late data"
+
     func run() throws {
         try withExitStatuses {
-            let (month, files) = try computeReports(scenario: scenario, options: monthOptions)
-            let destination = URL(fileURLWithPath: evidence).appendingPathComponent(month.description)
-            try AtomicFolder.write(files, to: destination, replace: true)
-            print("wrote \(destination.path)/reports (\(files.count) reports)")
+            let estate = try ScenarioReader.read(folder: scenario)
+            let (month, asOf) = try monthOptions.resolve(estate)
+            let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
+            var files: [String: [UInt8]] = [:]
+            for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
+            for (path, bytes) in try SealedInputs.normalize(scenario: scenario) { files["inputs/\(path)"] = bytes }
+            let signingKey = try SigningKeys.load(key)
+            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            ledger.removeInterruptedSeals()
+            let failpoint = ProcessInfo.processInfo.environment["BACKUP_EVIDENCE_FAILPOINT"].flatMap(
+                Ledger.SealStep.init(rawValue:)
+            )
+            let entry = try ledger.seal(
+                SealRequest(
+                    period: month,
+                    files: files,
+                    dataAsOf: asOf ?? month.end,
+                    chainID: estate.settings.chainID,
+                    key: signingKey,
+                    nextKey: try nextKey.map(SigningKeys.publicKey),
+                    amendmentReason: amend ? reason : nil,
+                    generatorVersion: BackupEvidenceCommand.version
+                ),
+                failpoint: failpoint
+            )
+            print(
+                "sealed \(URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path) (seq \(entry.manifest.seq))"
+            )
+            print(Ledger.checkpoint(entry))
         }
     }
 }

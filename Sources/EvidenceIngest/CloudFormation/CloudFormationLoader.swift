@@ -1,3 +1,4 @@
+internal import EvidenceModel
 internal import Yams
 
 /// Parses a template's bytes into a ``JSONValue`` tree with intrinsic functions in their long (JSON) form.

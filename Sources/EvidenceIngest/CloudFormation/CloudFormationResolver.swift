@@ -1,3 +1,5 @@
+internal import EvidenceModel
+
 /// Where a stack is deployed: the values behind the pseudo parameters and the ARNs built for its resources.
 struct CloudFormationDeployment {
     var account: String

@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 
 /// A JSON value with the file and JSON path it came from, so every read can report where it failed.
 public struct JSONNode: Sendable {

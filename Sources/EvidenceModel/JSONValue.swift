@@ -10,7 +10,7 @@ public enum JSONValue: Hashable, Sendable {
     case object([String: JSONValue])
 
     /// A short name of the value's kind for error messages, such as `a string`.
-    var kindDescription: String {
+    public var kindDescription: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -23,14 +23,14 @@ public enum JSONValue: Hashable, Sendable {
 }
 
 /// A JSON syntax error at a 1-based line and column.
-struct JSONSyntaxError: Error {
-    var line: Int
-    var column: Int
-    var message: String
+public struct JSONSyntaxError: Error {
+    public var line: Int
+    public var column: Int
+    public var message: String
 }
 
 /// A strict RFC 8259 parser that reports the line and column of the first error.
-struct JSONParser {
+public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
@@ -38,7 +38,8 @@ struct JSONParser {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
-    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    /// Parses a whole document; trailing text after the value is an error.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         // A UTF-8 byte order mark is tolerated, as AWS CLI output redirected on some systems carries one.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }

@@ -1,0 +1,210 @@
+internal import ArgumentParser
+internal import EvidenceCrypto
+internal import EvidenceIngest
+internal import EvidenceLedger
+internal import EvidenceModel
+internal import EvidenceReports
+internal import Foundation
+
+/// The key pinning options shared by the commands that trust sealed months.
+struct KeyOptions: ParsableArguments {
+    @Option(help: "The public key (PEM) the chain must be signed with.")
+    var trustedKey: String?
+
+    @Option(help: "The SHA-256 fingerprint of the DER public key the chain must be signed with.")
+    var expectKeySHA256: String?
+
+    func validate() throws {
+        if trustedKey != nil && expectKeySHA256 != nil {
+            throw ValidationError("give --trusted-key or --expect-key-sha256, not both")
+        }
+        if let hex = expectKeySHA256, hex.count != 64 || !hex.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--expect-key-sha256: expected 64 hexadecimal digits")
+        }
+    }
+
+    func trusted() throws -> Ed25519PublicKey? { try trustedKey.map(SigningKeys.publicKey) }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
+        discussion: """
+            Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary. Exit 0 when \\
+            everything verifies, 1 on INVALID or MISSING, 3 when something required could not be verified \\
+            (unknown key, unanchored tail under --require-anchor), 2 on unreadable input.
+            """
+    )
+
+    @Option(help: "Evidence folder.")
+    var evidence = "evidence"
+
+    @OptionGroup var keys: KeyOptions
+
+    @Option(help: "A checkpoint line saved earlier (a file holding it).")
+    var checkpoint: String?
+
+    @Option(help: "The chain must be sealed at least through this month, YYYY-MM.")
+    var expectThrough: String?
+
+    @Flag(help: "An unanchored tail is inconclusive (exit 3).")
+    var requireAnchor = false
+
+    @Flag(help: "Rebuild every month's reports from its sealed inputs and compare the bytes.")
+    var rebuild = false
+
+    @Flag(help: "Show OK findings too.")
+    var verbose = false
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        var status: Int32 = 0
+        try withExitStatuses {
+            var through: Month?
+            if let text = expectThrough {
+                guard let month = Month(text) else { throw ValidationError("--expect-through: expected YYYY-MM") }
+                through = month
+            }
+            var line: String?
+            if let checkpoint {
+                guard let data = FileManager.default.contents(atPath: checkpoint) else {
+                    throw IOFailure(description: "\(checkpoint): cannot read the checkpoint")
+                }
+                line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let options = VerifyOptions(
+                trustedKey: try keys.trusted(),
+                expectedKeySHA256: keys.expectKeySHA256,
+                checkpoint: line,
+                expectThrough: through,
+                requireAnchor: requireAnchor,
+                rebuild: rebuild ? Verify.rebuild : nil
+            )
+            let report = try Ledger(root: URL(fileURLWithPath: evidence)).verify(options)
+            let shown = verbose ? report.findings : report.findings.filter { $0.status != .ok }
+            switch format {
+            case .json:
+                print(Verify.json(report, shown))
+            default:
+                for finding in shown { print(finding.description) }
+                print(report.summary)
+            }
+            status = report.exitStatus
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs a sealed month's inputs again and returns its reports, for `--rebuild`.
+    @Sendable static func rebuild(_ folder: URL, _ manifest: Manifest) throws -> [String: [UInt8]] {
+        let estate = try ScenarioReader.read(folder: folder.appendingPathComponent("inputs").path)
+        let reports = try MonthlyReports.compute(estate: estate, month: manifest.period, asOf: manifest.dataAsOf)
+        var out: [String: [UInt8]] = [:]
+        for (name, bytes) in reports.files { out["reports/\(name)"] = bytes }
+        return out
+    }
+
+    static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {
+        func string(_ s: String) -> String { MonthlyReports.jsonString(s) }
+        let items = findings.map {
+            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope)),\"status\":\(string($0.status.rawValue)),"
+                + "\"subject\":\(string($0.subject))}"
+        }
+        return
+            "{\"exit\":\(report.exitStatus),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
+    }
+}
+
+struct CheckpointCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Print the one-line checkpoint of the chain's newest entry, to keep outside the operator's control."
+    )
+
+    @Option(help: "Evidence folder.")
+    var evidence = "evidence"
+
+    func run() throws {
+        guard let tip = Ledger(root: URL(fileURLWithPath: evidence)).entries().last else {
+            printError("\(evidence): no sealed month")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        print(Ledger.checkpoint(tip))
+    }
+}
+
+struct Prove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write row proofs for the report rows holding a backup job, checkable with verify-row or openssl."
+    )
+
+    @Option(help: "Evidence folder.")
+    var evidence = "evidence"
+
+    @Option(help: "The backup job id.")
+    var jobId: String
+
+    @Option(help: "Write the proofs to this file instead of standard output.")
+    var out: String?
+
+    func run() throws {
+        try withExitStatuses {
+            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            var proofs: [RowProof] = []
+            for entry in ledger.entries() { proofs += try ledger.prove(field: jobId, in: entry) }
+            guard !proofs.isEmpty else {
+                throw IOFailure(description: "\(evidence): no sealed report row holds job \(jobId)")
+            }
+            let text = proofs.map(\.text).joined(separator: "\n")
+            if let out {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}
+
+struct VerifyRow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-row",
+        abstract: "Check row proofs with only the month's MANIFEST.json, SHA256SUMS, signature and public key."
+    )
+
+    @Argument(help: "The proof file.")
+    var proof: String
+
+    @Option(help: "Evidence folder holding the month.")
+    var evidence = "evidence"
+
+    @OptionGroup var keys: KeyOptions
+
+    func run() throws {
+        var failed = false
+        try withExitStatuses {
+            guard let data = FileManager.default.contents(atPath: proof) else {
+                throw IOFailure(description: "\(proof): cannot read the proof")
+            }
+            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            for item in try RowProof.parse(String(decoding: data, as: UTF8.self)) {
+                let manifestPath = URL(fileURLWithPath: evidence).appendingPathComponent("\(item.entry)/MANIFEST.json")
+                    .path
+                let manifest = try FileManager.default.contents(atPath: manifestPath).map {
+                    try Manifest.decode([UInt8]($0))
+                }
+                let fingerprint = keys.expectKeySHA256 ?? manifest?.signingKeySHA256 ?? ""
+                guard let key = try keys.trusted() ?? ledger.publicKey(fingerprint: fingerprint) else {
+                    print(
+                        Finding("ROW", item.entry, .unverified, "key \(fingerprint.prefix(16)) not found").description
+                    )
+                    throw ExitCode(ExitStatus.inconclusive)
+                }
+                let finding = try ledger.verifyRow(item, key: key)
+                print(finding.description)
+                if finding.status != .ok { failed = true }
+            }
+        }
+        if failed { throw ExitCode(ExitStatus.integrityFailure) }
+    }
+}

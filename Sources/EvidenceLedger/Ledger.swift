@@ -1,0 +1,113 @@
+public import EvidenceCrypto
+public import EvidenceModel
+public import Foundation
+
+/// The file-level facts of one month folder's content, computed the same way when sealing and verifying.
+public enum FileDigest {
+    /// The manifest entry of a file: size and SHA-256, plus rows, header hash and Merkle root for CSV files.
+    public static func entry(path: String, bytes: [UInt8]) -> ManifestFile {
+        let sha = SHA256.hash(bytes).hex
+        guard path.hasSuffix(".csv") else { return ManifestFile(path: path, bytes: bytes.count, sha256: sha) }
+        let records = CSVRecords.ranges(bytes)
+        let header = records.first.map { SHA256.hash(bytes[$0]).hex } ?? SHA256.hash([UInt8]()).hex
+        let rows = Array(records.dropFirst())
+        let leaves = Merkle.leaves(bytes, rows)
+        return ManifestFile(
+            path: path,
+            bytes: bytes.count,
+            sha256: sha,
+            rows: rows.count,
+            headerSHA256: header,
+            merkleRoot: SHA256Digest(bytes: Merkle.root(leaves: leaves)).hex
+        )
+    }
+}
+
+extension Merkle {
+    /// Leaf hashes of the given records of `bytes`, computed on all cores.
+    static func leaves(_ bytes: [UInt8], _ records: [Range<Int>]) -> [[UInt8]] {
+        let chunk = 4096
+        let groups = stride(from: 0, to: records.count, by: chunk).map {
+            Array(records[$0..<min($0 + chunk, records.count)])
+        }
+        return Parallel.map(groups) { group in group.map { Merkle.leaf(bytes[$0]) } }.flatMap { $0 }
+    }
+}
+
+/// One sealed entry of the chain, as found on disk.
+public struct ChainEntry: Sendable {
+    /// The folder name: `2028-03`, or `2028-03.amend-1` for an amendment.
+    public var folder: String
+    public var manifest: Manifest
+    /// SHA-256 of the entry's exact SHA256SUMS bytes: its seal, which the next entry links to.
+    public var seal: String
+}
+
+/// The evidence folder: sealed months in a hash chain (evidence-chain.md §6), and the public keys.
+public struct Ledger: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    /// Whether a folder name is a month (`YYYY-MM`) or an amendment (`YYYY-MM.amend-N`).
+    public static func isEntryName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let first = parts.first, Month(first) != nil else { return false }
+        guard parts.count == 2 else { return true }
+        let suffix = parts[1]
+        guard suffix.hasPrefix("amend-"), let n = Int(suffix.dropFirst(6)), n >= 1,
+            String(n) == String(suffix.dropFirst(6))
+        else {
+            return false
+        }
+        return true
+    }
+
+    /// Entries whose MANIFEST.json and SHA256SUMS read, sorted by seq; unreadable ones are left to `verify`.
+    public func entries() -> [ChainEntry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        var out: [ChainEntry] = []
+        for name in names where Ledger.isEntryName(name) {
+            let folder = root.appendingPathComponent(name)
+            guard
+                let manifestData = FileManager.default.contents(
+                    atPath: folder.appendingPathComponent("MANIFEST.json").path
+                ),
+                let sums = FileManager.default.contents(atPath: folder.appendingPathComponent("SHA256SUMS").path),
+                let manifest = try? Manifest.decode([UInt8](manifestData))
+            else { continue }
+            out.append(ChainEntry(folder: name, manifest: manifest, seal: SHA256.hash([UInt8](sums)).hex))
+        }
+        return out.sorted { ($0.manifest.seq, $0.folder) < ($1.manifest.seq, $1.folder) }
+    }
+
+    /// The public key with this fingerprint among `keys/*.pub.pem`.
+    public func publicKey(fingerprint: String) -> Ed25519PublicKey? {
+        let folder = root.appendingPathComponent("keys")
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        where name.hasSuffix(".pub.pem") {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                let key = try? Ed25519PublicKey(pem: [UInt8](data)),
+                (try? key.fingerprint().hex) == fingerprint
+            else { continue }
+            return key
+        }
+        return nil
+    }
+
+    /// The file name a public key is published under: `<first 16 hex digits of its fingerprint>.pub.pem`.
+    public static func keyFileName(_ fingerprint: String) -> String { "\(fingerprint.prefix(16)).pub.pem" }
+
+    /// `SHA256SUMS` in GNU format: `<hex>  <path>` lines sorted by the paths' bytes.
+    public static func sums(_ files: [String: [UInt8]]) -> [UInt8] {
+        let paths = files.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var out = ""
+        for path in paths { out += "\(SHA256.hash(files[path] ?? []).hex)  \(path)\n" }
+        return Array(out.utf8)
+    }
+
+    /// The one-line checkpoint of the chain's tip (evidence-chain.md §6.6).
+    public static func checkpoint(_ tip: ChainEntry) -> String {
+        "backup-evidence-checkpoint \(tip.manifest.chainID) \(tip.folder) \(tip.manifest.seq) \(tip.seal)"
+    }
+}

@@ -1,0 +1,154 @@
+public import EvidenceCrypto
+public import EvidenceModel
+public import Foundation
+
+/// A proof that one CSV record is a row of a sealed report (evidence-chain.md §6.5).
+///
+/// The format is modelled on C2SP tlog-proof:
+///
+/// ```
+/// backup-evidence.rowproof/v1
+/// chain <chain_id>
+/// period <entry folder>
+/// file reports/BACKUP_JOB_REPORT.csv
+/// index <0-based data row>
+/// size <data rows>
+/// row <base64 record>
+/// <base64 hash>      (the audit path, leaf to root, one per line)
+/// ```
+public struct RowProof: Hashable, Sendable {
+    public static let header = "backup-evidence.rowproof/v1"
+
+    public var chainID: String
+    public var entry: String
+    public var file: String
+    public var index: Int
+    public var size: Int
+    public var record: [UInt8]
+    public var path: [[UInt8]]
+
+    public var text: String {
+        var out = "\(RowProof.header)\nchain \(chainID)\nperiod \(entry)\nfile \(file)\nindex \(index)\nsize \(size)\n"
+        out += "row \(Data(record).base64EncodedString())\n"
+        for hash in path { out += Data(hash).base64EncodedString() + "\n" }
+        return out
+    }
+
+    /// Reads every proof of a file; proofs are separated by blank lines.
+    public static func parse(_ text: String) throws(LedgerError) -> [RowProof] {
+        var out: [RowProof] = []
+        for block in text.components(separatedBy: "\n\n")
+        where !block.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let lines = block.split(separator: "\n").map(String.init)
+            guard lines.count >= 7, lines[0] == header else { throw LedgerError("not a \(header) proof") }
+            func value(_ line: Int, _ key: String) throws(LedgerError) -> String {
+                guard lines[line].hasPrefix(key + " ") else {
+                    throw LedgerError("line \(line + 1): expected '\(key) …'")
+                }
+                return String(lines[line].dropFirst(key.count + 1))
+            }
+            guard let index = Int(try value(4, "index")), let size = Int(try value(5, "size")),
+                let record = Data(base64Encoded: try value(6, "row"))
+            else { throw LedgerError("malformed index, size or row") }
+            var path: [[UInt8]] = []
+            for line in lines.dropFirst(7) {
+                guard let hash = Data(base64Encoded: line), hash.count == 32 else {
+                    throw LedgerError("malformed path hash: \(line)")
+                }
+                path.append([UInt8](hash))
+            }
+            out.append(
+                RowProof(
+                    chainID: try value(1, "chain"),
+                    entry: try value(2, "period"),
+                    file: try value(3, "file"),
+                    index: index,
+                    size: size,
+                    record: [UInt8](record),
+                    path: path
+                )
+            )
+        }
+        return out
+    }
+}
+
+extension Ledger {
+    /// Proofs for every row of the entry's CSV reports that holds `field` as one of its fields, such as a job id.
+    public func prove(field: String, in entry: ChainEntry) throws -> [RowProof] {
+        var out: [RowProof] = []
+        let base = root.appendingPathComponent(entry.folder)
+        for file in entry.manifest.files where file.rows != nil {
+            guard let data = FileManager.default.contents(atPath: base.appendingPathComponent(file.path).path) else {
+                continue
+            }
+            let bytes = [UInt8](data)
+            let records = Array(CSVRecords.ranges(bytes).dropFirst())
+            var matches: [Int] = []
+            let needle = Array(field.utf8)
+            for (index, range) in records.enumerated() where Ledger.holdsField(bytes[range], needle) {
+                matches.append(index)
+            }
+            guard !matches.isEmpty else { continue }
+            let leaves = Merkle.leaves(bytes, records)
+            for index in matches {
+                out.append(
+                    RowProof(
+                        chainID: entry.manifest.chainID,
+                        entry: entry.folder,
+                        file: file.path,
+                        index: index,
+                        size: records.count,
+                        record: Array(bytes[records[index]]),
+                        path: Merkle.auditPath(index: index, leaves: leaves)
+                    )
+                )
+            }
+        }
+        return out
+    }
+
+    /// Whether a record has `needle` as a whole unquoted field.
+    static func holdsField(_ record: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        var start = record.startIndex
+        for index in record.indices where record[index] == 44 {
+            if record[start..<index].elementsEqual(needle) { return true }
+            start = index + 1
+        }
+        return record[start...].elementsEqual(needle)
+    }
+
+    /// Checks a row proof against its month alone: the signature over SHA256SUMS, MANIFEST.json's hash in it, and
+    /// the rebuilt Merkle root against the manifest's entry for the file.
+    public func verifyRow(_ proof: RowProof, key: Ed25519PublicKey) throws -> Finding {
+        let base = root.appendingPathComponent(proof.entry)
+        let subject = "\(proof.entry)/\(proof.file)#\(proof.index)"
+        guard let sums = FileManager.default.contents(atPath: base.appendingPathComponent("SHA256SUMS").path),
+            let signature = FileManager.default.contents(atPath: base.appendingPathComponent("SHA256SUMS.sig").path),
+            let manifestData = FileManager.default.contents(atPath: base.appendingPathComponent("MANIFEST.json").path)
+        else {
+            return Finding("ROW", subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
+        }
+        guard key.verify([UInt8](signature), of: [UInt8](sums)) else {
+            return Finding("ROW", subject, .invalid, "signature verification failed")
+        }
+        let manifestHash = SHA256.hash([UInt8](manifestData)).hex
+        guard String(decoding: sums, as: UTF8.self).contains("\(manifestHash)  MANIFEST.json\n") else {
+            return Finding("ROW", subject, .invalid, "MANIFEST.json does not match SHA256SUMS")
+        }
+        let manifest = try Manifest.decode([UInt8](manifestData))
+        guard manifest.chainID == proof.chainID, let file = manifest.files.first(where: { $0.path == proof.file }),
+            let root = file.merkleRoot, file.rows == proof.size
+        else { return Finding("ROW", subject, .invalid, "the manifest has no such file of that size") }
+        let rebuilt = Merkle.rootFromProof(
+            leaf: Merkle.leaf(proof.record),
+            index: proof.index,
+            size: proof.size,
+            path: proof.path
+        )
+        guard let rebuilt, SHA256Digest(bytes: rebuilt).hex == root else {
+            return Finding("ROW", subject, .invalid, "the row and path do not lead to the sealed Merkle root")
+        }
+        return Finding("ROW", subject, .ok, "row included in the sealed report")
+    }
+}

@@ -1,0 +1,507 @@
+public import EvidenceCrypto
+public import EvidenceModel
+public import Foundation
+
+/// One line of `verify`'s report: `<SCOPE>\t<subject>\t<STATUS>[: detail]` (evidence-chain.md §6.7).
+public struct Finding: Hashable, Sendable, CustomStringConvertible {
+    public enum Status: String, Sendable {
+        case ok = "OK"
+        case invalid = "INVALID"
+        case missing = "MISSING"
+        case unverified = "UNVERIFIED"
+        case unanchored = "UNANCHORED"
+        case warn = "WARN"
+    }
+
+    public var scope: String
+    public var subject: String
+    public var status: Status
+    public var detail: String
+
+    public init(_ scope: String, _ subject: String, _ status: Status, _ detail: String = "") {
+        self.scope = scope
+        self.subject = subject
+        self.status = status
+        self.detail = detail
+    }
+
+    public var description: String {
+        "\(scope)\t\(subject)\t\(status.rawValue)" + (detail.isEmpty ? "" : ": \(detail)")
+    }
+}
+
+/// What `verify` is told to trust and to expect.
+public struct VerifyOptions {
+    /// The pinned key: the chain's first entry must be signed by it, later keys only by announced handover.
+    public var trustedKey: Ed25519PublicKey?
+    /// The pinned key's fingerprint, looked up among `keys/`.
+    public var expectedKeySHA256: String?
+    /// A checkpoint line saved earlier: the chain must hold exactly that seal at that seq.
+    public var checkpoint: String?
+    /// The chain must reach at least this month.
+    public var expectThrough: Month?
+    /// An unanchored tip is inconclusive (exit 3) rather than a warning.
+    public var requireAnchor: Bool
+    /// Rebuilds an entry's reports from its sealed inputs; bytes that differ are INVALID.
+    public var rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])?
+
+    public init(
+        trustedKey: Ed25519PublicKey? = nil,
+        expectedKeySHA256: String? = nil,
+        checkpoint: String? = nil,
+        expectThrough: Month? = nil,
+        requireAnchor: Bool = false,
+        rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])? = nil
+    ) {
+        self.trustedKey = trustedKey
+        self.expectedKeySHA256 = expectedKeySHA256
+        self.checkpoint = checkpoint
+        self.expectThrough = expectThrough
+        self.requireAnchor = requireAnchor
+        self.rebuild = rebuild
+    }
+}
+
+/// The outcome of `verify`: findings in check order, a summary and the exit status of ARCHITECTURE.md §4.
+public struct VerifyReport: Sendable {
+    public var findings: [Finding]
+    public var summary: String
+    /// 0 verified, 1 INVALID or MISSING, 3 inconclusive.
+    public var exitStatus: Int32
+    /// Bytes of files checked, and CSV rows whose leaves were recomputed.
+    public var bytesChecked: Int
+    public var rowsChecked: Int
+}
+
+extension Ledger {
+    /// Runs the checks of evidence-chain.md §6.7 in order: layout, key, signature, file hashes, manifest, links,
+    /// contiguity, tail, and (optionally) rebuild.
+    public func verify(_ options: VerifyOptions) throws -> VerifyReport {
+        guard FileManager.default.fileExists(atPath: root.path) else {
+            throw LedgerError("\(root.path): no evidence folder")
+        }
+        var findings: [Finding] = []
+        var bytesChecked = 0
+        var rowsChecked = 0
+
+        // 1. Layout.
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+        var folders: [String] = []
+        for name in names where !name.hasPrefix(".") && name != "keys" {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            guard isDirectory.boolValue, Ledger.isEntryName(name) else {
+                findings.append(Finding("LAYOUT", name, .invalid, "not a month or amendment folder"))
+                continue
+            }
+            let missing = ["MANIFEST.json", "SHA256SUMS", "SHA256SUMS.sig"].filter {
+                !FileManager.default.fileExists(atPath: root.appendingPathComponent("\(name)/\($0)").path)
+            }
+            if !missing.isEmpty {
+                findings.append(
+                    Finding("LAYOUT", name, .invalid, "missing \(missing.joined(separator: ", ")) (not sealed)")
+                )
+                continue
+            }
+            folders.append(name)
+        }
+
+        struct Loaded {
+            var folder: String
+            var manifest: Manifest
+            var sums: [UInt8]
+            var seal: String
+            var valid: Bool
+        }
+        var loaded: [Loaded] = []
+        for folder in folders {
+            let base = root.appendingPathComponent(folder)
+            let manifestBytes = [UInt8](
+                FileManager.default.contents(atPath: base.appendingPathComponent("MANIFEST.json").path) ?? Data()
+            )
+            let sums = [UInt8](
+                FileManager.default.contents(atPath: base.appendingPathComponent("SHA256SUMS").path) ?? Data()
+            )
+            do {
+                let manifest = try Manifest.decode(manifestBytes)
+                loaded.append(
+                    Loaded(folder: folder, manifest: manifest, sums: sums, seal: SHA256.hash(sums).hex, valid: true)
+                )
+            } catch {
+                findings.append(Finding("MANIFEST", "\(folder)/MANIFEST.json", .invalid, error.description))
+            }
+        }
+        loaded.sort { ($0.manifest.seq, $0.folder) < ($1.manifest.seq, $1.folder) }
+
+        // 2. Key: the first entry must be signed by the pinned key; later keys by handover only.
+        var pinned: String?
+        if let trusted = options.trustedKey { pinned = try trusted.fingerprint().hex }
+        if let expected = options.expectedKeySHA256?.lowercased() { pinned = expected }
+        if pinned == nil, !loaded.isEmpty {
+            findings.append(
+                Finding("KEY", "keys/", .warn, "no key pinned (--trusted-key or --expect-key-sha256); trusting keys/")
+            )
+        }
+        var inconclusive = false
+        var trustedFingerprint = pinned
+        for index in loaded.indices {
+            let entry = loaded[index]
+            let fingerprint = entry.manifest.signingKeySHA256
+            if let expected = trustedFingerprint, fingerprint != expected {
+                findings.append(
+                    Finding(
+                        "KEY",
+                        entry.folder,
+                        .invalid,
+                        "signed by key \(fingerprint.prefix(16)), expected \(expected.prefix(16))"
+                    )
+                )
+                loaded[index].valid = false
+            }
+            trustedFingerprint = entry.manifest.nextSigningKeySHA256 ?? fingerprint
+            // 3. Signature.
+            let key =
+                options.trustedKey.flatMap { (try? $0.fingerprint().hex) == fingerprint ? $0 : nil }
+                ?? publicKey(fingerprint: fingerprint)
+            guard let key else {
+                findings.append(
+                    Finding("KEY", entry.folder, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
+                )
+                inconclusive = true
+                loaded[index].valid = false
+                continue
+            }
+            let signature = [UInt8](
+                FileManager.default.contents(atPath: root.appendingPathComponent("\(entry.folder)/SHA256SUMS.sig").path)
+                    ?? Data()
+            )
+            if !key.verify(signature, of: entry.sums) {
+                findings.append(
+                    Finding(
+                        "SEAL",
+                        "\(entry.folder)/SHA256SUMS",
+                        .invalid,
+                        "signature verification failed (key \(fingerprint.prefix(16)))"
+                    )
+                )
+                loaded[index].valid = false
+            } else {
+                findings.append(Finding("SEAL", "\(entry.folder)/SHA256SUMS", .ok))
+            }
+        }
+
+        // 4. and 5. Files against SHA256SUMS, and the manifest against both.
+        for index in loaded.indices {
+            let entry = loaded[index]
+            let (fileFindings, bytes, rows) = checkFiles(entry.folder, entry.manifest, entry.sums)
+            findings += fileFindings
+            bytesChecked += bytes
+            rowsChecked += rows
+            if fileFindings.contains(where: { $0.status != .ok }) { loaded[index].valid = false }
+            if entry.manifest.kind == "period", entry.folder != entry.manifest.period.description {
+                findings.append(
+                    Finding(
+                        "MANIFEST",
+                        entry.folder,
+                        .invalid,
+                        "folder holds period \(entry.manifest.period), not \(entry.folder)"
+                    )
+                )
+                loaded[index].valid = false
+            }
+            if entry.manifest.kind == "amendment", !entry.folder.hasPrefix("\(entry.manifest.period).amend-") {
+                findings.append(
+                    Finding(
+                        "MANIFEST",
+                        entry.folder,
+                        .invalid,
+                        "amendment of \(entry.manifest.period) in the wrong folder"
+                    )
+                )
+                loaded[index].valid = false
+            }
+        }
+
+        // 6. Links, seq and chain id.
+        for index in loaded.indices {
+            let entry = loaded[index]
+            guard index > 0 else {
+                if entry.manifest.seq != 1 || entry.manifest.prevSealSHA256 != nil {
+                    findings.append(
+                        Finding(
+                            "LINK",
+                            entry.folder,
+                            .invalid,
+                            "the first entry has seq \(entry.manifest.seq) and a previous seal; earlier entries are missing"
+                        )
+                    )
+                    loaded[index].valid = false
+                }
+                continue
+            }
+            let previous = loaded[index - 1]
+            let subject = "\(previous.folder) -> \(entry.folder)"
+            var problems: [String] = []
+            if entry.manifest.seq == previous.manifest.seq {
+                findings.append(
+                    Finding(
+                        "CHAIN",
+                        entry.folder,
+                        .invalid,
+                        "seq \(entry.manifest.seq) follows seq \(previous.manifest.seq) (duplicate or reordered)"
+                    )
+                )
+                loaded[index].valid = false
+                continue
+            }
+            if entry.manifest.seq != previous.manifest.seq + 1 {
+                problems.append("seq \(entry.manifest.seq) follows seq \(previous.manifest.seq)")
+            }
+            if entry.manifest.chainID != previous.manifest.chainID {
+                problems.append("chain_id \(entry.manifest.chainID), expected \(previous.manifest.chainID)")
+            }
+            if entry.manifest.prevPeriod != previous.folder {
+                problems.append("prev_period is \(entry.manifest.prevPeriod ?? "null"), expected \(previous.folder)")
+            }
+            if entry.manifest.prevSealSHA256 != previous.seal {
+                problems.append(
+                    "prev_seal_sha256 is \(entry.manifest.prevSealSHA256?.prefix(16) ?? "null"), expected \(previous.seal.prefix(16))"
+                )
+            }
+            if problems.isEmpty {
+                findings.append(Finding("LINK", subject, .ok))
+            } else {
+                findings.append(Finding("LINK", subject, .invalid, problems.joined(separator: "; ")))
+                loaded[index].valid = false
+            }
+        }
+
+        // 7. Contiguity of the months.
+        let periods = loaded.filter { $0.manifest.kind == "period" }.map(\.manifest.period)
+        if let first = periods.min(), let last = periods.max() {
+            var month = first
+            let present = Set(periods)
+            while month < last {
+                if !present.contains(month) {
+                    findings.append(
+                        Finding("CHAIN", month.description, .missing, "no sealed folder between \(first) and \(last)")
+                    )
+                }
+                month = month.next
+            }
+        }
+
+        // 8. Tail: a checkpoint, an expected last month, or an unanchored warning.
+        var anchored = false
+        if let line = options.checkpoint {
+            let parts = line.split(separator: " ").map(String.init)
+            guard parts.count == 5, parts[0] == "backup-evidence-checkpoint", let seq = Int(parts[3]) else {
+                throw LedgerError(
+                    "checkpoint: expected 'backup-evidence-checkpoint <chain_id> <period> <seq> <seal_sha256>'"
+                )
+            }
+            if let entry = loaded.first(where: { $0.manifest.seq == seq }) {
+                if entry.seal == parts[4] && entry.folder == parts[2] && entry.manifest.chainID == parts[1] {
+                    findings.append(Finding("TAIL", parts[2], .ok, "checkpoint seq \(seq) found"))
+                    anchored = loaded.last?.manifest.seq == seq
+                    if !anchored, let tip = loaded.last {
+                        findings.append(
+                            Finding(
+                                "TAIL",
+                                tip.folder,
+                                options.requireAnchor ? .unanchored : .warn,
+                                "entries after the checkpoint are not anchored"
+                            )
+                        )
+                        if options.requireAnchor { inconclusive = true }
+                        anchored = true
+                    }
+                } else {
+                    findings.append(
+                        Finding(
+                            "TAIL",
+                            parts[2],
+                            .invalid,
+                            "seq \(seq) is sealed as \(entry.folder) with seal \(entry.seal.prefix(16)), the checkpoint says \(parts[2]) \(parts[4].prefix(16))"
+                        )
+                    )
+                    anchored = true
+                }
+            } else {
+                findings.append(
+                    Finding(
+                        "TAIL",
+                        parts[2],
+                        .missing,
+                        "the chain ends at seq \(loaded.last?.manifest.seq ?? 0), before the checkpoint's seq \(seq) (truncated)"
+                    )
+                )
+                anchored = true
+            }
+        }
+        if let through = options.expectThrough {
+            anchored = true
+            var month = (periods.max() ?? through.previous).next
+            while month <= through {
+                findings.append(Finding("TAIL", month.description, .missing, "expected sealed through \(through)"))
+                month = month.next
+            }
+        }
+        if !anchored, let tip = loaded.last {
+            findings.append(
+                Finding("TAIL", tip.folder, .unanchored, "newest seal not covered by a checkpoint or --expect-through")
+            )
+            if options.requireAnchor { inconclusive = true }
+        }
+
+        // 10. Rebuild from the sealed inputs.
+        if let rebuild = options.rebuild {
+            for entry in loaded where entry.valid {
+                let base = root.appendingPathComponent(entry.folder)
+                do {
+                    let rebuilt = try rebuild(base, entry.manifest)
+                    for path in rebuilt.keys.sorted() {
+                        let sealed = FileManager.default.contents(atPath: base.appendingPathComponent(path).path).map {
+                            [UInt8]($0)
+                        }
+                        if sealed != rebuilt[path] {
+                            findings.append(
+                                Finding(
+                                    "REBUILD",
+                                    "\(entry.folder)/\(path)",
+                                    .invalid,
+                                    "rebuilt bytes differ from the sealed file"
+                                )
+                            )
+                        } else {
+                            findings.append(Finding("REBUILD", "\(entry.folder)/\(path)", .ok))
+                        }
+                    }
+                } catch {
+                    findings.append(
+                        Finding("REBUILD", entry.folder, .invalid, "cannot rebuild from the sealed inputs: \(error)")
+                    )
+                }
+            }
+        }
+
+        let bad = findings.contains { $0.status == .invalid || $0.status == .missing }
+        let validMonths = loaded.filter(\.valid).count
+        let missingMonths = findings.filter { $0.scope == "CHAIN" && $0.status == .missing }.count
+        let range =
+            periods.isEmpty ? "(empty)" : "\(periods.min()?.description ?? "")..\(periods.max()?.description ?? "")"
+        let chainID = loaded.first?.manifest.chainID ?? "-"
+        let summary =
+            "Summary: chain \(chainID) \(range): \(validMonths)/\(loaded.count) entries valid, \(missingMonths) missing, "
+            + "\(bytesChecked) bytes and \(rowsChecked) rows checked"
+        return VerifyReport(
+            findings: findings,
+            summary: summary,
+            exitStatus: bad ? 1 : (inconclusive ? 3 : 0),
+            bytesChecked: bytesChecked,
+            rowsChecked: rowsChecked
+        )
+    }
+
+    /// Hashes every file of an entry against SHA256SUMS and checks the manifest's entries, rows and roots.
+    func checkFiles(_ folder: String, _ manifest: Manifest, _ sums: [UInt8]) -> ([Finding], Int, Int) {
+        var findings: [Finding] = []
+        let base = root.appendingPathComponent(folder)
+        var listed: [String: String] = [:]
+        for line in String(decoding: sums, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        where !line.isEmpty {
+            let text = String(line)
+            guard text.count > 66,
+                text.utf8.prefix(64).allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+                Array(text.utf8)[64] == 32, Array(text.utf8)[65] == 32
+            else {
+                findings.append(Finding("SUMS", "\(folder)/SHA256SUMS", .invalid, "malformed line: \(text.prefix(80))"))
+                continue
+            }
+            let path = String(text.dropFirst(66))
+            let safe =
+                !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+                && path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._/-".contains($0)) }
+            guard safe else {
+                findings.append(Finding("SUMS", "\(folder)/\(path)", .invalid, "unsafe path"))
+                continue
+            }
+            if listed[path] != nil { findings.append(Finding("SUMS", "\(folder)/\(path)", .invalid, "listed twice")) }
+            listed[path] = String(text.prefix(64))
+        }
+        // Unlisted files.
+        var present: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: base.path) {
+            for case let path as String in walker {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(
+                    atPath: base.appendingPathComponent(path).path,
+                    isDirectory: &isDirectory
+                )
+                if !isDirectory.boolValue, path != "SHA256SUMS", path != "SHA256SUMS.sig" { present.append(path) }
+            }
+        }
+        for path in present.sorted() where listed[path] == nil {
+            findings.append(Finding("FILE", "\(folder)/\(path)", .invalid, "not listed in SHA256SUMS (unsealed file)"))
+        }
+        let entries = Dictionary(
+            (manifest.files + manifest.inputs).map { ($0.path, $0) },
+            uniquingKeysWith: { a, _ in a }
+        )
+        let paths = listed.keys.sorted()
+        let results = Parallel.map(paths) { path -> (String, ManifestFile?, Bool) in
+            guard let data = FileManager.default.contents(atPath: base.appendingPathComponent(path).path) else {
+                return (path, nil, false)
+            }
+            let bytes = [UInt8](data)
+            if path.hasSuffix(".csv") { return (path, FileDigest.entry(path: path, bytes: bytes), true) }
+            return (path, ManifestFile(path: path, bytes: bytes.count, sha256: SHA256.hash(bytes).hex), true)
+        }
+        var bytes = 0
+        var rows = 0
+        for (path, computed, exists) in results {
+            guard exists, let computed else {
+                findings.append(Finding("FILE", "\(folder)/\(path)", .missing, "listed in SHA256SUMS but absent"))
+                continue
+            }
+            bytes += computed.bytes
+            rows += computed.rows ?? 0
+            if computed.sha256 != listed[path] {
+                findings.append(
+                    Finding(
+                        "FILE",
+                        "\(folder)/\(path)",
+                        .invalid,
+                        "sha256 mismatch (sealed \(listed[path]?.prefix(16) ?? ""), found \(computed.sha256.prefix(16)))"
+                    )
+                )
+                continue
+            }
+            if path == "MANIFEST.json" { continue }
+            guard let sealed = entries[path] else {
+                findings.append(
+                    Finding("MANIFEST", "\(folder)/\(path)", .invalid, "listed in SHA256SUMS but not in the manifest")
+                )
+                continue
+            }
+            if sealed != computed {
+                findings.append(
+                    Finding(
+                        "MANIFEST",
+                        "\(folder)/\(path)",
+                        .invalid,
+                        "manifest entry (size, rows, header or Merkle root) does not match the file"
+                    )
+                )
+            }
+        }
+        if listed["MANIFEST.json"] == nil {
+            findings.append(Finding("SUMS", "\(folder)/SHA256SUMS", .invalid, "MANIFEST.json is not listed"))
+        }
+        for path in entries.keys.sorted() where listed[path] == nil {
+            findings.append(Finding("MANIFEST", "\(folder)/\(path)", .invalid, "in the manifest but not in SHA256SUMS"))
+        }
+        if findings.isEmpty { findings.append(Finding("FILES", folder, .ok, "\(paths.count) files")) }
+        return (findings, bytes, rows)
+    }
+}
