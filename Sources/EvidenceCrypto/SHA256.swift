@@ -85,3 +85,43 @@ public enum SHA256 {
         return hasher.finalize()
     }
 }
+
+/// A reusable SHA-256 context for many small digests, such as Merkle leaves and nodes: one OpenSSL context and one
+/// fetched algorithm, reinitialized per digest instead of allocated.
+public final class SHA256Context {
+    private let context: OpaquePointer
+    private let algorithm: OpaquePointer
+
+    public init() {
+        guard let context = EVP_MD_CTX_new(), let algorithm = EVP_MD_fetch(nil, "SHA256", nil) else {
+            fatalError("OpenSSL could not allocate a SHA-256 context")
+        }
+        self.context = context
+        self.algorithm = algorithm
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+        EVP_MD_free(algorithm)
+    }
+
+    /// Writes SHA-256(prefix || first || second) to `output`, which must hold 32 bytes.
+    public func digest(
+        prefix: UInt8?,
+        _ first: UnsafeRawBufferPointer,
+        _ second: UnsafeRawBufferPointer? = nil,
+        into output: UnsafeMutableRawPointer
+    ) {
+        guard EVP_DigestInit_ex2(context, algorithm, nil) == 1 else { fatalError("OpenSSL SHA-256 init failed") }
+        if var byte = prefix { EVP_DigestUpdate(context, &byte, 1) }
+        if first.count > 0 { EVP_DigestUpdate(context, first.baseAddress, first.count) }
+        if let second, second.count > 0 { EVP_DigestUpdate(context, second.baseAddress, second.count) }
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(context, output.assumingMemoryBound(to: UInt8.self), &length) == 1 else {
+            fatalError("OpenSSL SHA-256 final failed")
+        }
+    }
+}
+
+@available(*, unavailable, message: "A context holds a C handle; use it from one thread only")
+extension SHA256Context: Sendable {}

@@ -6,31 +6,100 @@ public import Foundation
 public enum FileDigest {
     /// The manifest entry of a file: size and SHA-256, plus rows, header hash and Merkle root for CSV files.
     public static func entry(path: String, bytes: [UInt8]) -> ManifestFile {
-        let sha = SHA256.hash(bytes).hex
-        guard path.hasSuffix(".csv") else { return ManifestFile(path: path, bytes: bytes.count, sha256: sha) }
-        let records = CSVRecords.ranges(bytes)
-        let header = records.first.map { SHA256.hash(bytes[$0]).hex } ?? SHA256.hash([UInt8]()).hex
+        bytes.withUnsafeBytes { entry(path: path, raw: $0) }
+    }
+
+    /// The manifest entry of a file held in memory, without copying it.
+    public static func entry(path: String, raw: UnsafeRawBufferPointer) -> ManifestFile {
+        let context = SHA256Context()
+        var digest = [UInt8](repeating: 0, count: 32)
+        digest.withUnsafeMutableBytes { context.digest(prefix: nil, raw, into: $0.baseAddress.unsafelyUnwrapped) }
+        let sha = SHA256Digest(bytes: digest).hex
+        guard path.hasSuffix(".csv") else { return ManifestFile(path: path, bytes: raw.count, sha256: sha) }
+        let records = CSVRecords.ranges(raw)
+        var header = [UInt8](repeating: 0, count: 32)
+        let first =
+            records.first.map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
+            ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        header.withUnsafeMutableBytes { context.digest(prefix: nil, first, into: $0.baseAddress.unsafelyUnwrapped) }
         let rows = Array(records.dropFirst())
-        let leaves = Merkle.leaves(bytes, rows)
         return ManifestFile(
             path: path,
-            bytes: bytes.count,
+            bytes: raw.count,
             sha256: sha,
             rows: rows.count,
-            headerSHA256: header,
-            merkleRoot: SHA256Digest(bytes: Merkle.root(leaves: leaves)).hex
+            headerSHA256: SHA256Digest(bytes: header).hex,
+            merkleRoot: SHA256Digest(bytes: Merkle.root(records: rows, in: raw)).hex
         )
     }
 }
 
 extension Merkle {
-    /// Leaf hashes of the given records of `bytes`, computed on all cores.
+    /// Leaf hashes of the given records of `bytes`.
     static func leaves(_ bytes: [UInt8], _ records: [Range<Int>]) -> [[UInt8]] {
+        records.map { Merkle.leaf(bytes[$0]) }
+    }
+
+    /// The RFC 6962 root over the records of a buffer, computed on all cores.
+    ///
+    /// Complete subtrees of 4,096 leaves are hashed in parallel, then the tree over their roots. Pairwise reduction that carries an odd last node up equals
+    /// RFC 6962's split at the largest power of two, and chunk boundaries at powers of two keep it so.
+    static func root(records: [Range<Int>], in raw: UnsafeRawBufferPointer) -> [UInt8] {
+        guard !records.isEmpty else { return SHA256.hash([UInt8]()).bytes }
         let chunk = 4096
-        let groups = stride(from: 0, to: records.count, by: chunk).map {
-            Array(records[$0..<min($0 + chunk, records.count)])
+        let starts = Array(stride(from: 0, to: records.count, by: chunk))
+        nonisolated(unsafe) let buffer = raw
+        let roots = Parallel.map(starts) { start -> [UInt8] in
+            let context = SHA256Context()
+            let end = min(start + chunk, records.count)
+            var level = [UInt8](repeating: 0, count: (end - start) * 32)
+            level.withUnsafeMutableBytes { out in
+                for index in start..<end {
+                    context.digest(
+                        prefix: 0,
+                        UnsafeRawBufferPointer(rebasing: buffer[records[index]]),
+                        into: out.baseAddress.unsafelyUnwrapped + (index - start) * 32
+                    )
+                }
+            }
+            return reduce(&level, count: end - start, context: context)
         }
-        return Parallel.map(groups) { group in group.map { Merkle.leaf(bytes[$0]) } }.flatMap { $0 }
+        var top = roots.flatMap { $0 }
+        return reduce(&top, count: roots.count, context: SHA256Context())
+    }
+
+    /// Reduces `count` hashes held back to back in `level` to their root, in place.
+    private static func reduce(_ level: inout [UInt8], count: Int, context: SHA256Context) -> [UInt8] {
+        var n = count
+        level.withUnsafeMutableBytes { buffer in
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            while n > 1 {
+                var next = 0
+                var index = 0
+                var scratch = [UInt8](repeating: 0, count: 32)
+                while index + 1 < n {
+                    scratch.withUnsafeMutableBytes { out in
+                        context.digest(
+                            prefix: 1,
+                            UnsafeRawBufferPointer(start: base + index * 32, count: 32),
+                            UnsafeRawBufferPointer(start: base + (index + 1) * 32, count: 32),
+                            into: out.baseAddress.unsafelyUnwrapped
+                        )
+                    }
+                    scratch.withUnsafeBytes {
+                        (base + next * 32).copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: 32)
+                    }
+                    next += 1
+                    index += 2
+                }
+                if index < n {
+                    (base + next * 32).copyMemory(from: base + index * 32, byteCount: 32)
+                    next += 1
+                }
+                n = next
+            }
+        }
+        return Array(level[0..<32])
     }
 }
 

@@ -191,9 +191,13 @@ extension Ledger {
         }
 
         // 4. and 5. Files against SHA256SUMS, and the manifest against both.
+        // Entries are checked on all cores; results are used in entry order.
+        let checked = Parallel.map(loaded.map { ($0.folder, $0.manifest, $0.sums) }) { folder, manifest, sums in
+            checkFiles(folder, manifest, sums)
+        }
         for index in loaded.indices {
             let entry = loaded[index]
-            let (fileFindings, bytes, rows) = checkFiles(entry.folder, entry.manifest, entry.sums)
+            let (fileFindings, bytes, rows) = checked[index]
             findings += fileFindings
             bytesChecked += bytes
             rowsChecked += rows
@@ -450,12 +454,11 @@ extension Ledger {
         )
         let paths = listed.keys.sorted()
         let results = Parallel.map(paths) { path -> (String, ManifestFile?, Bool) in
-            guard let data = FileManager.default.contents(atPath: base.appendingPathComponent(path).path) else {
+            // Mapped, not copied: the pages are read once, by the hashing itself.
+            guard let data = try? Data(contentsOf: base.appendingPathComponent(path), options: .alwaysMapped) else {
                 return (path, nil, false)
             }
-            let bytes = [UInt8](data)
-            if path.hasSuffix(".csv") { return (path, FileDigest.entry(path: path, bytes: bytes), true) }
-            return (path, ManifestFile(path: path, bytes: bytes.count, sha256: SHA256.hash(bytes).hex), true)
+            return (path, data.withUnsafeBytes { FileDigest.entry(path: path, raw: $0) }, true)
         }
         var bytes = 0
         var rows = 0

@@ -1,0 +1,147 @@
+internal import ArgumentParser
+internal import EvidenceCrypto
+internal import EvidenceIngest
+internal import EvidenceLedger
+internal import EvidenceModel
+internal import EvidenceReports
+internal import Foundation
+
+struct Benchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure verify throughput over a year of sealed months, next to sha256sum and OpenSSL's peak.",
+        discussion: """
+            Seals --months consecutive months of the scenario into a scratch folder with a key made for the run, \\
+            then times verify (Merkle roots included), `sha256sum` over the same files, and \\
+            `openssl speed -evp sha256` on 16 KB blocks. Use a release build: swift build -c release.
+            """
+    )
+
+    @Option(help: "Scenario folder.")
+    var scenario = "scenarios/org-estate"
+
+    @Option(help: "How many consecutive months to seal, from the scenario's month.")
+    var months = 12
+
+    @Option(help: "Scratch folder for the sealed months (replaced).")
+    var work = ".build/benchmark-evidence"
+
+    func run() throws {
+        try withExitStatuses {
+            let estate = try ScenarioReader.read(folder: scenario)
+            let root = URL(fileURLWithPath: work)
+            try? FileManager.default.removeItem(at: root)
+            let key = try Ed25519PrivateKey.generate()
+            let ledger = Ledger(root: root)
+            let inputs = try SealedInputs.normalize(scenario: scenario)
+            var month = estate.settings.month
+            let clock = ContinuousClock()
+            let sealStart = clock.now
+            for _ in 0..<months {
+                let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
+                var files: [String: [UInt8]] = [:]
+                for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
+                for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
+                try ledger.seal(
+                    SealRequest(
+                        period: month,
+                        files: files,
+                        dataAsOf: month.end,
+                        chainID: estate.settings.chainID,
+                        key: key,
+                        generatorVersion: BackupEvidenceCommand.version
+                    )
+                )
+                month = month.next
+            }
+            let sealSeconds = seconds(clock.now - sealStart)
+            let fingerprint = try key.publicKey().fingerprint().hex
+
+            let verifyStart = clock.now
+            let report = try ledger.verify(VerifyOptions(expectedKeySHA256: fingerprint))
+            let verifySeconds = seconds(clock.now - verifyStart)
+            guard report.exitStatus == 0 else { throw IOFailure(description: "the benchmark chain did not verify") }
+            let megabytes = Double(report.bytesChecked) / 1_000_000
+
+            let files = ledger.entries().flatMap { entry in
+                ((try? String(contentsOf: root.appendingPathComponent("\(entry.folder)/SHA256SUMS"), encoding: .utf8))
+                    ?? "")
+                    .split(separator: "\n").map { "\(entry.folder)/\($0.dropFirst(66))" }
+            }
+            let shaStart = clock.now
+            let sha = try command("/usr/bin/env", ["sha256sum"] + files, in: root)
+            let shaSeconds = seconds(clock.now - shaStart)
+            let openssl = try command(
+                "/usr/bin/env",
+                ["openssl", "speed", "-evp", "sha256", "-bytes", "16384", "-seconds", "2"],
+                in: root
+            )
+            let peak = opensslPeak(openssl.output)
+
+            print("sealed \(months) months of \(estate.settings.name) in \(format(sealSeconds)) s")
+            print(
+                "verify:    \(format(megabytes / verifySeconds)) MB/s, \(format(Double(report.rowsChecked) / verifySeconds)) rows/s "
+                    + "(\(format(megabytes)) MB, \(report.rowsChecked) rows in \(format(verifySeconds)) s, Merkle roots included)"
+            )
+            print("sha256sum: \(sha.status == 0 ? format(megabytes / shaSeconds) : "n/a") MB/s over the same files")
+            print("openssl speed -evp sha256, 16 KB blocks: \(peak.map { format($0) } ?? "n/a") MB/s on one core")
+            if let peak {
+                print(
+                    "verify / openssl peak: \(format(megabytes / verifySeconds / peak * 100)) %; "
+                        + "verify / sha256sum: \(format(shaSeconds / verifySeconds))x"
+                )
+            }
+        }
+    }
+
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// Runs a program with an empty signal mask and default signal handlers (`openssl speed` times itself with
+    /// SIGALRM, which the threads of this process block), its output going to a scratch file.
+    func command(_ path: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
+        let output = folder.appendingPathComponent(".benchmark-output-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(folder.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard spawned == 0 else {
+            throw IOFailure(description: "cannot run \(arguments.first ?? path) (error \(spawned))")
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        return ((status >> 8) & 0xFF, text)
+    }
+
+    /// The 16384-byte column of `openssl speed`'s table, in MB/s (OpenSSL prints thousands of bytes per second).
+    func opensslPeak(_ output: String) -> Double? {
+        for line in output.split(separator: "\n") where line.hasPrefix("sha256") {
+            if let last = line.split(separator: " ").last, last.hasSuffix("k"), let value = Double(last.dropLast()) {
+                return value / 1000
+            }
+        }
+        return nil
+    }
+}
