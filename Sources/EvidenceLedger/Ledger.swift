@@ -1,5 +1,5 @@
 public import EvidenceCrypto
-public import EvidenceModel
+internal import EvidenceModel
 public import Foundation
 
 /// The file-level facts of one month folder's content, computed the same way when sealing and verifying.
@@ -10,7 +10,7 @@ public enum FileDigest {
     }
 
     /// The manifest entry of a file held in memory, without copying it.
-    public static func entry(path: String, raw: UnsafeRawBufferPointer) -> ManifestFile {
+    public static func entry(path: String, raw: UnsafeRawBufferPointer, parallel: Bool = true) -> ManifestFile {
         let context = SHA256Context()
         var digest = [UInt8](repeating: 0, count: 32)
         digest.withUnsafeMutableBytes { context.digest(prefix: nil, raw, into: $0.baseAddress.unsafelyUnwrapped) }
@@ -29,7 +29,7 @@ public enum FileDigest {
             sha256: sha,
             rows: rows.count,
             headerSHA256: SHA256Digest(bytes: header).hex,
-            merkleRoot: SHA256Digest(bytes: Merkle.root(records: rows, in: raw)).hex
+            merkleRoot: SHA256Digest(bytes: Merkle.root(records: rows, in: raw, parallel: parallel)).hex
         )
     }
 }
@@ -44,12 +44,12 @@ extension Merkle {
     ///
     /// Complete subtrees of 4,096 leaves are hashed in parallel, then the tree over their roots. Pairwise reduction that carries an odd last node up equals
     /// RFC 6962's split at the largest power of two, and chunk boundaries at powers of two keep it so.
-    static func root(records: [Range<Int>], in raw: UnsafeRawBufferPointer) -> [UInt8] {
+    static func root(records: [Range<Int>], in raw: UnsafeRawBufferPointer, parallel: Bool = true) -> [UInt8] {
         guard !records.isEmpty else { return SHA256.hash([UInt8]()).bytes }
         let chunk = 4096
         let starts = Array(stride(from: 0, to: records.count, by: chunk))
         nonisolated(unsafe) let buffer = raw
-        let roots = Parallel.map(starts) { start -> [UInt8] in
+        let subtree = { @Sendable (start: Int) -> [UInt8] in
             let context = SHA256Context()
             let end = min(start + chunk, records.count)
             var level = [UInt8](repeating: 0, count: (end - start) * 32)
@@ -64,6 +64,7 @@ extension Merkle {
             }
             return reduce(&level, count: end - start, context: context)
         }
+        let roots = parallel ? Parallel.map(starts, subtree) : starts.map(subtree)
         var top = roots.flatMap { $0 }
         return reduce(&top, count: roots.count, context: SHA256Context())
     }

@@ -1,4 +1,4 @@
-public import EvidenceCrypto
+internal import EvidenceCrypto
 
 /// RFC 6962 Merkle trees: `leaf = SHA-256(0x00 || data)`, `node = SHA-256(0x01 || left || right)`, the empty tree
 /// is `SHA-256()`, and a tree of n leaves splits at the largest power of two below n.

@@ -1,6 +1,6 @@
 public import EvidenceCrypto
-public import EvidenceModel
-public import Foundation
+internal import EvidenceModel
+internal import Foundation
 
 /// A proof that one CSV record is a row of a sealed report (evidence-chain.md §6.5).
 ///

@@ -1,6 +1,6 @@
 public import EvidenceCrypto
 public import EvidenceModel
-public import Foundation
+internal import Foundation
 
 /// What to seal: a month's files (paths relative to the month folder, `reports/…` and `inputs/…`) and how.
 public struct SealRequest {

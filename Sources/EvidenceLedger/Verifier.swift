@@ -89,7 +89,10 @@ extension Ledger {
         var folders: [String] = []
         for name in names where !name.hasPrefix(".") && name != "keys" {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(
+                atPath: root.appendingPathComponent(name).path,
+                isDirectory: &isDirectory
+            )
             guard isDirectory.boolValue, Ledger.isEntryName(name) else {
                 findings.append(Finding("LAYOUT", name, .invalid, "not a month or amendment folder"))
                 continue
@@ -191,10 +194,28 @@ extension Ledger {
         }
 
         // 4. and 5. Files against SHA256SUMS, and the manifest against both.
-        // Entries are checked on all cores; results are used in entry order.
-        let checked = Parallel.map(loaded.map { ($0.folder, $0.manifest, $0.sums) }) { folder, manifest, sums in
-            checkFiles(folder, manifest, sums)
+        // Every listed file of every entry is hashed in one pass over all cores, each file by one thread: many
+        // independent units keep both cores busy.
+        var work: [(String, String)] = []
+        for entry in loaded {
+            for line in String(decoding: entry.sums, as: UTF8.self).split(separator: "\n") where line.utf8.count > 66 {
+                work.append((entry.folder, String(line.dropFirst(66))))
+            }
         }
+        let base = root
+        let computed = Parallel.map(work) { folder, path -> ManifestFile? in
+            let url = base.appendingPathComponent(folder).appendingPathComponent(path)
+            guard !path.split(separator: "/").contains(".."),
+                let data = try? Data(contentsOf: url, options: .alwaysMapped)
+            else { return nil }
+            // Mapped, not copied: the pages are read once, by the hashing itself.
+            return data.withUnsafeBytes { FileDigest.entry(path: path, raw: $0, parallel: false) }
+        }
+        var digests: [String: [String: ManifestFile]] = [:]
+        for ((folder, path), digest) in zip(work, computed) {
+            if let digest { digests[folder, default: [:]][path] = digest }
+        }
+        let checked = loaded.map { checkFiles($0.folder, $0.manifest, $0.sums, digests: digests[$0.folder] ?? [:]) }
         for index in loaded.indices {
             let entry = loaded[index]
             let (fileFindings, bytes, rows) = checked[index]
@@ -408,7 +429,12 @@ extension Ledger {
     }
 
     /// Hashes every file of an entry against SHA256SUMS and checks the manifest's entries, rows and roots.
-    func checkFiles(_ folder: String, _ manifest: Manifest, _ sums: [UInt8]) -> ([Finding], Int, Int) {
+    func checkFiles(
+        _ folder: String,
+        _ manifest: Manifest,
+        _ sums: [UInt8],
+        digests: [String: ManifestFile]
+    ) -> ([Finding], Int, Int) {
         var findings: [Finding] = []
         let base = root.appendingPathComponent(folder)
         var listed: [String: String] = [:]
@@ -438,7 +464,7 @@ extension Ledger {
         if let walker = FileManager.default.enumerator(atPath: base.path) {
             for case let path as String in walker {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(
+                _ = FileManager.default.fileExists(
                     atPath: base.appendingPathComponent(path).path,
                     isDirectory: &isDirectory
                 )
@@ -453,13 +479,7 @@ extension Ledger {
             uniquingKeysWith: { a, _ in a }
         )
         let paths = listed.keys.sorted()
-        let results = Parallel.map(paths) { path -> (String, ManifestFile?, Bool) in
-            // Mapped, not copied: the pages are read once, by the hashing itself.
-            guard let data = try? Data(contentsOf: base.appendingPathComponent(path), options: .alwaysMapped) else {
-                return (path, nil, false)
-            }
-            return (path, data.withUnsafeBytes { FileDigest.entry(path: path, raw: $0) }, true)
-        }
+        let results = paths.map { path in (path, digests[path], digests[path] != nil) }
         var bytes = 0
         var rows = 0
         for (path, computed, exists) in results {

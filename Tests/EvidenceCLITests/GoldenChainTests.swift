@@ -37,7 +37,7 @@ struct GoldenChainTests {
             let walker = FileManager.default.enumerator(atPath: base.path)
             while let path = walker?.nextObject() as? String {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(
+                _ = FileManager.default.fileExists(
                     atPath: base.appendingPathComponent(path).path,
                     isDirectory: &isDirectory
                 )

@@ -65,7 +65,9 @@ struct Benchmark: ParsableCommand {
             let files = ledger.entries().flatMap { entry in
                 ((try? String(contentsOf: root.appendingPathComponent("\(entry.folder)/SHA256SUMS"), encoding: .utf8))
                     ?? "")
-                    .split(separator: "\n").map { "\(entry.folder)/\($0.dropFirst(66))" }
+                    .split(separator: "\n").map {
+                        root.appendingPathComponent("\(entry.folder)/\($0.dropFirst(66))").path
+                    }
             }
             let shaStart = clock.now
             let sha = try command("/usr/bin/env", ["sha256sum"] + files, in: root)
@@ -119,9 +121,6 @@ struct Benchmark: ParsableCommand {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(folder.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0

@@ -70,7 +70,7 @@ enum SealedInputs {
         if let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent("accounts").path) {
             for case let path as String in walker {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(
+                _ = FileManager.default.fileExists(
                     atPath: root.appendingPathComponent("accounts/\(path)").path,
                     isDirectory: &isDirectory
                 )
