@@ -1,5 +1,6 @@
 public import EvidenceModel
 public import EvidenceSimulation
+internal import Foundation
 
 /// A per-resource verdict, AWS Config's `ComplianceType`.
 public enum ComplianceStatus: String, Hashable, Sendable, CaseIterable {
@@ -106,6 +107,27 @@ public struct ControlContext: Sendable {
             }
         }
         return out
+    }
+
+    /// The copy actions of every rule of the plans that pick the resource, as `plan P rule R copies to <vault ARN>`
+    /// evidence items, for those whose destination vault ARN satisfies `qualifies`.
+    public func copies(of resource: Resource, where qualifies: (ARN) -> Bool) -> [String] {
+        var out: [String] = []
+        for plan in coveringPlans(resource) {
+            for rule in plan.rules {
+                for action in rule.copyActions where qualifies(action.destinationVaultARN) {
+                    out.append("plan \(plan.name) rule \(rule.name) copies to \(action.destinationVaultARN)")
+                }
+            }
+        }
+        return out
+    }
+
+    /// A comma-separated list parameter's items, trimmed.
+    public func listParameter(_ spec: ParameterSpec) -> [String] {
+        (parameter(spec) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 
     /// The resource's recovery points known to the simulation (any vault, copies included), newest first.

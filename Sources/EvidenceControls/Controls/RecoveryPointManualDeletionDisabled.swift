@@ -1,6 +1,5 @@
 public import EvidenceModel
 internal import EvidenceSimulation
-internal import Foundation
 
 /// `BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED`: the vault's access policy denies manual deletion.
 ///
@@ -24,11 +23,7 @@ public enum RecoveryPointManualDeletionDisabled: Control {
     static let exemptionOperators: Set<String> = ["ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike"]
 
     public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
-        let allowed = Set(
-            (context.parameter(parameters[0]) ?? "").split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-        )
+        let allowed = Set(context.listParameter(parameters[0]))
         let scope = context.control.scope
         let vaults = context.estate.vaults.filter {
             $0.account == context.location.account && $0.region == context.location.region && context.tagsMatch($0.tags)

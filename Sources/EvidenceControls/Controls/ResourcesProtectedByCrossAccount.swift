@@ -1,6 +1,5 @@
 internal import EvidenceModel
 internal import EvidenceSimulation
-internal import Foundation
 
 /// `BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT`: a plan covering the resource copies it to another account.
 ///
@@ -16,18 +15,10 @@ public enum ResourcesProtectedByCrossAccount: Control {
     public static let frequency: String? = "TwentyFour_Hours"
 
     public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
-        let wanted = (context.parameter(parameters[0]) ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let wanted = context.listParameter(parameters[0])
         return context.activeResources.filter(context.inScope).map { resource in
-            var evidence: [String] = []
-            for plan in context.coveringPlans(resource) {
-                for rule in plan.rules {
-                    for action in rule.copyActions {
-                        let account = action.destinationVaultARN.account
-                        guard account != resource.account, wanted.isEmpty || wanted.contains(account) else { continue }
-                        evidence.append("plan \(plan.name) rule \(rule.name) copies to \(action.destinationVaultARN)")
-                    }
-                }
+            let evidence = context.copies(of: resource) { vault in
+                vault.account != resource.account && (wanted.isEmpty || wanted.contains(vault.account))
             }
             let target = wanted.isEmpty ? "another account" : "account " + wanted.joined(separator: " or ")
             return ResourceVerdict(

@@ -1,6 +1,5 @@
 internal import EvidenceModel
 internal import EvidenceSimulation
-internal import Foundation
 
 /// `BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION`: a plan covering the resource copies it to another Region.
 ///
@@ -16,23 +15,10 @@ public enum ResourcesProtectedByCrossRegion: Control {
     public static let frequency: String? = "TwentyFour_Hours"
 
     public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
-        let wanted = (context.parameter(parameters[0]) ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let wanted = context.listParameter(parameters[0])
         return context.activeResources.filter(context.inScope).map { resource in
-            var evidence: [String] = []
-            for assignment in context.simulation.coverage.assignments(for: resource) {
-                guard
-                    let plan = context.estate.plans.first(where: {
-                        $0.id == assignment.planID && $0.account == resource.account && $0.region == resource.region
-                    })
-                else { continue }
-                for rule in plan.rules {
-                    for action in rule.copyActions {
-                        let region = action.destinationVaultARN.region
-                        guard region != resource.region, wanted.isEmpty || wanted.contains(region) else { continue }
-                        evidence.append("plan \(plan.name) rule \(rule.name) copies to \(action.destinationVaultARN)")
-                    }
-                }
+            let evidence = context.copies(of: resource) { vault in
+                vault.region != resource.region && (wanted.isEmpty || wanted.contains(vault.region))
             }
             let target = wanted.isEmpty ? "another Region" : wanted.joined(separator: " or ")
             return ResourceVerdict(

@@ -268,36 +268,16 @@ enum CloudFormationReaders {
 
     /// JSON text of a resolved value; scalars are written as strings, as the policy model holds strings only.
     private static func jsonText(_ value: JSONValue) -> String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
+        func stringsOnly(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .null, .string: value
+            case .bool(let flag): .string(flag ? "true" : "false")
+            case .number(let literal): .string(literal)
+            case .array(let items): .array(items.map(stringsOnly))
+            case .object(let members): .object(members.mapValues(stringsOnly))
             }
-            return out + "\""
         }
-        switch value {
-        case .null: return "null"
-        case .bool(let flag): return quoted(flag ? "true" : "false")
-        case .number(let literal): return quoted(literal)
-        case .string(let text): return quoted(text)
-        case .array(let items): return "[" + items.map(jsonText).joined(separator: ",") + "]"
-        case .object(let members):
-            let pairs = members.keys.sorted().map { quoted($0) + ":" + jsonText(members[$0] ?? .null) }
-            return "{" + pairs.joined(separator: ",") + "}"
-        }
+        return CanonicalJSON.text(stringsOnly(value))
     }
 }
 

@@ -1,5 +1,3 @@
-public import EvidenceModel
-
 /// Canonical JSON (RFC 8785 for the values used here: strings, integers, booleans, null, arrays and objects):
 /// object keys sorted by their UTF-16 code units, no white space, strings escaped minimally, a final line feed.
 ///
@@ -12,6 +10,20 @@ public enum CanonicalJSON {
         write(value, into: &out)
         out.append(10)
         return out
+    }
+
+    /// A JSON string literal of `text`, escaped as RFC 8785 does.
+    public static func string(_ text: String) -> String {
+        var out: [UInt8] = []
+        writeString(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The canonical text of `value`, without the final line feed.
+    public static func text(_ value: JSONValue) -> String {
+        var out: [UInt8] = []
+        write(value, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func write(_ value: JSONValue, into out: inout [UInt8]) {
