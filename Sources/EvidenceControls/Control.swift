@@ -132,8 +132,8 @@ public struct ControlContext: Sendable {
 
     /// The resource's recovery points known to the simulation (any vault, copies included), newest first.
     public func recoveryPoints(of resource: Resource) -> [RecoveryPoint] {
-        simulation.recoveryPoints.filter { $0.resourceARN == resource.arnString && $0.creationDate < asOf }
-            .sorted { ($0.creationDate, $0.arn) > ($1.creationDate, $1.arn) }
+        (simulation.pointsByResource[resource.arnString] ?? []).map { simulation.recoveryPoints[$0] }
+            .filter { $0.creationDate < asOf }
     }
 
     /// An age parameter pair (`recoveryPointAgeValue`, `recoveryPointAgeUnit`) in minutes.

@@ -16,6 +16,8 @@ public struct SimulationResult: Sendable {
     public var coverage: Coverage
     public var month: Month
     public var asOf: Instant
+    /// For each protected resource's ARN, the indices of its recovery points in `recoveryPoints`, newest first.
+    public var pointsByResource: [String: [Int]] = [:]
 }
 
 /// Why a simulation could not run: a plan that cannot be scheduled or targets a vault that does not exist.
@@ -85,6 +87,17 @@ public enum Simulator {
         result.copyJobs = reportOrder(result.copyJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
         result.restoreJobs = reportOrder(result.restoreJobs) { ($0.account, $0.region, $0.creationDate, $0.id) }
         result.recoveryPoints = reportOrder(result.recoveryPoints) { ("", "", Instant(milliseconds: 0), $0.arn) }
+        // Indexed after the final order, which the indices point into.
+        var byResource: [String: [Int]] = [:]
+        for (index, point) in result.recoveryPoints.enumerated() {
+            byResource[point.resourceARN, default: []].append(index)
+        }
+        result.pointsByResource = byResource.mapValues { indices in
+            indices.sorted {
+                let (a, b) = (result.recoveryPoints[$0], result.recoveryPoints[$1])
+                return (a.creationDate, a.arn) > (b.creationDate, b.arn)
+            }
+        }
         return result
     }
 
