@@ -86,13 +86,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "EvidenceStore",
+            dependencies: ["EvidenceModel", "EvidenceSQLite", "EvidenceReports", "EvidenceLedger"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Command line
 
         .target(
             name: "EvidenceCLI",
             dependencies: [
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
-                "EvidenceLedger", "EvidenceCrypto", argumentParser,
+                "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", argumentParser,
             ],
             swiftSettings: swiftSettings
         ),

@@ -84,6 +84,16 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Runs one statement and returns its column names with every result row.
+    public func query(_ sql: String) throws(SQLiteError) -> (columns: [String], rows: [[SQLiteValue]]) {
+        var statement: OpaquePointer?
+        try check(sqlite3_prepare_v2(handle, sql, -1, &statement, nil), sql: sql)
+        let count = sqlite3_column_count(statement)
+        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+        sqlite3_finalize(statement)
+        return (columns, try execute(sql))
+    }
+
     /// The SQLite library's version string, such as `3.40.1`.
     public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
