@@ -51,88 +51,31 @@ public enum MonthlyReports {
             case .backupJob:
                 return write(.backupJob, backups) { key, job in
                     switch key {
-                    case "reportTimePeriodStart": period.0
-                    case "reportTimePeriodEnd": period.1
-                    case "pathToRoot": pathToRoot(job.account)
-                    case "accountId": job.account
-                    case "region": job.region
                     case "backupJobId": job.id
-                    case "jobStatus": job.state.rawValue
-                    case "statusMessage": job.statusMessage
-                    case "resourceType": job.resourceType
-                    case "resourceArn": job.resourceARN
-                    case "resourceName": job.resourceName
                     case "backupPlanArn": job.origin.planARN
                     case "backupRuleId": job.origin.ruleID
                     case "initiationDate": stamp(job.initiationDate)
-                    case "backupPlanName": job.origin.planName
-                    case "backupRuleName": job.origin.ruleName
-                    case "backupRuleSchedule": job.origin.schedule
-                    case "backupRuleTimezone": job.origin.timezone
                     case "startWindowEnd": stamp(job.startBy)
                     case "backupOptions": options(job.backupOptions)
-                    case "isParentJob": job.isParent ? "true" : "false"
-                    case "parentJobId": job.parentJobID
-                    case "creationDate": job.creationDate.iso8601Milliseconds
-                    case "completionDate": stamp(job.completionDate)
                     case "expectedCompletionDate": stamp(job.expectedCompletionDate)
                     case "recoveryPointArn": job.recoveryPointARN
-                    case "jobRunTime": runTime(job.creationDate, job.completionDate)
-                    case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
                     case "backupVaultName": job.placement.vaultName
                     case "backupVaultArn": job.placement.vaultARN
-                    case "vaultType": job.placement.vaultType
-                    case "vaultLockStatus": job.placement.lockStatus
-                    case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
-                    case "encryptionKeyArn": job.placement.encryptionKeyARN
-                    case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
-                    case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
-                    case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
-                    case "iamRoleArn": job.iamRoleARN
-                    default: ""
+                    default: sharedJobValue(key, job, period: period, pathToRoot: pathToRoot(job.account))
                     }
                 }
 
             case .copyJob:
                 return write(.copyJob, copies) { key, job in
                     switch key {
-                    case "reportTimePeriodStart": period.0
-                    case "reportTimePeriodEnd": period.1
-                    case "pathToRoot": pathToRoot(job.account)
-                    case "accountId": job.account
-                    case "region": job.region
                     case "copyJobId": job.id
-                    case "jobStatus": job.state.rawValue
-                    case "statusMessage": job.statusMessage
-                    case "jobRunTime": runTime(job.creationDate, job.completionDate)
-                    case "resourceType": job.resourceType
-                    case "resourceArn": job.resourceARN
-                    case "resourceName": job.resourceName
                     case "initiationDate": job.creationDate.iso8601Milliseconds
-                    case "backupPlanName": job.origin.planName
-                    case "backupRuleName": job.origin.ruleName
-                    case "backupRuleSchedule": job.origin.schedule
-                    case "backupRuleTimezone": job.origin.timezone
-                    case "startWindowEnd": ""
-                    case "backupOptions": ""
-                    case "isParentJob": job.isParent ? "true" : "false"
-                    case "parentJobId": job.parentJobID
-                    case "creationDate": job.creationDate.iso8601Milliseconds
-                    case "completionDate": stamp(job.completionDate)
-                    case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+                    case "startWindowEnd", "backupOptions": ""
                     case "sourceRecoveryPointArn": job.sourceRecoveryPointARN
                     case "sourceBackupVaultArn": job.sourceVaultARN
                     case "destinationRecoveryPointArn": job.destinationRecoveryPointARN
                     case "destinationBackupVaultArn": job.destinationVaultARN
-                    case "vaultType": job.placement.vaultType
-                    case "vaultLockStatus": job.placement.lockStatus
-                    case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
-                    case "encryptionKeyArn": job.placement.encryptionKeyARN
-                    case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
-                    case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
-                    case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
-                    case "iamRoleArn": job.iamRoleARN
-                    default: ""
+                    default: sharedJobValue(key, job, period: period, pathToRoot: pathToRoot(job.account))
                     }
                 }
 
@@ -248,6 +191,48 @@ public enum MonthlyReports {
         return ReportSet(files: files, rowCounts: counts)
     }
 
+    /// The columns backup and copy job reports share, from the fields both kinds of job have; "" for other keys.
+    static func sharedJobValue(
+        _ key: String,
+        _ job: some ReportedJob,
+        period: (String, String),
+        pathToRoot: String
+    )
+        -> String
+    {
+        switch key {
+        case "reportTimePeriodStart": period.0
+        case "reportTimePeriodEnd": period.1
+        case "pathToRoot": pathToRoot
+        case "accountId": job.account
+        case "region": job.region
+        case "jobStatus": job.stateText
+        case "statusMessage": job.statusMessage
+        case "resourceType": job.resourceType
+        case "resourceArn": job.resourceARN
+        case "resourceName": job.resourceName
+        case "backupPlanName": job.origin.planName
+        case "backupRuleName": job.origin.ruleName
+        case "backupRuleSchedule": job.origin.schedule
+        case "backupRuleTimezone": job.origin.timezone
+        case "isParentJob": job.isParent ? "true" : "false"
+        case "parentJobId": job.parentJobID
+        case "creationDate": job.creationDate.iso8601Milliseconds
+        case "completionDate": stamp(job.completionDate)
+        case "jobRunTime": runTime(job.creationDate, job.completionDate)
+        case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
+        case "vaultType": job.placement.vaultType
+        case "vaultLockStatus": job.placement.lockStatus
+        case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
+        case "encryptionKeyArn": job.placement.encryptionKeyARN
+        case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
+        case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
+        case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
+        case "iamRoleArn": job.iamRoleARN
+        default: ""
+        }
+    }
+
     static func stamp(_ instant: Instant?) -> String { instant?.iso8601Milliseconds ?? "" }
 
     /// `completionDate − creationDate`, truncated to whole seconds, as `HH:MM:SS` (hours may exceed 23).
@@ -308,4 +293,32 @@ extension MonthlyReports {
         let evaluations = try ComplianceEvaluator.evaluate(estate: estate, simulation: simulation)
         return build(estate: estate, simulation: simulation, evaluations: evaluations)
     }
+}
+
+/// What backup and copy jobs have in common for their reports.
+protocol ReportedJob {
+    var account: String { get }
+    var region: String { get }
+    var stateText: String { get }
+    var statusMessage: String { get }
+    var resourceType: String { get }
+    var resourceARN: String { get }
+    var resourceName: String { get }
+    var origin: JobOrigin { get }
+    var creationDate: Instant { get }
+    var completionDate: Instant? { get }
+    var sizeBytes: Int64? { get }
+    var placement: VaultPlacement { get }
+    var lifecycle: Lifecycle { get }
+    var iamRoleARN: String { get }
+    var isParent: Bool { get }
+    var parentJobID: String { get }
+}
+
+extension BackupJob: ReportedJob {
+    var stateText: String { state.rawValue }
+}
+
+extension CopyJob: ReportedJob {
+    var stateText: String { state.rawValue }
 }
