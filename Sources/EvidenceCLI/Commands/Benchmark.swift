@@ -38,9 +38,7 @@ struct Benchmark: ParsableCommand {
             let sealStart = clock.now
             for _ in 0..<months {
                 let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
-                var files: [String: [UInt8]] = [:]
-                for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
-                for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
+                let files = monthFolderFiles(reports: reports, inputs: inputs)
                 try ledger.seal(
                     SealRequest(
                         period: month,

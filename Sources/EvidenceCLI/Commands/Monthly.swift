@@ -32,14 +32,12 @@ struct MonthOptions: ParsableArguments {
     }
 }
 
-/// Computes one month's reports for a scenario and returns the files of the `reports/` folder.
-func computeReports(scenario: String, options: MonthOptions) throws -> (Month, [String: [UInt8]]) {
-    let estate = try ScenarioReader.read(folder: scenario)
-    let (month, asOf) = try options.resolve(estate)
-    let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
+/// A month folder's files, keyed by their path inside it: `reports/<TEMPLATE>.csv` and `inputs/<path>`.
+func monthFolderFiles(reports: ReportSet, inputs: [String: [UInt8]] = [:]) -> [String: [UInt8]] {
     var files: [String: [UInt8]] = [:]
     for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
-    return (month, files)
+    for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
+    return files
 }
 
 struct Monthly: ParsableCommand {
@@ -78,9 +76,7 @@ struct Monthly: ParsableCommand {
             let estate = try ScenarioReader.read(folder: scenario)
             let (month, asOf) = try monthOptions.resolve(estate)
             let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
-            var files: [String: [UInt8]] = [:]
-            for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
-            for (path, bytes) in try SealedInputs.normalize(scenario: scenario) { files["inputs/\(path)"] = bytes }
+            let files = monthFolderFiles(reports: reports, inputs: try SealedInputs.normalize(scenario: scenario))
             let signingKey = try SigningKeys.load(key)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
@@ -123,11 +119,11 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try withExitStatuses {
-            let (_, files) = try computeReports(scenario: scenario, options: monthOptions)
-            var stripped: [String: [UInt8]] = [:]
-            for (name, bytes) in files { stripped[String(name.dropFirst("reports/".count))] = bytes }
+            let estate = try ScenarioReader.read(folder: scenario)
+            let (month, asOf) = try monthOptions.resolve(estate)
+            let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
             try AtomicFolder.write(
-                stripped,
+                reports.files,
                 to: URL(fileURLWithPath: out).appendingPathComponent("reports"),
                 replace: true
             )

@@ -100,9 +100,7 @@ struct Verify: ParsableCommand {
     @Sendable static func rebuild(_ folder: URL, _ manifest: Manifest) throws -> [String: [UInt8]] {
         let estate = try ScenarioReader.read(folder: folder.appendingPathComponent("inputs").path)
         let reports = try MonthlyReports.compute(estate: estate, month: manifest.period, asOf: manifest.dataAsOf)
-        var out: [String: [UInt8]] = [:]
-        for (name, bytes) in reports.files { out["reports/\(name)"] = bytes }
-        return out
+        return monthFolderFiles(reports: reports)
     }
 
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {
