@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates scenarios/org-estate and scenarios/untagged-neptune deterministically.
+"""Generates scenarios/org-estate, scenarios/untagged-neptune and the estate of scenarios/event-streams deterministically.
 
 The output is committed so the scenarios read as data; run this again only to change them:
     python3 Tools/generate-scenarios.py
@@ -483,7 +483,58 @@ def untagged_neptune():
     })
 
 
+def event_streams():
+    """Two accounts whose jobs arrive as event streams: CloudTrail (an organization trail) and EventBridge.
+
+    Only the estate is written here. The streams under AWSLogs/ and events/ are the jobs the simulator makes for
+    this estate without them, written by JobEventExport; `RECORD_GOLDEN=1 swift test --filter EventStreamScenario`
+    writes them again.
+    """
+    g = Gen(20280303)
+    root = os.path.join(ROOT, "event-streams")
+    shutil.rmtree(os.path.join(root, "accounts"), ignore_errors=True)
+    layout = [
+        ("555566667777", "payments", {"EC2": 4, "EBS": 4, "RDS": 2, "DynamoDB": 2, "S3": 2}),
+        ("666677778888", "analytics", {"EC2": 3, "EBS": 3, "Aurora": 1, "DynamoDB": 2, "EFS": 2}),
+    ]
+    overrides = {}
+    restore_tests = []
+    for acct, env, counts in layout:
+        region = "us-east-1"
+        base = os.path.join(root, "accounts", acct, region)
+        res = make_resources(g, acct, region, env, counts, 0.5, 1)
+        write(os.path.join(base, "resources.json"),
+              {"ResourceTagMappingList": [{k: v for k, v in r.items() if not k.startswith("_")} for r in res]})
+        write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [
+            vault(g, acct, region, "critical-vault"), vault(g, acct, region, "standard-vault")]})
+        plans, sels = standard_plans(g, acct, region, "us-west-2")
+        for name in ["daily-7-day", "daily-35-day", "monthly-1yr"]:
+            write(os.path.join(base, "backup-plans", f"{name}.json"), plans[name])
+        for name, s in sels.items():
+            if s["BackupPlanId"] in {plans[n]["BackupPlanId"] for n in ["daily-7-day", "daily-35-day", "monthly-1yr"]}:
+                write(os.path.join(base, "backup-selections", f"{name}.json"), s)
+        write(os.path.join(base, "frameworks", "OrgBackupPolicy.json"), framework(g, acct, region, org_controls()))
+        west = os.path.join(root, "accounts", acct, "us-west-2")
+        write(os.path.join(west, "resources.json"), {"ResourceTagMappingList": []})
+        write(os.path.join(west, "backup-vaults.json"), {"BackupVaultList": [vault(g, acct, "us-west-2", "central-dr")]})
+        ebs = next(r for r in res if r["_service"] == "EBS")
+        restore_tests.append({"resource": ebs["ResourceARN"], "at": "2028-03-18T11:00:00Z", "minutes": 12})
+    write(os.path.join(root, "scenario.json"), {
+        "name": "event-streams",
+        "month": "2028-03",
+        "seed": 20280303,
+        "restore_tests": restore_tests,
+        "faults": [
+            {"kind": "FAILED", "rate": 0.03, "service": "EC2",
+             "message": "Unable to create a snapshot: the instance's volumes are busy. Retry later."},
+            {"kind": "EXPIRED", "rate": 0.02, "service": "EFS"},
+        ],
+        "streams": {"cloudtrail_accounts": ["555566667777"], "organization_id": "o-a1b2c3d4e5"},
+    })
+
+
 if __name__ == "__main__":
     n = org_estate()
     untagged_neptune()
+    event_streams()
     print(f"org-estate: {n} resources")

@@ -20,13 +20,6 @@ public enum ScenarioReader {
         let scenario = try ScenarioFile.read(try files.json("scenario.json"))
 
         var estate = Estate(settings: scenario.settings)
-        for unsupported in ["AWSLogs", "events"] where files.exists(unsupported) {
-            throw ImportError(
-                file: unsupported,
-                message: "CloudTrail and EventBridge job streams are not read by this version; export the jobs with "
-                    + "list-backup-jobs, list-copy-jobs and list-restore-jobs instead"
-            )
-        }
 
         for account in try files.list("accounts") {
             let accountPath = "accounts/\(account)"
@@ -44,6 +37,13 @@ public enum ScenarioReader {
                 estate.locations.append(location)
                 try readLocation(files: files, base: base, location: location, scenario: scenario, into: &estate)
             }
+        }
+        if JobStreams.present(in: files) {
+            let streams = try JobStreams.read(files: files)
+            estate.hasJobSource = true
+            estate.backupJobs += streams.backupJobs
+            estate.copyJobs += streams.copyJobs
+            estate.restoreJobs += streams.restoreJobs
         }
         try crossCheck(&estate)
         sort(&estate)
@@ -254,8 +254,9 @@ struct FileSystem {
         try list(relative).filter { $0.hasSuffix(".json") }.map { "\(relative)/\($0)" }
     }
 
-    /// A file's bytes, refusing a path that resolves outside the root (through `..` or a symbolic link).
-    func bytes(_ relative: String) throws -> [UInt8] {
+    /// The URL of an existing file, refusing a path that resolves outside the root (through `..` or a symbolic
+    /// link).
+    func confined(_ relative: String) throws -> URL {
         let target = url(relative)
         let resolved = target.resolvingSymlinksInPath().path
         let rootPath = root.resolvingSymlinksInPath().path
@@ -265,6 +266,12 @@ struct FileSystem {
         guard FileManager.default.fileExists(atPath: target.path) else {
             throw ImportError(file: relative, message: "required file is missing")
         }
+        return target
+    }
+
+    /// A file's bytes, refusing a path that resolves outside the root (through `..` or a symbolic link).
+    func bytes(_ relative: String) throws -> [UInt8] {
+        let target = try confined(relative)
         guard let data = FileManager.default.contents(atPath: target.path) else {
             throw ImportError(file: relative, message: "cannot read the file")
         }

@@ -104,6 +104,41 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+extension Instant {
+    /// Parses the English date AWS's event streams sometimes print, `Jul 15, 2020 9:39:07 PM`, read as UTC.
+    ///
+    /// The month is a three-letter English abbreviation; the hour runs 1–12 with `AM` or `PM`. Returns nil for
+    /// anything else (Docs/ASSUMPTIONS.md A47).
+    public init?(awsEnglish text: String) {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 5, let monthIndex = months.firstIndex(of: String(parts[0])), parts[1].hasSuffix(","),
+            let day = Int(parts[1].dropLast()), let year = Int(parts[2]), parts[2].count == 4
+        else { return nil }
+        let clock = parts[3].split(separator: ":", omittingEmptySubsequences: false)
+        guard clock.count == 3, let hour12 = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
+            (1...12).contains(hour12), clock[1].count == 2, clock[2].count == 2
+        else { return nil }
+        let hour: Int
+        switch parts[4] {
+        case "AM": hour = hour12 == 12 ? 0 : hour12
+        case "PM": hour = hour12 == 12 ? 12 : hour12 + 12
+        default: return nil
+        }
+        guard
+            let civil = CivilDateTime(
+                year: year,
+                month: monthIndex + 1,
+                day: day,
+                hour: hour,
+                minute: minute,
+                second: second
+            )
+        else { return nil }
+        self = civil.instant
+    }
+}
+
 /// A Gregorian date and time of day without a time zone.
 public struct CivilDateTime: Hashable, Comparable, Sendable {
     public var year: Int

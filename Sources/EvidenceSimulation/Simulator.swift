@@ -57,13 +57,16 @@ public enum Simulator {
         )
         let context = Context(estate: estate, month: month, asOf: asOf, schedules: schedules)
         if estate.hasJobSource {
-            result.backupJobs = estate.backupJobs.filter {
-                context.inReport(ended: $0.terminalInstant, created: $0.creationDate)
-            }
+            result.backupJobs = attributeOrigins(
+                estate.backupJobs.filter { context.inReport(ended: $0.terminalInstant, created: $0.creationDate) },
+                context: context,
+                coverage: coverage
+            )
             .map { context.enrich($0) }
-            result.copyJobs = estate.copyJobs.filter {
-                context.inReport(ended: $0.completionDate, created: $0.creationDate)
-            }
+            result.copyJobs = inheritOrigins(
+                estate.copyJobs.filter { context.inReport(ended: $0.completionDate, created: $0.creationDate) },
+                from: result.backupJobs
+            )
             .map { context.enrich($0) }
             result.restoreJobs = estate.restoreJobs.filter {
                 context.inReport(ended: $0.completionDate, created: $0.creationDate)
@@ -99,6 +102,65 @@ public enum Simulator {
             }
         }
         return result
+    }
+
+    /// Names the plan and rule of jobs whose source does not (CloudTrail's service events carry no `createdBy`):
+    /// the rule of a plan covering the resource, targeting the job's vault, whose firing's start window holds the
+    /// job's creation; among several, the one keeping its points longest, as AWS runs overlapping rules
+    /// (Docs/ASSUMPTIONS.md A48). A job no rule explains (an on-demand backup) keeps an empty origin.
+    static func attributeOrigins(_ jobs: [BackupJob], context: Context, coverage: Coverage) -> [BackupJob] {
+        var byResource: [String: [Int]] = [:]
+        for index in jobs.indices where jobs[index].origin.planID.isEmpty {
+            byResource[jobs[index].resourceARN, default: []].append(index)
+        }
+        guard !byResource.isEmpty else { return jobs }
+        let synthesis = Synthesis(context: context, coverage: coverage)
+        var result = jobs
+        for resource in context.estate.resources {
+            guard let indices = byResource[resource.arnString] else { continue }
+            let candidates = synthesis.candidates(for: resource, from: nil)
+            for index in indices {
+                let job = jobs[index]
+                let matches = candidates.filter { c in
+                    c.rule.targetVaultName == job.placement.vaultName
+                        && job.creationDate >= c.scheduled.adding(minutes: -5)
+                        && job.creationDate < c.scheduled.adding(minutes: c.rule.startWindowMinutes)
+                }
+                let best = matches.max { a, b in
+                    let (x, y) = (
+                        a.rule.lifecycle.deleteAfterDays ?? Int.max, b.rule.lifecycle.deleteAfterDays ?? Int.max
+                    )
+                    if x != y { return x < y }
+                    if a.scheduled != b.scheduled { return a.scheduled < b.scheduled }
+                    return (a.plan.name, a.rule.name) > (b.plan.name, b.rule.name)
+                }
+                if let best {
+                    result[index].origin.planID = best.plan.id
+                    result[index].origin.ruleID = best.rule.id
+                }
+            }
+        }
+        return result
+    }
+
+    /// Copy jobs whose events name no plan, or no backup job, take them from the backup job that made their source
+    /// recovery point (Docs/ASSUMPTIONS.md A48).
+    static func inheritOrigins(_ copies: [CopyJob], from backups: [BackupJob]) -> [CopyJob] {
+        guard copies.contains(where: { $0.origin.planID.isEmpty || $0.createdByBackupJobID.isEmpty }) else {
+            return copies
+        }
+        var byPoint: [String: BackupJob] = [:]
+        for job in backups where !job.recoveryPointARN.isEmpty { byPoint[job.recoveryPointARN] = job }
+        return copies.map { copy in
+            guard let source = byPoint[copy.sourceRecoveryPointARN] else { return copy }
+            var copy = copy
+            if copy.origin.planID.isEmpty {
+                copy.origin.planID = source.origin.planID
+                copy.origin.ruleID = source.origin.ruleID
+            }
+            if copy.createdByBackupJobID.isEmpty { copy.createdByBackupJobID = source.id }
+            return copy
+        }
     }
 
     /// The month's expected windows answered by exported jobs: a window's job is a job of the same resource, plan

@@ -14,7 +14,10 @@ struct ReportsTests {
         return try MonthlyReports.compute(estate: estate, month: estate.settings.month, asOf: nil)
     }
 
-    @Test("Every scenario's reports match golden/ byte for byte", arguments: ["untagged-neptune", "org-estate"])
+    @Test(
+        "Every scenario's reports match golden/ byte for byte",
+        arguments: ["untagged-neptune", "org-estate", "event-streams"]
+    )
     func golden(scenario: String) throws {
         let set = try Self.reports(RepositoryPaths.scenario(scenario))
         try expectMatchesGolden(set.files, scenario: scenario, month: "2028-03")

@@ -123,12 +123,13 @@ public struct JSONNode: Sendable {
     }
 
     /// An instant: an ISO-8601 string (`2028-03-01T05:00:00Z`, fractions and offsets allowed), epoch seconds
-    /// as a number or numeric string (the AWS CLI prints either, by version and settings), or CloudTrail's
-    /// `{"seconds": …, "nanos": …}`.
+    /// as a number or numeric string (the AWS CLI prints either, by version and settings), CloudTrail's
+    /// `{"seconds": …, "nanos": …}`, or the English `Jul 15, 2020 9:39:07 PM` of some event fields (UTC).
     func instant() throws -> Instant {
         switch value {
         case .string(let text):
             if let instant = Instant(iso8601: text) { return instant }
+            if let instant = Instant(awsEnglish: text) { return instant }
             if let seconds = Double(text) { return Instant(milliseconds: Int64((seconds * 1000).rounded())) }
             throw failure("expected an ISO-8601 instant, found \(quoted(text))")
         case .number(let text):

@@ -1,0 +1,256 @@
+internal import EvidenceCompression
+public import EvidenceModel
+internal import Foundation
+
+/// The jobs of a scenario's event streams: CloudTrail log files under `AWSLogs/` and EventBridge events under
+/// `events/` (ARCHITECTURE.md §3, facts sheet §6).
+///
+/// Files are read in batches spread over all cores; each batch's events are folded into a ``JobAssembler`` before
+/// the next batch is read, so memory holds one batch of file contents plus the jobs, however many events there
+/// are. The result does not depend on file, record or line order.
+public struct JobStreams: Sendable {
+    public var backupJobs: [BackupJob]
+    public var copyJobs: [CopyJob]
+    public var restoreJobs: [RestoreJob]
+    /// Counts for progress and benchmarks.
+    public var statistics: Statistics
+
+    /// What was read.
+    public struct Statistics: Hashable, Sendable {
+        public var cloudTrailFiles = 0
+        public var eventFiles = 0
+        /// Bytes of JSON read, after decompression.
+        public var bytes = 0
+        /// Job events read, duplicates included.
+        public var events = 0
+        /// Job events whose `eventID` had already been read for the same job.
+        public var duplicates = 0
+        public var jobs = 0
+    }
+
+    /// Whether a scenario folder holds an event stream.
+    static func present(in files: FileSystem) -> Bool {
+        files.exists("AWSLogs") || files.exists("events")
+    }
+
+    /// Reads every stream file of the scenario folder at `root`.
+    public static func read(folder: String) throws -> JobStreams {
+        let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        return try read(files: FileSystem(root: root))
+    }
+
+    static func read(files: FileSystem) throws -> JobStreams {
+        var units: [Unit] = try cloudTrailFiles(files).map { .cloudTrail($0) }
+        var statistics = Statistics()
+        statistics.cloudTrailFiles = units.count
+        let eventFiles = try files.list("events").map { "events/\($0)" }
+        for file in eventFiles {
+            guard file.hasSuffix(".jsonl") else {
+                throw ImportError(
+                    file: file,
+                    message: "expected EventBridge events in *.jsonl files, one event per line"
+                )
+            }
+        }
+        statistics.eventFiles = eventFiles.count
+
+        var assembler = JobAssembler()
+        let batchSize = max(8, ProcessInfo.processInfo.activeProcessorCount * 8)
+        var start = 0
+        while start < units.count {
+            let batch = Array(units[start..<min(start + batchSize, units.count)])
+            try fold(batch, files: files, into: &assembler, statistics: &statistics)
+            start += batchSize
+        }
+        units.removeAll()
+        for file in eventFiles {
+            var pending: [Unit] = []
+            try files.readLineBlocks(file, blockSize: 4 << 20) { block, firstLine in
+                pending.append(.eventLines(file: file, bytes: block, firstLine: firstLine))
+                if pending.count == batchSize {
+                    try fold(pending, files: files, into: &assembler, statistics: &statistics)
+                    pending.removeAll()
+                }
+            }
+            try fold(pending, files: files, into: &assembler, statistics: &statistics)
+        }
+        let (backups, copies, restores) = try assembler.jobs()
+        statistics.events = assembler.eventCount
+        statistics.duplicates = assembler.duplicateCount
+        statistics.jobs = assembler.jobCount
+        return JobStreams(backupJobs: backups, copyJobs: copies, restoreJobs: restores, statistics: statistics)
+    }
+
+    /// One piece of work: a CloudTrail file, or a block of whole lines of an EventBridge file.
+    private enum Unit: Sendable {
+        case cloudTrail(String)
+        case eventLines(file: String, bytes: [UInt8], firstLine: Int)
+    }
+
+    private static func fold(
+        _ batch: [Unit],
+        files: FileSystem,
+        into assembler: inout JobAssembler,
+        statistics: inout Statistics
+    ) throws {
+        let results = Parallel.map(batch) { unit -> Result<([JobEvent], Int), ImportError> in
+            do {
+                return .success(try events(of: unit, files: files))
+            } catch let error as ImportError {
+                return .failure(error)
+            } catch {
+                return .failure(ImportError(file: "", message: "\(error)"))
+            }
+        }
+        for result in results {
+            let (events, bytes) = try result.get()
+            statistics.bytes += bytes
+            assembler.add(events)
+        }
+    }
+
+    private static func events(of unit: Unit, files: FileSystem) throws -> ([JobEvent], Int) {
+        switch unit {
+        case .cloudTrail(let file):
+            let compressed = try files.bytes(file)
+            let json: [UInt8]
+            do {
+                json = try Gzip.decompress(compressed, limit: 1 << 32)
+            } catch {
+                throw ImportError(file: file, message: error.description)
+            }
+            return (try EventReaders.cloudTrail(json: json, file: file), json.count)
+        case .eventLines(let file, let bytes, let firstLine):
+            var events: [JobEvent] = []
+            var line = firstLine
+            var start = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+                if let event = try EventReaders.eventBridge(line: bytes[start..<end], file: file, lineNumber: line) {
+                    events.append(event)
+                }
+                line += 1
+                start = end + 1
+            }
+            return (events, bytes.count)
+        }
+    }
+
+    // MARK: The CloudTrail layout
+
+    /// The `.json.gz` files of `AWSLogs/`, laid out as CloudTrail delivers them:
+    /// `AWSLogs/[<o-org-id>/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<file>.json.gz`. Folders CloudTrail uses
+    /// for other record kinds (`CloudTrail-Digest`, `CloudTrail-Insight`, …) are skipped.
+    static func cloudTrailFiles(_ files: FileSystem) throws -> [String] {
+        var found: [String] = []
+        for top in try files.list("AWSLogs") {
+            let path = "AWSLogs/\(top)"
+            if ARN.isAccountID(top) {
+                try accountFolder(files, path, into: &found)
+            } else if isOrganizationID(top) {
+                for account in try files.list(path) {
+                    guard ARN.isAccountID(account) else {
+                        throw ImportError(
+                            file: "\(path)/\(account)",
+                            message: "expected a folder named after a 12-digit account id"
+                        )
+                    }
+                    try accountFolder(files, "\(path)/\(account)", into: &found)
+                }
+            } else {
+                throw ImportError(
+                    file: path,
+                    message: "expected a folder named after a 12-digit account id or an organization id (o-…)"
+                )
+            }
+        }
+        return found
+    }
+
+    private static func accountFolder(_ files: FileSystem, _ path: String, into found: inout [String]) throws {
+        for service in try files.list(path) {
+            if service.hasPrefix("CloudTrail-") { continue }
+            guard service == "CloudTrail" else {
+                throw ImportError(file: "\(path)/\(service)", message: "expected the CloudTrail folder of the account")
+            }
+            for region in try files.list("\(path)/CloudTrail") {
+                let regionPath = "\(path)/CloudTrail/\(region)"
+                guard ARN.isRegion(region) else {
+                    throw ImportError(
+                        file: regionPath,
+                        message: "expected a folder named after a Region, such as us-east-1"
+                    )
+                }
+                try datedFiles(files, regionPath, depth: 0, into: &found)
+            }
+        }
+    }
+
+    /// `<yyyy>/<mm>/<dd>/<file>.json.gz` under a Region folder.
+    private static func datedFiles(_ files: FileSystem, _ path: String, depth: Int, into found: inout [String]) throws {
+        let widths = [4, 2, 2]
+        for name in try files.list(path) {
+            let child = "\(path)/\(name)"
+            if depth == widths.count {
+                guard name.hasSuffix(".json.gz"), !files.isDirectory(child) else {
+                    throw ImportError(file: child, message: "expected a CloudTrail log file (*.json.gz)")
+                }
+                found.append(child)
+            } else {
+                guard name.count == widths[depth], name.allSatisfy(\.isASCIIDigitCharacter), files.isDirectory(child)
+                else {
+                    let what = ["a year folder (yyyy)", "a month folder (mm)", "a day folder (dd)"][depth]
+                    throw ImportError(file: child, message: "expected \(what)")
+                }
+                try datedFiles(files, child, depth: depth + 1, into: &found)
+            }
+        }
+    }
+
+    /// `o-` followed by 10 to 32 lower-case letters or digits.
+    static func isOrganizationID(_ text: String) -> Bool {
+        guard text.hasPrefix("o-") else { return false }
+        let rest = text.dropFirst(2)
+        return (10...32).contains(rest.count)
+            && rest.allSatisfy { $0.isASCIIDigitCharacter || ("a"..."z").contains($0) }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
+
+extension FileSystem {
+    /// Reads a file in blocks of whole lines, handing each block and the number of its first line (from 1) to
+    /// `body`; a file too large for memory is never held whole.
+    func readLineBlocks(
+        _ relative: String,
+        blockSize: Int,
+        _ body: ([UInt8], Int) throws -> Void
+    ) throws {
+        let url = try confined(relative)
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw ImportError(file: relative, message: "cannot read the file")
+        }
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        var line = 1
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: blockSize) ?? Data()
+            } catch {
+                throw ImportError(file: relative, message: "cannot read the file")
+            }
+            if chunk.isEmpty { break }
+            carry.append(contentsOf: chunk)
+            guard let lastNewline = carry.lastIndex(of: 10) else { continue }
+            let block = Array(carry[...lastNewline])
+            carry.removeSubrange(...lastNewline)
+            let lines = block.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            try body(block, line)
+            line += lines
+        }
+        if !carry.isEmpty { try body(carry, line) }
+    }
+}
