@@ -104,8 +104,9 @@ public enum Simulator {
         return result
     }
 
-    /// Names the plan and rule of jobs whose source does not (CloudTrail's service events carry no `createdBy`):
-    /// the rule of a plan covering the resource, targeting the job's vault, whose firing's start window holds the
+    /// Names the plan and rule of jobs whose source does not (CloudTrail's service events carry no `createdBy`).
+    ///
+    /// The rule of a plan covering the resource, targeting the job's vault, whose firing's start window holds the
     /// job's creation; among several, the one keeping its points longest, as AWS runs overlapping rules
     /// (Docs/ASSUMPTIONS.md A48). A job no rule explains (an on-demand backup) keeps an empty origin.
     static func attributeOrigins(_ jobs: [BackupJob], context: Context, coverage: Coverage) -> [BackupJob] {

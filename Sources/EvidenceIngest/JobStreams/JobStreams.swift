@@ -138,8 +138,9 @@ public struct JobStreams: Sendable {
 
     // MARK: The CloudTrail layout
 
-    /// The `.json.gz` files of `AWSLogs/`, laid out as CloudTrail delivers them:
-    /// `AWSLogs/[<o-org-id>/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<file>.json.gz`. Folders CloudTrail uses
+    /// The `.json.gz` files of `AWSLogs/`, laid out as CloudTrail delivers them.
+    ///
+    /// The layout is `AWSLogs/[<o-org-id>/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<file>.json.gz`. Folders CloudTrail uses
     /// for other record kinds (`CloudTrail-Digest`, `CloudTrail-Insight`, …) are skipped.
     static func cloudTrailFiles(_ files: FileSystem) throws -> [String] {
         var found: [String] = []
