@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidenceIngestTests",
-            dependencies: ["EvidenceIngest", "EvidenceModel", "EvidenceTestSupport"],
+            dependencies: ["EvidenceIngest", "EvidenceModel", "EvidenceCompression", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
