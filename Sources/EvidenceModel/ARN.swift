@@ -16,36 +16,60 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.resource = resource
     }
 
-    /// Parses and validates an ARN; returns nil when the text is not one.
+    /// Parses and validates an ARN; returns nil when the text is not one (the rules of ``isWellFormed(_:)``).
+    public init?(_ text: String) {
+        guard ARN.isWellFormed(text) else { return nil }
+        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        self.init(
+            partition: String(parts[1]),
+            service: String(parts[2]),
+            region: String(parts[3]),
+            account: String(parts[4]),
+            resource: String(parts[5])
+        )
+    }
+
+    /// Whether `text` is an ARN, checked on its bytes without building its parts (ARNs are read by the million
+    /// from event streams).
     ///
     /// Rules: six colon-separated parts with `arn` first; a partition of `aws`, `aws-cn`, `aws-us-gov` and the
     /// like; a non-empty lower-case service; an empty or well-formed Region; an empty or 12-digit account
     /// (or `aws`, as in AWS-managed resources); a non-empty resource without whitespace.
-    public init?(_ text: String) {
-        guard !text.contains(where: \.isWhitespace) else { return nil }
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn" else { return nil }
-        let partition = String(parts[1])
-        let service = String(parts[2])
-        let region = String(parts[3])
-        let account = String(parts[4])
-        let resource = String(parts[5])
-        guard partition == "aws" || partition.hasPrefix("aws-"),
-            !service.isEmpty, service.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
-            region.isEmpty || ARN.isRegion(region),
-            account.isEmpty || account == "aws"
-                || (account.count == 12 && account.allSatisfy(\.isASCII) && account.allSatisfy(\.isNumber)),
-            !resource.isEmpty
-        else { return nil }
-        self.init(partition: partition, service: service, region: region, account: account, resource: resource)
+    public static func isWellFormed(_ text: String) -> Bool {
+        let bytes = text.utf8
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            guard !text.contains(where: \.isWhitespace) else { return false }
+        } else if bytes.contains(where: { $0 == 32 || (9...13).contains($0) }) {
+            return false
+        }
+        var fields: [Substring.UTF8View] = []
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index != bytes.endIndex, fields.count < 5 {
+            if bytes[index] == 58 {
+                fields.append(Substring(text)[start..<index].utf8)
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        guard fields.count == 5 else { return false }
+        let (arn, partition, service, region, account) = (fields[0], fields[1], fields[2], fields[3], fields[4])
+        let resourceEmpty = start == bytes.endIndex
+        return arn.elementsEqual("arn".utf8)
+            && (partition.elementsEqual("aws".utf8) || partition.starts(with: "aws-".utf8))
+            && !service.isEmpty && service.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
+            && (region.isEmpty || isRegion(String(Substring(region))))
+            && (account.isEmpty || account.elementsEqual("aws".utf8)
+                || (account.count == 12 && account.allSatisfy { (48...57).contains($0) }))
+            && !resourceEmpty
     }
 
     /// Whether `text` looks like a Region code such as `us-east-1` or `ap-southeast-2`.
     public static func isRegion(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy({ $0.isASCII && $0.isNumber })
+        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.utf8.allSatisfy({ (48...57).contains($0) })
         else { return false }
-        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (97...122).contains($0) } }
     }
 
     /// Whether `text` is a 12-digit AWS account id.

@@ -194,6 +194,26 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
+        // Most strings hold no escape: take them straight from the bytes.
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                let slice = bytes[start..<index]
+                index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    index = start
+                    throw error("string is not valid UTF-8")
+                }
+                return text
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
+            index += 1
+        }
+        index = start
         var out = [UInt8]()
         while true {
             guard index < bytes.count else { throw error("unterminated string; the file may be truncated") }

@@ -22,19 +22,23 @@ public enum JobEventExport {
         public var duplicateEvery: Int
         /// Minutes of events per CloudTrail file.
         public var cloudTrailFileMinutes: Int
+        /// Records of other services added to each CloudTrail file, as a real trail holds them.
+        public var otherServiceRecordsPerFile: Int
 
         public init(
             seed: UInt64,
             cloudTrailAccounts: Set<String>,
             organizationID: String? = nil,
             duplicateEvery: Int = 7,
-            cloudTrailFileMinutes: Int = 60
+            cloudTrailFileMinutes: Int = 60,
+            otherServiceRecordsPerFile: Int = 0
         ) {
             self.seed = seed
             self.cloudTrailAccounts = cloudTrailAccounts
             self.organizationID = organizationID
             self.duplicateEvery = duplicateEvery
             self.cloudTrailFileMinutes = cloudTrailFileMinutes
+            self.otherServiceRecordsPerFile = otherServiceRecordsPerFile
         }
     }
 
@@ -155,7 +159,13 @@ public enum JobEventExport {
         }
         var files: [(path: String, bytes: [UInt8])] = []
         for path in cloudTrail.keys.sorted() {
-            guard var records = cloudTrail[path] else { continue }
+            guard var records = cloudTrail[path], let first = records.first else { continue }
+            for index in 0..<options.otherServiceRecordsPerFile {
+                var noise = first
+                noise.id = uuid(&random)
+                noise.body = otherServiceRecord(first, id: noise.id, index: index)
+                records.append(noise)
+            }
             shuffle(&records, &random)
             let document = JSONValue.object(["Records": .array(records.map(\.body))])
             let name = path + "_" + suffix(&random) + ".json.gz"
@@ -178,6 +188,41 @@ public enum JobEventExport {
             files.append((path, bytes))
         }
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// A record of another service's API call, which a reader must skip.
+    private static func otherServiceRecord(_ near: Event, id: String, index: Int) -> JSONValue {
+        let calls = [
+            ("s3.amazonaws.com", "GetObject", "bucketName", "\(near.account)-application-logs"),
+            ("ec2.amazonaws.com", "DescribeInstances", "maxResults", "100"),
+            ("kms.amazonaws.com", "Decrypt", "encryptionAlgorithm", "SYMMETRIC_DEFAULT"),
+            ("sts.amazonaws.com", "AssumeRole", "roleSessionName", "deploy-pipeline"),
+        ]
+        let (source, name, key, value) = calls[index % calls.count]
+        return .object([
+            "eventVersion": string("1.08"),
+            "userIdentity": .object([
+                "type": string("AssumedRole"),
+                "principalId": string("AROAEXAMPLEID:session"),
+                "arn": string("arn:aws:sts::\(near.account):assumed-role/application/session"),
+                "accountId": string(near.account),
+            ]),
+            "eventTime": string(Instant(seconds: near.time.milliseconds / 1000).iso8601),
+            "eventSource": string(source),
+            "eventName": string(name),
+            "awsRegion": string(near.region),
+            "sourceIPAddress": string("10.0.\(index % 250).\(index % 200 + 10)"),
+            "userAgent": string("aws-sdk-java/2.20.0 Linux/5.10 OpenJDK_64-Bit_Server_VM/17"),
+            "requestParameters": .object([key: string(value)]),
+            "responseElements": .null,
+            "requestID": string(id.uppercased()),
+            "eventID": string(id),
+            "readOnly": .bool(true),
+            "eventType": string("AwsApiCall"),
+            "managementEvent": .bool(true),
+            "recipientAccountId": string(near.account),
+            "eventCategory": string("Management"),
+        ])
     }
 
     private static func shuffle(_ items: inout [Event], _ random: inout SeededRandom) {

@@ -8,11 +8,14 @@ internal import Foundation
 
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure verify throughput over a year of sealed months, next to sha256sum and OpenSSL's peak.",
+        abstract: "Measure verify throughput over a year of sealed months, or (--streams) the CloudTrail reader at scale.",
         discussion: """
             Seals --months consecutive months of the scenario into a scratch folder with a key made for the run, \\
             then times verify (Merkle roots included), `sha256sum` over the same files, and \\
-            `openssl speed -evp sha256` on 16 KB blocks. Use a release build: swift build -c release.
+            `openssl speed -evp sha256` on 16 KB blocks. With --streams: writes a large organization's month of \\
+            CloudTrail files, times the reader, then runs simulate on them in a child process, twice (the second \\
+            time with every file delivered twice) and prints its peak memory. Use a release build: \\
+            swift build -c release.
             """
     )
 
@@ -25,7 +28,30 @@ struct Benchmark: ParsableCommand {
     @Option(help: "Scratch folder for the sealed months (replaced).")
     var work = ".build/benchmark-evidence"
 
+    @Flag(help: "Measure the CloudTrail reader instead: a large organization's month of log files.")
+    var streams = false
+
+    @Option(help: "With --streams: resources in the organization (four accounts).")
+    var resources = 4000
+
+    @Option(help: "With --streams: records of other services in each CloudTrail file.")
+    var otherRecords = 400
+
     func run() throws {
+        if streams {
+            try withExitStatuses {
+                try StreamBenchmark(
+                    resources: resources,
+                    otherRecords: otherRecords,
+                    work: URL(fileURLWithPath: work + "-streams")
+                )
+                .run(format: format) { path, arguments, folder in
+                    let result = try command(path, arguments, in: folder)
+                    return (result.status, result.output, result.peakKilobytes)
+                }
+            }
+            return
+        }
         try withExitStatuses {
             let estate = try ScenarioReader.read(folder: scenario)
             let root = URL(fileURLWithPath: work)
@@ -100,8 +126,13 @@ struct Benchmark: ParsableCommand {
     func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// Runs a program with an empty signal mask and default signal handlers (`openssl speed` times itself with
-    /// SIGALRM, which the threads of this process block), its output going to a scratch file.
-    func command(_ path: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, output: String) {
+    /// SIGALRM, which the threads of this process block), its output going to a scratch file; returns its exit
+    /// status, its output and its peak resident memory.
+    func command(
+        _ path: String,
+        _ arguments: [String],
+        in folder: URL
+    ) throws -> (status: Int32, output: String, peakKilobytes: Int) {
         let output = folder.appendingPathComponent(".benchmark-output-\(ProcessInfo.processInfo.processIdentifier)")
         defer { try? FileManager.default.removeItem(at: output) }
         var actions = posix_spawn_file_actions_t()
@@ -127,9 +158,10 @@ struct Benchmark: ParsableCommand {
             throw IOFailure(description: "cannot run \(arguments.first ?? path) (error \(spawned))")
         }
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        return ((status >> 8) & 0xFF, text)
+        return ((status >> 8) & 0xFF, text, usage.ru_maxrss)
     }
 
     /// The 16384-byte column of `openssl speed`'s table, in MB/s (OpenSSL prints thousands of bytes per second).

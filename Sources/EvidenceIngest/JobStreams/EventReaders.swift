@@ -70,11 +70,13 @@ enum EventReaders {
         "StartRestoreJob": .restore,
     ]
 
-    /// The job events of one CloudTrail log file, already decompressed: `{"Records": [...]}`.
-    static func cloudTrail(json: [UInt8], file: String) throws -> [JobEvent] {
+    /// The job events of one CloudTrail log file, already decompressed (`{"Records": [...]}`), and its count of
+    /// records.
+    static func cloudTrail(json: [UInt8], file: String) throws -> ([JobEvent], Int) {
         let root = try JSONNode.parse(json, file: file)
         var events: [JobEvent] = []
-        for record in try root.required("Records").array() {
+        let records = try root.required("Records").array()
+        for record in records {
             guard try record.optional("eventSource")?.string() == "backup.amazonaws.com" else { continue }
             let name = try record.required("eventName").string()
             if let (kind, defaultState) = serviceEvents[name] {
@@ -106,7 +108,7 @@ enum EventReaders {
                 events.append(base)
             }
         }
-        return events
+        return (events, records.count)
     }
 
     private static func recordBase(_ record: JSONNode, kind: JobKind, jobID: String) throws -> JobEvent {
@@ -175,8 +177,10 @@ enum EventReaders {
     private static func optionalARN(_ detail: JSONNode, _ key: String) throws -> String? {
         guard let node = try detail.optional(key) else { return nil }
         if case .object(let members) = node.value, members.isEmpty { return nil }
-        if case .string("") = node.value { return nil }
-        return try node.arn().description
+        guard case .string(let text) = node.value else { throw node.expected("an ARN") }
+        if text.isEmpty { return nil }
+        guard ARN.isWellFormed(text) else { throw node.failure("expected an ARN, found \"\(text)\"") }
+        return text
     }
 
     private static func text(_ node: JSONNode?) throws -> String? {

@@ -21,6 +21,8 @@ public struct JobStreams: Sendable {
         public var eventFiles = 0
         /// Bytes of JSON read, after decompression.
         public var bytes = 0
+        /// CloudTrail records and EventBridge events read, of every service and kind.
+        public var records = 0
         /// Job events read, duplicates included.
         public var events = 0
         /// Job events whose `eventID` had already been read for the same job.
@@ -93,7 +95,7 @@ public struct JobStreams: Sendable {
         into assembler: inout JobAssembler,
         statistics: inout Statistics
     ) throws {
-        let results = Parallel.map(batch) { unit -> Result<([JobEvent], Int), ImportError> in
+        let results = Parallel.map(batch) { unit -> Result<([JobEvent], Int, Int), ImportError> in
             do {
                 return .success(try events(of: unit, files: files))
             } catch let error as ImportError {
@@ -103,13 +105,15 @@ public struct JobStreams: Sendable {
             }
         }
         for result in results {
-            let (events, bytes) = try result.get()
+            let (events, bytes, records) = try result.get()
             statistics.bytes += bytes
+            statistics.records += records
             assembler.add(events)
         }
     }
 
-    private static func events(of unit: Unit, files: FileSystem) throws -> ([JobEvent], Int) {
+    /// The unit's job events, its bytes of JSON and its count of records.
+    private static func events(of unit: Unit, files: FileSystem) throws -> ([JobEvent], Int, Int) {
         switch unit {
         case .cloudTrail(let file):
             let compressed = try files.bytes(file)
@@ -119,20 +123,24 @@ public struct JobStreams: Sendable {
             } catch {
                 throw ImportError(file: file, message: error.description)
             }
-            return (try EventReaders.cloudTrail(json: json, file: file), json.count)
+            let (events, records) = try EventReaders.cloudTrail(json: json, file: file)
+            return (events, json.count, records)
         case .eventLines(let file, let bytes, let firstLine):
             var events: [JobEvent] = []
             var line = firstLine
             var start = 0
+            var records = 0
             while start < bytes.count {
                 let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
-                if let event = try EventReaders.eventBridge(line: bytes[start..<end], file: file, lineNumber: line) {
+                let text = bytes[start..<end]
+                if !text.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { records += 1 }
+                if let event = try EventReaders.eventBridge(line: text, file: file, lineNumber: line) {
                     events.append(event)
                 }
                 line += 1
                 start = end + 1
             }
-            return (events, bytes.count)
+            return (events, bytes.count, records)
         }
     }
 

@@ -1,0 +1,227 @@
+internal import EvidenceIngest
+internal import EvidenceModel
+internal import EvidenceReports
+internal import EvidenceSimulation
+internal import Foundation
+
+/// `benchmark --streams`: a large organization's month of CloudTrail files, read at scale.
+///
+/// Builds an estate of `resources` resources in four accounts, simulates its month, writes the jobs as an
+/// organization trail's CloudTrail files (hourly files per account and Region, with other services' records mixed
+/// in), then measures: the reader alone, in this process (records and job events per second); and `simulate` on the
+/// scenario in a child process (wall time and peak memory), once as delivered and once with every file delivered
+/// twice, which doubles the events but not the jobs.
+struct StreamBenchmark {
+    var resources: Int
+    var otherRecords: Int
+    var work: URL
+
+    static let accounts = ["100000000001", "100000000002", "100000000003", "100000000004"]
+
+    func run(format: (Double) -> String, spawn: (String, [String], URL) throws -> (Int32, String, Int)) throws {
+        try? FileManager.default.removeItem(at: work)
+        let scenario = work.appendingPathComponent("scenario")
+        try writeEstate(scenario)
+        let estate = try ScenarioReader.read(folder: scenario.path)
+        let month = estate.settings.month
+        let clock = ContinuousClock()
+        let simulated = try Simulator.run(estate: estate, month: month, asOf: month.end)
+        var fileCount = 0
+        var compressed = 0
+        for account in Self.accounts {
+            let files = JobEventExport.files(
+                backups: simulated.backupJobs.filter { $0.account == account },
+                copies: simulated.copyJobs.filter { $0.account == account },
+                restores: [],
+                options: JobEventExport.Options(
+                    seed: UInt64(account) ?? 1,
+                    cloudTrailAccounts: Set(Self.accounts),
+                    organizationID: "o-benchmark01",
+                    duplicateEvery: 0,
+                    otherServiceRecordsPerFile: otherRecords
+                )
+            )
+            for (path, bytes) in files {
+                let url = scenario.appendingPathComponent(path)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(),
+                    withIntermediateDirectories: true
+                )
+                try Data(bytes).write(to: url)
+                fileCount += 1
+                compressed += bytes.count
+            }
+        }
+        print(
+            "wrote \(fileCount) CloudTrail files (\(format(Double(compressed) / 1_000_000)) MB gzip) for "
+                + "\(estate.resources.count) resources: \(simulated.backupJobs.count) backup and "
+                + "\(simulated.copyJobs.count) copy jobs"
+        )
+
+        let readStart = clock.now
+        let streams = try JobStreams.read(folder: scenario.path)
+        let readSeconds = seconds(clock.now - readStart)
+        let stats = streams.statistics
+        print(
+            "read:      \(format(Double(stats.records) / readSeconds)) records/s, "
+                + "\(format(Double(stats.events) / readSeconds)) job events/s, "
+                + "\(format(Double(stats.bytes) / 1_000_000 / readSeconds)) MB/s of JSON "
+                + "(\(stats.records) records, \(stats.events) job events, \(stats.jobs) jobs, "
+                + "\(format(Double(stats.bytes) / 1_000_000)) MB in \(format(readSeconds)) s)"
+        )
+
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let out = work.appendingPathComponent("out")
+        var start = clock.now
+        var (status, output, peak) = try spawn(
+            executable,
+            ["simulate", "--scenario", scenario.path, "--out", out.path],
+            work
+        )
+        guard status == 0 else { throw IOFailure(description: "simulate failed: \(output)") }
+        print(
+            "simulate:  \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB "
+                + "(\(stats.events) job events)"
+        )
+
+        // Every file delivered a second time under another name: twice the events, the same jobs.
+        for path in try files(under: scenario.appendingPathComponent("AWSLogs")) {
+            let copy = path.replacingOccurrences(of: ".json.gz", with: "") + "_redelivered.json.gz"
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+        }
+        try? FileManager.default.removeItem(at: out)
+        start = clock.now
+        (status, output, peak) = try spawn(
+            executable,
+            ["simulate", "--scenario", scenario.path, "--out", out.path],
+            work
+        )
+        guard status == 0 else { throw IOFailure(description: "simulate failed: \(output)") }
+        print(
+            "simulate:  \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB "
+                + "(\(stats.events * 2) job events: every file delivered twice)"
+        )
+    }
+
+    private func files(under folder: URL) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        var out: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(".json.gz") { out.append(folder.appendingPathComponent(relative).path) }
+        }
+        return out.sorted()
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    // MARK: The estate
+
+    private func write(_ value: JSONValue, _ url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(CanonicalJSON.encode(value)).write(to: url)
+    }
+
+    private func writeEstate(_ root: URL) throws {
+        let s = JSONValue.string
+        try write(
+            .object(["name": s("stream-benchmark"), "month": s("2028-03"), "seed": .number("1")]),
+            root.appendingPathComponent("scenario.json")
+        )
+        let perAccount = max(1, resources / Self.accounts.count)
+        for (number, account) in Self.accounts.enumerated() {
+            let base = root.appendingPathComponent("accounts/\(account)/us-east-1")
+            var mappings: [JSONValue] = []
+            for index in 0..<perAccount {
+                let arn: String
+                switch index % 3 {
+                case 0: arn = "arn:aws:ec2:us-east-1:\(account):volume/vol-\(hex(number, index, 17))"
+                case 1: arn = "arn:aws:dynamodb:us-east-1:\(account):table/table-\(index)"
+                default: arn = "arn:aws:ec2:us-east-1:\(account):instance/i-\(hex(number, index, 17))"
+                }
+                mappings.append(
+                    .object([
+                        "ResourceARN": s(arn),
+                        "Tags": .array([.object(["Key": s("BackupTier"), "Value": s("critical")])]),
+                    ])
+                )
+            }
+            try write(.object(["ResourceTagMappingList": .array(mappings)]), base.appendingPathComponent("resources.json"))
+            for (region, name) in [("us-east-1", "critical-vault"), ("us-west-2", "central-dr")] {
+                try write(
+                    .object([
+                        "BackupVaultList": .array([
+                            .object([
+                                "BackupVaultName": s(name),
+                                "BackupVaultArn": s("arn:aws:backup:\(region):\(account):backup-vault:\(name)"),
+                                "EncryptionKeyArn": s("arn:aws:kms:\(region):\(account):key/\(hex(number, 9, 8))"),
+                            ])
+                        ])
+                    ]),
+                    root.appendingPathComponent("accounts/\(account)/\(region)/backup-vaults.json")
+                )
+            }
+            try write(
+                .object(["ResourceTagMappingList": .array([])]),
+                root.appendingPathComponent("accounts/\(account)/us-west-2/resources.json")
+            )
+            let planID = "plan-\(account)"
+            try write(
+                .object([
+                    "BackupPlan": .object([
+                        "BackupPlanName": s("daily-35-day"),
+                        "Rules": .array([
+                            .object([
+                                "RuleName": s("daily-critical"),
+                                "RuleId": s("rule-\(account)"),
+                                "TargetBackupVaultName": s("critical-vault"),
+                                "ScheduleExpression": s("cron(0 3 ? * * *)"),
+                                "StartWindowMinutes": .number("60"),
+                                "CompletionWindowMinutes": .number("720"),
+                                "Lifecycle": .object(["DeleteAfterDays": .number("35")]),
+                                "CopyActions": .array([
+                                    .object([
+                                        "DestinationBackupVaultArn": s(
+                                            "arn:aws:backup:us-west-2:\(account):backup-vault:central-dr"
+                                        ),
+                                        "Lifecycle": .object(["DeleteAfterDays": .number("35")]),
+                                    ])
+                                ]),
+                            ])
+                        ]),
+                    ]),
+                    "BackupPlanId": s(planID),
+                    "BackupPlanArn": s("arn:aws:backup:us-east-1:\(account):backup-plan:\(planID)"),
+                    "VersionId": s("v1"),
+                ]),
+                base.appendingPathComponent("backup-plans/daily-35-day.json")
+            )
+            try write(
+                .object([
+                    "BackupSelection": .object([
+                        "SelectionName": s("critical-tier"),
+                        "IamRoleArn": s("arn:aws:iam::\(account):role/service-role/AWSBackupDefaultServiceRole"),
+                        "ListOfTags": .array([
+                            .object([
+                                "ConditionType": s("STRINGEQUALS"),
+                                "ConditionKey": s("BackupTier"),
+                                "ConditionValue": s("critical"),
+                            ])
+                        ]),
+                    ]),
+                    "SelectionId": s("selection-\(account)"),
+                    "BackupPlanId": s(planID),
+                ]),
+                base.appendingPathComponent("backup-selections/critical-tier.json")
+            )
+        }
+    }
+
+    /// A deterministic hexadecimal id of `count` digits.
+    private func hex(_ account: Int, _ index: Int, _ count: Int) -> String {
+        var random = SeededRandom(seed: UInt64(account + 1), key: "resource-\(index)")
+        let digits = Array("0123456789abcdef")
+        return String((0..<count).map { _ in digits[random.int(in: 0...15)] })
+    }
+}
