@@ -205,10 +205,7 @@ enum TerraformReaders {
     static func vault(_ block: TerraformBlock) throws -> Vault {
         let name = try block.required("name").identifier()
         let arn = try ownARN(block, kind: "backup-vault")
-        var keyARN: String?
-        if try block.node.optional("kms_key_arn") != nil || block.isConfigured("kms_key_arn") {
-            keyARN = try block.optional("kms_key_arn")?.arn().description
-        }
+        let keyARN = try block.optional("kms_key_arn")?.arn().description
         _ = try block.optional("force_destroy")?.bool()
         return Vault(
             name: name,

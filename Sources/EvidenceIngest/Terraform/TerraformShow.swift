@@ -363,15 +363,19 @@ struct TerraformBlock {
         return containsTrue(member(unknown, key))
     }
 
-    /// Whether the configuration sets this attribute at all.
-    func isConfigured(_ key: String) -> Bool { member(expressions, key) != nil }
+    /// Whether the attribute is left to the provider: the plan knows it only after apply and the configuration
+    /// block, which the file holds, does not set it (an optional list the provider fills, a default KMS key).
+    private func isProviderComputed(_ key: String) -> Bool {
+        guard case .object(let members)? = expressions else { return false }
+        return members[key] == nil
+    }
 
     /// The attribute's value: known, or resolved from the configuration when the plan knows it only after apply.
     func optional(_ key: String, list: Bool = false, depth: Int = 0) throws -> JSONNode? {
         if let known = try node.optional(key) {
             guard list, isUnknown(key) else { return known }
         }
-        guard isUnknown(key) else { return nil }
+        guard isUnknown(key), !isProviderComputed(key) else { return nil }
         return try document.resolve(
             member(expressions, key),
             in: resource,
@@ -384,7 +388,10 @@ struct TerraformBlock {
     func required(_ key: String, list: Bool = false) throws -> JSONNode {
         guard let value = try optional(key, list: list) else {
             guard case .object = node.value else { throw node.expected("an object") }
-            throw ImportError(file: node.file, location: "\(node.path).\(key)", message: "missing required attribute")
+            let message =
+                isUnknown(key)
+                ? "known only after apply, and the configuration does not set it" : "missing required attribute"
+            throw ImportError(file: node.file, location: "\(node.path).\(key)", message: message)
         }
         return value
     }
@@ -398,7 +405,7 @@ struct TerraformBlock {
     /// one whose `identity` argument has the same constant value, else the one at the same position.
     func blocks(_ key: String, identity: String? = nil) throws -> [TerraformBlock] {
         guard let list = try node.optional(key) else {
-            if isUnknown(key) {
+            if isUnknown(key), !isProviderComputed(key) {
                 throw ImportError(
                     file: node.file,
                     location: "\(node.path).\(key)",
