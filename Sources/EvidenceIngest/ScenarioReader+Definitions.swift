@@ -4,7 +4,12 @@ internal import EvidenceModel
 extension ScenarioReader {
     /// Reads `templates/*.yaml|*.yml|*.json` (each with its optional `<name>.parameters.json`) and
     /// `terraform/*.json` of one folder into the estate.
-    static func readDefinitions(files: FileSystem, base: String, location: AccountRegion, into estate: inout Estate)
+    static func readDefinitions(
+        files: FileSystem,
+        base: String,
+        location: AccountRegion,
+        into estate: inout Estate
+    )
         throws
     {
         let templates = "\(base)/templates"

@@ -137,7 +137,10 @@ public enum ScenarioReader {
         var frameworkNames = Set<String>()
         for framework in estate.frameworks
         where !frameworkNames.insert("\(framework.account)/\(framework.region)/\(framework.name)").inserted {
-            throw ImportError(file: framework.source, message: "framework \(framework.name) appears twice in this folder")
+            throw ImportError(
+                file: framework.source,
+                message: "framework \(framework.name) appears twice in this folder"
+            )
         }
         for selection in estate.selections
         where !planIDs.contains("\(selection.account)/\(selection.region)/\(selection.planID)") {

@@ -59,7 +59,10 @@ struct DefinitionScenarioTests {
         #expect(defined == exported)
     }
 
-    @Test("Reports of the template and Terraform scenarios match golden/", arguments: ["cfn-estate", "terraform-estate"])
+    @Test(
+        "Reports of the template and Terraform scenarios match golden/",
+        arguments: ["cfn-estate", "terraform-estate"]
+    )
     func golden(scenario: String) throws {
         let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario(scenario))
         let set = try MonthlyReports.compute(estate: estate, month: estate.settings.month, asOf: nil)

@@ -130,11 +130,18 @@ enum TerraformReaders {
             )
         }
         guard !rules.isEmpty else {
-            throw ImportError(file: block.node.file, location: "\(block.node.path).rule", message: "missing required block")
+            throw ImportError(
+                file: block.node.file,
+                location: "\(block.node.path).rule",
+                message: "missing required block"
+            )
         }
         var advanced: [BackupResourceType: [String: String]] = [:]
         for setting in try block.blocks("advanced_backup_setting") {
-            let type = try setting.required("resource_type").enumeration(BackupResourceType.self, named: "resource type")
+            let type = try setting.required("resource_type").enumeration(
+                BackupResourceType.self,
+                named: "resource type"
+            )
             advanced[type] = try setting.stringMap("backup_options")
         }
         return BackupPlan(
@@ -179,7 +186,10 @@ enum TerraformReaders {
                             "expected a condition key of the form aws:ResourceTag/<key>, found \"\(key)\""
                         )
                     }
-                    return TagCondition(key: String(key.dropFirst(prefix.count)), value: try entry.required("value").string())
+                    return TagCondition(
+                        key: String(key.dropFirst(prefix.count)),
+                        value: try entry.required("value").string()
+                    )
                 }
             }
             conditions.stringEquals += try list("string_equals")

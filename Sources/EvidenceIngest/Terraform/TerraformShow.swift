@@ -37,7 +37,12 @@ public enum TerraformShow {
     ///   - account: The 12-digit account the configuration is applied in.
     ///   - region: The Region of the folder; a resource whose `region` argument names another Region is an error.
     /// - Returns: The resources found, in the order of the file.
-    public static func read(bytes: [UInt8], file: String, account: String, region: String) throws
+    public static func read(
+        bytes: [UInt8],
+        file: String,
+        account: String,
+        region: String
+    ) throws
         -> TerraformResources
     {
         guard ARN.isAccountID(account) else {
