@@ -92,6 +92,7 @@ public enum ScenarioReader {
         for file in try files.jsonFiles(in: "\(base)/frameworks") {
             estate.frameworks.append(try AWSShapes.framework(try files.json(file), location: location))
         }
+        try readDefinitions(files: files, base: base, location: location, into: &estate)
         if files.exists("\(base)/backup-jobs.json") {
             estate.hasJobSource = true
             estate.backupJobs += try AWSShapes.backupJobs(
@@ -118,12 +119,28 @@ public enum ScenarioReader {
         var planNames = Set<String>()
         for plan in estate.plans {
             let key = "\(plan.account)/\(plan.region)/"
+            let file = plan.source.isEmpty ? "accounts/\(key)backup-plans" : plan.source
             guard planIDs.insert(key + plan.id).inserted else {
-                throw ImportError(file: "accounts/\(key)backup-plans", message: "plan id \(plan.id) appears twice")
+                throw ImportError(file: file, message: "plan id \(plan.id) appears twice in this folder")
             }
             guard planNames.insert(key + plan.name).inserted else {
-                throw ImportError(file: "accounts/\(key)backup-plans", message: "plan name \(plan.name) appears twice")
+                throw ImportError(file: file, message: "plan name \(plan.name) appears twice in this folder")
             }
+        }
+        var vaultNames = Set<String>()
+        for vault in estate.vaults where !vaultNames.insert("\(vault.account)/\(vault.region)/\(vault.name)").inserted {
+            throw ImportError(
+                file: "accounts/\(vault.account)/\(vault.region)",
+                message: "vault \(vault.name) is defined twice in this folder"
+            )
+        }
+        var frameworkNames = Set<String>()
+        for framework in estate.frameworks
+        where !frameworkNames.insert("\(framework.account)/\(framework.region)/\(framework.name)").inserted {
+            throw ImportError(
+                file: framework.source,
+                message: "framework \(framework.name) appears twice in this folder"
+            )
         }
         for selection in estate.selections
         where !planIDs.contains("\(selection.account)/\(selection.region)/\(selection.planID)") {

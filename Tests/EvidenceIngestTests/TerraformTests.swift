@@ -1,0 +1,135 @@
+import EvidenceIngest
+import EvidenceModel
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+@Suite("terraform show -json files")
+struct TerraformTests {
+    static let account = "123456789012"
+    static let region = "us-east-1"
+
+    static func read(_ text: String) throws -> TerraformResources {
+        try TerraformShow.read(bytes: Array(text.utf8), file: "terraform/plan.json", account: account, region: region)
+    }
+
+    /// A plan whose resources sit in `module.backup["prod"]`: references in its configuration are module-local.
+    static let modulePlan = """
+        {"format_version": "1.2",
+         "planned_values": {"root_module": {"child_modules": [{"address": "module.backup[\\"prod\\"]", "resources": [
+           {"address": "module.backup[\\"prod\\"].aws_backup_vault.main", "mode": "managed", "type": "aws_backup_vault",
+            "name": "main", "values": {"name": "main-vault", "tags": {"Tier": "critical"}}},
+           {"address": "module.backup[\\"prod\\"].aws_backup_vault_policy.main", "mode": "managed",
+            "type": "aws_backup_vault_policy", "name": "main", "values": {"backup_vault_name": "main-vault",
+            "policy": "{\\"Statement\\": {\\"Effect\\": \\"Deny\\", \\"Principal\\": \\"*\\", \\"Action\\": \\"backup:DeleteRecoveryPoint\\", \\"Resource\\": \\"*\\"}}"}},
+           {"address": "module.backup[\\"prod\\"].aws_backup_plan.main", "mode": "managed", "type": "aws_backup_plan",
+            "name": "main", "values": {"name": "main", "rule": [{"rule_name": "hourly", "target_vault_name": "main-vault",
+            "schedule": "cron(0 * ? * * *)", "copy_action": [{"lifecycle": []}]}]}},
+           {"address": "module.backup[\\"prod\\"].aws_backup_selection.main", "mode": "managed",
+            "type": "aws_backup_selection", "name": "main", "values": {"name": "main", "resources": ["*"]}}]}]}},
+         "resource_changes": [
+           {"address": "module.backup[\\"prod\\"].aws_backup_plan.main",
+            "change": {"after_unknown": {"id": true, "arn": true, "rule": [{"copy_action": [{"destination_vault_arn": true}]}]}}},
+           {"address": "module.backup[\\"prod\\"].aws_backup_selection.main",
+            "change": {"after_unknown": {"id": true, "plan_id": true, "iam_role_arn": true}}}],
+         "configuration": {"root_module": {"module_calls": {"backup": {"module": {"resources": [
+           {"address": "aws_backup_plan.main", "mode": "managed", "type": "aws_backup_plan", "name": "main", "expressions": {
+             "rule": [{"rule_name": {"constant_value": "hourly"},
+                       "copy_action": [{"destination_vault_arn": {"references": ["aws_backup_vault.main.arn", "aws_backup_vault.main"]}}]}]}},
+           {"address": "aws_backup_selection.main", "mode": "managed", "type": "aws_backup_selection", "name": "main", "expressions": {
+             "plan_id": {"references": ["aws_backup_plan.main.id", "aws_backup_plan.main"]},
+             "iam_role_arn": {"references": ["var.role_arn"]}}}]}}}}}}
+        """
+
+    @Test("References in a child module resolve to that module's resources; policies attach to their vault")
+    func childModule() throws {
+        let text = Self.modulePlan.replacingOccurrences(
+            of: "\"iam_role_arn\": {\"references\": [\"var.role_arn\"]}",
+            with: "\"iam_role_arn\": {\"constant_value\": \"arn:aws:iam::123456789012:role/backup\"}"
+        )
+        let found = try Self.read(text)
+        let plan = try #require(found.plans.first)
+        #expect(plan.id == "module.backup[\"prod\"].aws_backup_plan.main")
+        #expect(plan.rules.first?.id == "module.backup[\"prod\"].aws_backup_plan.main-hourly")
+        #expect(plan.rules.first?.startWindowMinutes == 60)
+        #expect(plan.rules.first?.completionWindowMinutes == 180)
+        #expect(plan.rules.first?.scheduleTimezone == "Etc/UTC")
+        #expect(
+            plan.rules.first?.copyActions.first?.destinationVaultARN.description
+                == "arn:aws:backup:us-east-1:123456789012:backup-vault:main-vault"
+        )
+        #expect(plan.rules.first?.copyActions.first?.lifecycle == nil)
+        let selection = try #require(found.selections.first)
+        #expect(selection.planID == plan.id)
+        #expect(selection.iamRoleARN == "arn:aws:iam::123456789012:role/backup")
+        let vault = try #require(found.vaults.first)
+        #expect(vault.tags == ["Tier": "critical"])
+        #expect(vault.accessPolicy?.statements.first?.effect == "Deny")
+        #expect(vault.encryptionKeyARN == nil)
+    }
+
+    @Test("A reference to a variable cannot stand in for a value known only after apply")
+    func variableReference() throws {
+        #expect(
+            throws: ImportError(
+                file: "terraform/plan.json",
+                location: "module.backup[\"prod\"].aws_backup_selection.main.iam_role_arn",
+                message: "known only after apply, and its references (var.role_arn) name no resource attribute"
+            )
+        ) {
+            try Self.read(Self.modulePlan)
+        }
+    }
+
+    @Test("A resource managed in another Region, and a lock for a vault the file lacks, are errors")
+    func regionAndLock() throws {
+        let other = """
+            {"format_version": "1.0", "values": {"root_module": {"resources": [
+              {"address": "aws_backup_vault.dr", "mode": "managed", "type": "aws_backup_vault", "name": "dr",
+               "values": {"name": "dr", "region": "us-west-2", "arn": "arn:aws:backup:us-west-2:123456789012:backup-vault:dr"}}]}}}
+            """
+        #expect(
+            throws: ImportError(
+                file: "terraform/plan.json",
+                location: "aws_backup_vault.dr.region",
+                message: "the resource is managed in us-west-2, not in this folder's Region us-east-1"
+            )
+        ) {
+            try Self.read(other)
+        }
+        let lock = """
+            {"format_version": "1.0", "values": {"root_module": {"resources": [
+              {"address": "aws_backup_vault_lock_configuration.x", "mode": "managed",
+               "type": "aws_backup_vault_lock_configuration", "name": "x",
+               "values": {"backup_vault_name": "missing", "min_retention_days": 7}}]}}}
+            """
+        #expect(
+            throws: ImportError(
+                file: "terraform/plan.json",
+                location: "aws_backup_vault_lock_configuration.x.backup_vault_name",
+                message: "vault missing is not an aws_backup_vault of this file"
+            )
+        ) {
+            try Self.read(lock)
+        }
+        #expect(throws: ImportError.self) {
+            try Self.read(#"{"format_version": "2.0"}"#)
+        }
+        #expect(try Self.read(#"{"format_version": "1.0"}"#) == TerraformResources())
+    }
+
+    @Test("A template parameters file without its template is an error")
+    func orphanParameters() throws {
+        let sandbox = try ScenarioSandbox(copying: "cfn-estate")
+        let folder = "accounts/555566667777/us-east-1/templates"
+        try sandbox.write("\(folder)/nothing.parameters.json", "[]")
+        #expect(
+            throws: ImportError(
+                file: "\(folder)/nothing.parameters.json",
+                message: "no template nothing.yaml, nothing.yml or nothing.json for these parameters"
+            )
+        ) {
+            try ScenarioReader.read(folder: sandbox.path)
+        }
+    }
+}
