@@ -81,7 +81,9 @@ public struct AWSReportFile: Sendable {
             throw ReportInputError(
                 file: path,
                 location: format == .csv ? "line 1" : "$.reportItems[0]",
-                message: "the \(format == .csv ? "header" : "keys") match no AWS Backup Audit Manager report"
+                message: format == .csv
+                    ? "the header matches no AWS Backup Audit Manager report"
+                    : "the keys match no AWS Backup Audit Manager report"
             )
         }
         if format == .json {
@@ -160,11 +162,19 @@ public struct AWSReportFile: Sendable {
                 message: error.message
             )
         }
-        guard case .object(let envelope) = value, case .array(let items)? = envelope["reportItems"] else {
+        guard case .object(let envelope) = value else {
             throw ReportInputError(
                 file: path,
                 location: "$",
                 message: "expected an object with a \"reportItems\" array, found \(value.kindDescription)"
+            )
+        }
+        guard case .array(let items)? = envelope["reportItems"] else {
+            throw ReportInputError(
+                file: path,
+                location: "$.reportItems",
+                message: envelope["reportItems"].map { "expected an array, found \($0.kindDescription)" }
+                    ?? "missing; an AWS report holds its rows in a \"reportItems\" array"
             )
         }
         var header: [String] = []
