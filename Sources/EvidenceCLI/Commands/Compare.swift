@@ -96,7 +96,9 @@ struct Compare: ParsableCommand {
                 file.path = shown
                 files.append(file)
             } catch {
-                throw IOFailure(description: "\(shown)\(error.description.dropFirst(path.count))")
+                var located = error
+                located.file = shown
+                throw IOFailure(description: located.description)
             }
         }
         guard !files.isEmpty else { throw IOFailure(description: "\(aws): holds no AWS report files") }
