@@ -61,44 +61,29 @@ public final class EvidenceStore {
         } catch {
             throw StoreError("cannot open SQLite: \(error)")
         }
-        var newest: [Month: ChainEntry] = [:]
-        for entry in entries { newest[entry.manifest.period] = entry }
         var created = Set<String>()
-        for period in newest.keys.sorted() {
-            guard let entry = newest[period] else { continue }
-            let folder = ledger.root.appendingPathComponent(entry.folder)
-            for file in entry.manifest.files where file.rows != nil {
-                let name = String(file.path.split(separator: "/").last ?? "")
-                guard let table = EvidenceStore.table(name),
-                    let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file.path).path)
-                else { continue }
-                let records: [[String]]
-                do {
-                    records = try CSVReader.records([UInt8](data))
-                } catch {
-                    throw StoreError("\(entry.folder)/\(file.path): \(error)")
+        for report in try SealedReport.newest(ledger: ledger, entries: entries) {
+            guard let table = EvidenceStore.table(report.fileName) else { continue }
+            let records = try report.records()
+            guard let header = records.first else { continue }
+            let columns = header.map(EvidenceStore.column)
+            do {
+                if created.insert(table).inserted {
+                    let definitions = columns.map { "\"\($0)\" TEXT" } + ["year INTEGER", "month TEXT"]
+                    try database.execute("CREATE TABLE \(table) (\(definitions.joined(separator: ", "))) STRICT")
                 }
-                guard let header = records.first else { continue }
-                let columns = header.map(EvidenceStore.column)
-                do {
-                    if created.insert(table).inserted {
-                        let definitions = columns.map { "\"\($0)\" TEXT" } + ["year INTEGER", "month TEXT"]
-                        try database.execute("CREATE TABLE \(table) (\(definitions.joined(separator: ", "))) STRICT")
-                    }
-                    let names = (columns + ["year", "month"]).map { "\"\($0)\"" }.joined(separator: ", ")
-                    let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
-                    let insert = "INSERT INTO \(table) (\(names)) VALUES (\(marks))"
-                    try database.execute("BEGIN")
-                    let monthText = period.month < 10 ? "0\(period.month)" : "\(period.month)"
-                    for record in records.dropFirst() {
-                        var values = record.map { SQLiteValue.text($0) }
-                        values += [.integer(Int64(period.year)), .text(monthText)]
-                        try database.execute(insert, values)
-                    }
-                    try database.execute("COMMIT")
-                } catch {
-                    throw StoreError("\(entry.folder)/\(file.path): \(error)")
+                let names = (columns + ["year", "month"]).map { "\"\($0)\"" }.joined(separator: ", ")
+                let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
+                let insert = "INSERT INTO \(table) (\(names)) VALUES (\(marks))"
+                try database.execute("BEGIN")
+                for record in records.dropFirst() {
+                    var values = record.map { SQLiteValue.text($0) }
+                    values += [.integer(Int64(report.period.year)), .text(report.monthText)]
+                    try database.execute(insert, values)
                 }
+                try database.execute("COMMIT")
+            } catch {
+                throw StoreError("\(report.location): \(error)")
             }
         }
     }

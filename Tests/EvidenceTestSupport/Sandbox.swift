@@ -54,8 +54,11 @@ package final class TemporaryFolder {
     package var path: String { url.path }
 
     /// Relative paths of every file below the folder, sorted.
-    package func files() -> [String] {
-        let base = url.standardizedFileURL.path
+    package func files() -> [String] { Self.files(below: url) }
+
+    /// Relative paths of every file below `folder`, sorted.
+    package static func files(below folder: URL) -> [String] {
+        let base = folder.standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
         var out: [String] = []
         for case let name as String in walker {

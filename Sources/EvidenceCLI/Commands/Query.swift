@@ -35,21 +35,9 @@ struct Query: ParsableCommand {
     var sql: String
 
     func run() throws {
-        var refused = false
         try withExitStatuses {
-            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
-            let report = try ledger.verify(
-                VerifyOptions(trustedKey: try keys.trusted(), expectedKeySHA256: keys.expectKeySHA256)
-            )
-            for finding in report.findings where finding.status != .ok && finding.status != .unanchored {
-                printNote(finding.description)
-            }
-            guard report.exitStatus != 1 else {
-                printError("\(evidence): the chain does not verify; refusing to load it")
-                refused = true
-                return
-            }
-            let store = try EvidenceStore(ledger: ledger, entries: ledger.entries())
+            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
+            let store = try EvidenceStore(ledger: ledger, entries: entries)
             let (columns, rows) = try store.query(sql)
             let text = rows.map { $0.map(Query.text) }
             switch format {
@@ -79,7 +67,6 @@ struct Query: ParsableCommand {
                 for row in text { print(line(row)) }
             }
         }
-        if refused { throw ExitCode(ExitStatus.integrityFailure) }
     }
 
     static func text(_ value: SQLiteValue) -> String {

@@ -1,0 +1,135 @@
+internal import ArgumentParser
+internal import EvidenceModel
+internal import EvidenceReports
+internal import Foundation
+
+/// Output formats of `compare`.
+enum CompareFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare AWS Backup Audit Manager's own report files with ours for the same windows.",
+        discussion: """
+            --aws holds AWS's report files as delivered to S3 (CSV or JSON, one day or many, in their \\
+            Backup/<account>/<region>/yyyy/mm/dd/<plan>/ folders or not); --ours holds our reports for the same \\
+            period (a simulate --out folder, its reports/ folder, or a sealed month folder). Prints where ours \\
+            differ: missing, extra, renamed or reordered columns, rows only in AWS's files or only in ours, and \\
+            cells, rows matched by each report's natural key. Exit 0 when nothing differs, 1 when something does, \\
+            2 when a file cannot be read as a report.
+            """
+    )
+
+    @Option(help: "Folder of AWS's delivered report files.")
+    var aws: String
+
+    @Option(help: "Folder of our reports: a simulate --out folder, its reports/ folder, or a sealed month folder.")
+    var ours: String
+
+    @Option(help: "Output format: text or json.")
+    var format: CompareFormat = .text
+
+    func run() throws {
+        var differs = false
+        try withExitStatuses {
+            let files = try readAWS()
+            let ourReports = try readOurs(templates: Set(files.map(\.template)))
+            let differences = ReportComparison.compare(aws: files, ours: ourReports)
+            differs = !differences.isEmpty
+            switch format {
+            case .text:
+                for difference in differences { print(difference.description) }
+                let templates = Set(files.map(\.template)).count
+                print(
+                    "\(differences.count) difference\(differences.count == 1 ? "" : "s") "
+                        + "(\(files.count) AWS file\(files.count == 1 ? "" : "s") of \(templates) "
+                        + "report\(templates == 1 ? "" : "s") compared with \(ours))"
+                )
+            case .json:
+                let items = differences.map { difference in
+                    let fields: [(String, String)] = [
+                        ("template", difference.template.rawValue), ("kind", difference.kind.rawValue),
+                        ("file", difference.file), ("key", difference.key), ("column", difference.column),
+                        ("aws", difference.aws), ("ours", difference.ours),
+                    ]
+                    return "{"
+                        + fields.map { "\(CanonicalJSON.string($0)):\(CanonicalJSON.string($1))" }
+                        .joined(separator: ",") + "}"
+                }
+                print("{\"awsFiles\":\(files.count),\"differences\":[\(items.joined(separator: ","))]}")
+            }
+        }
+        if differs { throw ExitCode(ExitStatus.integrityFailure) }
+    }
+
+    /// Every report file below --aws, in path order; hidden files are skipped.
+    func readAWS() throws -> [AWSReportFile] {
+        let root = URL(fileURLWithPath: aws)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else { throw IOFailure(description: "\(aws): not a folder") }
+        var paths: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: root.path) {
+            for case let path as String in walker {
+                if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                var folder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &folder),
+                    !folder.boolValue
+                {
+                    paths.append(path)
+                }
+            }
+        }
+        var files: [AWSReportFile] = []
+        for path in paths.sorted() {
+            let shown = "\(aws)/\(path)"
+            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+                throw IOFailure(description: "\(shown): cannot read the file")
+            }
+            do {
+                guard var file = try AWSReportFile.read(path: path, bytes: [UInt8](data)) else {
+                    printNote("\(shown): not compared: this tool writes no such report")
+                    continue
+                }
+                file.path = shown
+                files.append(file)
+            } catch {
+                var located = error
+                located.file = shown
+                throw IOFailure(description: located.description)
+            }
+        }
+        guard !files.isEmpty else { throw IOFailure(description: "\(aws): holds no AWS report files") }
+        return files
+    }
+
+    /// Our report of each template AWS's files hold.
+    func readOurs(templates: Set<ReportTemplate>) throws -> [ReportTemplate: ReportComparison.OurReport] {
+        let root = URL(fileURLWithPath: ours)
+        var isDirectory: ObjCBool = false
+        let nested = root.appendingPathComponent("reports")
+        let folder =
+            FileManager.default.fileExists(atPath: nested.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? nested : root
+        let shownFolder = folder == nested ? "\(ours)/reports" : ours
+        var reports: [ReportTemplate: ReportComparison.OurReport] = [:]
+        for template in ReportTemplate.allCases where templates.contains(template) {
+            let shown = "\(shownFolder)/\(template.fileName)"
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(template.fileName).path)
+            else {
+                throw IOFailure(
+                    description: "\(shown): no such file; --ours must hold our reports "
+                        + "(a simulate --out folder, its reports/ folder, or a sealed month folder)"
+                )
+            }
+            do {
+                reports[template] = try ReportComparison.OurReport(path: shown, bytes: [UInt8](data))
+            } catch {
+                throw IOFailure(description: error.description)
+            }
+        }
+        return reports
+    }
+}

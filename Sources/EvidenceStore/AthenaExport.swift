@@ -1,0 +1,121 @@
+public import EvidenceLedger
+internal import EvidenceModel
+public import EvidenceReports
+internal import Foundation
+
+/// The sealed reports laid out for Athena, Trino or Spark: Hive partitions and `CREATE EXTERNAL TABLE` statements.
+///
+/// Each report goes to `<folder>/year=YYYY/month=MM/<TEMPLATE>.csv`, byte for byte as sealed (the newest entry of
+/// each month, as `query` loads them). `athena-tables.sql` creates one table per report, named and with columns as
+/// `query`'s tables, read through OpenCSVSerde with its header skipped, partitioned by `year` (int) and `month`
+/// (string, `03`) and located by partition projection, so no crawler and no `MSCK REPAIR` are needed.
+public enum AthenaExport {
+    /// The file holding the `CREATE EXTERNAL TABLE` statements.
+    public static let sqlFileName = "athena-tables.sql"
+
+    /// The location written when none is given, to be replaced before the statements are run.
+    public static let placeholderLocation = "s3://BUCKET/PREFIX"
+
+    /// The last year the `year` partition projects, unless a sealed month is later.
+    static let lastProjectedYear = 2099
+
+    /// The folder of a report's partitions.
+    public static func folder(_ template: ReportTemplate) -> String {
+        switch template {
+        case .backupJob: "jobs"
+        case .copyJob: "copy-jobs"
+        case .restoreJob: "restore-jobs"
+        case .resourceCompliance: "resources-compliance"
+        case .controlCompliance: "control-compliance"
+        case .backupWindow: "backup-windows"
+        }
+    }
+
+    /// The table of a report: `query`'s table name.
+    public static func table(_ template: ReportTemplate) -> String {
+        EvidenceStore.table(template.fileName) ?? template.rawValue.lowercased()
+    }
+
+    /// A report's column names: its headers (ReportTemplate) in `query`'s snake case.
+    public static func columns(_ template: ReportTemplate) -> [String] {
+        template.columns.map { EvidenceStore.column($0.header) }
+    }
+
+    /// Every file of the export, keyed by its path inside the output folder.
+    ///
+    /// - Parameter location: The S3 URL the output folder is uploaded to, without a trailing slash.
+    /// - Throws: ``StoreError`` when a sealed report cannot be read or its header is not the template's.
+    public static func files(ledger: Ledger, entries: [ChainEntry], location: String) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        var years: [Int] = []
+        for report in try SealedReport.newest(ledger: ledger, entries: entries) {
+            guard let template = ReportTemplate(rawValue: String(report.fileName.dropLast(".csv".count))),
+                report.fileName.hasSuffix(".csv")
+            else { continue }
+            let bytes = try report.bytes()
+            let header: [String]
+            do {
+                var line = Array(bytes.prefix(while: { $0 != 10 }))
+                if line.last == 13 { line.removeLast() }
+                header = try CSVReader.records(line).first ?? []
+            } catch {
+                throw StoreError("\(report.location): \(error)")
+            }
+            let expected = template.columns.map(\.header)
+            guard header == expected else {
+                throw StoreError(
+                    "\(report.location): line 1: the header is not \(template.rawValue)'s columns; "
+                        + "expected \(expected.joined(separator: ","))"
+                )
+            }
+            let partition = "year=\(report.period.year)/month=\(report.monthText)"
+            files["\(folder(template))/\(partition)/\(report.fileName)"] = bytes
+            years.append(report.period.year)
+        }
+        guard let first = years.min(), let last = years.max() else {
+            throw StoreError("\(ledger.root.path): no sealed month to export")
+        }
+        files[sqlFileName] = Array(
+            statements(location: location, years: first...max(last, lastProjectedYear)).utf8
+        )
+        return files
+    }
+
+    /// The `CREATE EXTERNAL TABLE` statements, one per report, in ReportTemplate order.
+    public static func statements(location: String, years: ClosedRange<Int>) -> String {
+        var text = """
+            -- Tables over the sealed reports of backup-evidence, exported with `backup-evidence export --athena`.
+            -- Upload the export folder to \(location)/ and run each statement (Athena, or Trino/Spark with
+            -- a Hive metastore). Partitions are projected from year and month: no crawler, no MSCK REPAIR TABLE.
+            -- Every column is a string, as the CSV holds it; cast in queries (CAST(x AS bigint)).
+
+            """
+        let months = (1...12).map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ",")
+        for template in ReportTemplate.allCases {
+            let base = "\(location)/\(folder(template))"
+            let columns = columns(template).map { "  `\($0)` string" }.joined(separator: ",\n")
+            text += """
+
+                CREATE EXTERNAL TABLE IF NOT EXISTS \(table(template)) (
+                \(columns)
+                )
+                PARTITIONED BY (`year` int, `month` string)
+                ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+                WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '"', 'escapeChar' = '\\\\')
+                STORED AS TEXTFILE
+                LOCATION '\(base)/'
+                TBLPROPERTIES (
+                  'skip.header.line.count' = '1',
+                  'projection.enabled' = 'true',
+                  'projection.year.type' = 'integer',
+                  'projection.year.range' = '\(years.lowerBound),\(years.upperBound)',
+                  'projection.month.type' = 'enum',
+                  'projection.month.values' = '\(months)',
+                  'storage.location.template' = '\(base)/year=${year}/month=${month}/'
+                );
+
+                """
+        }
+        return text
+    }
+}
