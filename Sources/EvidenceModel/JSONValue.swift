@@ -34,6 +34,8 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Validating without building: values come back as `.null`, strings as "".
+    private var skipping = false
     private static let maximumDepth = 512
 
     init(bytes: [UInt8]) { self.bytes = bytes }
@@ -48,6 +50,102 @@ public struct JSONParser {
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
         return value
+    }
+
+    /// Validates a whole document and hands `body` the byte range and position of each element of the array that
+    /// is the top-level object's member `key`; everything else is checked for syntax but never built.
+    ///
+    /// Lets a reader parse only the elements it wants out of a large file, such as the few AWS Backup records of a
+    /// CloudTrail log file. Returns false when the document is not an object holding such an array.
+    public static func forEachElement(
+        ofArray key: String,
+        in bytes: [UInt8],
+        _ body: (Range<Int>, Int) throws -> Void
+    ) throws -> Bool {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipping = true
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipWhitespace()
+        var found = false
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") {
+            try parser.enter()
+            parser.index += 1
+            parser.skipWhitespace()
+            if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
+                parser.index += 1
+            } else {
+                while true {
+                    parser.skipWhitespace()
+                    guard parser.index < bytes.count else {
+                        throw parser.error("unexpected end of input; the file may be truncated")
+                    }
+                    guard bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.error("expected a string key") }
+                    parser.skipping = false
+                    let member = try parser.parseString()
+                    parser.skipping = true
+                    parser.skipWhitespace()
+                    guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else {
+                        throw parser.error("expected ':'")
+                    }
+                    parser.index += 1
+                    parser.skipWhitespace()
+                    if member == key, parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") {
+                        found = true
+                        try parser.eachElement(body)
+                    } else {
+                        _ = try parser.parseValue()
+                    }
+                    parser.skipWhitespace()
+                    guard parser.index < bytes.count else {
+                        throw parser.error("unexpected end of input; the file may be truncated")
+                    }
+                    if bytes[parser.index] == UInt8(ascii: ",") {
+                        parser.index += 1
+                        continue
+                    }
+                    if bytes[parser.index] == UInt8(ascii: "}") {
+                        parser.index += 1
+                        break
+                    }
+                    throw parser.error("expected ',' or '}'")
+                }
+            }
+        } else {
+            _ = try parser.parseValue()
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+        return found
+    }
+
+    private mutating func eachElement(_ body: (Range<Int>, Int) throws -> Void) throws {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        var position = 0
+        while true {
+            skipWhitespace()
+            let start = index
+            _ = try parseValue()
+            try body(start..<index, position)
+            position += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input; the file may be truncated") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
+            throw error("expected ',' or ']'")
+        }
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -122,7 +220,8 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            let value = try parseValue()
+            if !skipping { members[key] = value }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; the file may be truncated") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -149,7 +248,8 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            let item = try parseValue()
+            if !skipping { items.append(item) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; the file may be truncated") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -189,7 +289,7 @@ public struct JSONParser {
             }
             guard digits() > 0 else { throw error("expected a digit in the exponent") }
         }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        return skipping ? .null : .number(String(decoding: bytes[start..<index], as: UTF8.self))
     }
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
@@ -202,7 +302,7 @@ public struct JSONParser {
             if b == UInt8(ascii: "\"") {
                 let slice = bytes[start..<index]
                 index += 1
-                if ascii { return String(decoding: slice, as: UTF8.self) }
+                if ascii { return skipping ? "" : String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     index = start
                     throw error("string is not valid UTF-8")

@@ -8,7 +8,8 @@ internal import Foundation
 
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure verify throughput over a year of sealed months, or (--streams) the CloudTrail reader at scale.",
+        abstract:
+            "Measure verify throughput over a year of sealed months, or (--streams) the CloudTrail reader at scale.",
         discussion: """
             Seals --months consecutive months of the scenario into a scratch folder with a key made for the run, \\
             then times verify (Merkle roots included), `sha256sum` over the same files, and \\

@@ -147,7 +147,10 @@ struct StreamBenchmark {
                     ])
                 )
             }
-            try write(.object(["ResourceTagMappingList": .array(mappings)]), base.appendingPathComponent("resources.json"))
+            try write(
+                .object(["ResourceTagMappingList": .array(mappings)]),
+                base.appendingPathComponent("resources.json")
+            )
             for (region, name) in [("us-east-1", "critical-vault"), ("us-west-2", "central-dr")] {
                 try write(
                     .object([

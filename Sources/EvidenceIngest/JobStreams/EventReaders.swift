@@ -63,6 +63,26 @@ enum EventReaders {
         "RestoreCompleted": (.restore, nil),
     ]
 
+    private static let backupSource = Array("backup.amazonaws.com".utf8)
+
+    /// Whether `needle` occurs in `haystack`.
+    private static func mentions(_ needle: [UInt8], _ haystack: ArraySlice<UInt8>) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            var index = 0
+            let last = hay.count - needle.count
+            while index <= last {
+                if hay[index] == first {
+                    var matched = 1
+                    while matched < needle.count, hay[index + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+
     /// API calls that start a job; their response carries the new job's id.
     private static let startCalls: [String: JobKind] = [
         "StartBackupJob": .backup,
@@ -72,10 +92,37 @@ enum EventReaders {
 
     /// The job events of one CloudTrail log file, already decompressed (`{"Records": [...]}`), and its count of
     /// records.
+    ///
+    /// The whole file is checked for syntax, but only records that mention AWS Backup are built into values: a trail
+    /// holds every service's records, and AWS Backup's are few among them.
     static func cloudTrail(json: [UInt8], file: String) throws -> ([JobEvent], Int) {
-        let root = try JSONNode.parse(json, file: file)
+        var records: [JSONNode] = []
+        var count = 0
+        let found: Bool
+        do {
+            found = try JSONParser.forEachElement(ofArray: "Records", in: json) { range, position in
+                count += 1
+                guard mentions(Self.backupSource, json[range]) else { return }
+                records.append(
+                    JSONNode(
+                        value: try JSONParser.parse(Array(json[range])),
+                        file: file,
+                        path: "$.Records[\(position)]"
+                    )
+                )
+            }
+        } catch let error as JSONSyntaxError {
+            throw ImportError(
+                file: file,
+                location: "\(error.line):\(error.column)",
+                message: "invalid JSON: \(error.message)"
+            )
+        }
+        if !found {
+            // Not a log file: the full reader names what is wrong.
+            _ = try JSONNode.parse(json, file: file).required("Records").array()
+        }
         var events: [JobEvent] = []
-        let records = try root.required("Records").array()
         for record in records {
             guard try record.optional("eventSource")?.string() == "backup.amazonaws.com" else { continue }
             let name = try record.required("eventName").string()
@@ -108,7 +155,7 @@ enum EventReaders {
                 events.append(base)
             }
         }
-        return (events, records.count)
+        return (events, count)
     }
 
     private static func recordBase(_ record: JSONNode, kind: JobKind, jobID: String) throws -> JobEvent {
