@@ -82,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "EvidenceReports",
-            dependencies: ["EvidenceModel", "EvidenceSimulation", "EvidenceControls"],
+            dependencies: ["EvidenceModel", "EvidenceSimulation", "EvidenceControls", "EvidenceCompression"],
             swiftSettings: swiftSettings
         ),
 

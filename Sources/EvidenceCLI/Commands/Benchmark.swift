@@ -38,7 +38,12 @@ struct Benchmark: ParsableCommand {
             let sealStart = clock.now
             for _ in 0..<months {
                 let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
-                let files = monthFolderFiles(reports: reports, inputs: inputs)
+                let position = ChainPosition(
+                    month: month,
+                    chainID: estate.settings.chainID,
+                    previousSeal: ledger.entries().last?.seal
+                )
+                let files = try monthFolderFiles(reports: reports, position: position, inputs: inputs)
                 try ledger.seal(
                     SealRequest(
                         period: month,
