@@ -28,7 +28,7 @@ extension ReportLayout {
             ("Chain", position.chainID),
             ("Previous seal", position.previousSeal ?? "none: first month of the chain"),
             ("Frameworks", facts.frameworks.joined(separator: ", ")),
-            ("Accounts", "\(facts.accounts.count): \(facts.accounts.joined(separator: ", "))"),
+            ("Accounts evaluated", "\(facts.accounts.count): \(facts.accounts.joined(separator: ", "))"),
             ("Regions", "\(facts.regions.count): \(facts.regions.joined(separator: ", "))"),
             ("Compliance rows", "\(rows) evaluated, \(nonCompliant) non-compliant, in \(failing) of \(facts.controls.count) controls"),
             (
@@ -128,8 +128,8 @@ extension ReportLayout {
                 )
             }
             var lines: [PDFLine] = [PDFLine(height: 3, runs: [])]
-            lines += PDFFlow.wrap(finding.key.id, font: .courier, size: 7.5, width: Self.width).map {
-                PDFLine(.courier, 7.5, $0, leading: 1.3)
+            lines += PDFFlow.wrap(finding.key.id, font: .courier, size: Self.data, width: Self.width).map {
+                PDFLine(.courier, Self.data, $0, leading: 1.4)
             }
             lines += paragraph(
                 "account \(finding.key.account), \(finding.key.region), framework \(finding.framework), \(finding.type)",
@@ -185,8 +185,8 @@ extension ReportLayout {
             let windows = facts.windowsNotOnTime[key] ?? []
             flow.add(
                 [PDFLine(height: 3, runs: [])]
-                    + PDFFlow.wrap(key.id, font: .courier, size: 7.5, width: Self.width).map {
-                        PDFLine(.courier, 7.5, $0, leading: 1.3)
+                    + PDFFlow.wrap(key.id, font: .courier, size: Self.data, width: Self.width).map {
+                        PDFLine(.courier, Self.data, $0, leading: 1.4)
                     }
                     + paragraph("account \(key.account), \(key.region): \(windows.count) not on time", size: 7),
                 keepWithNext: 20
@@ -252,8 +252,8 @@ extension ReportLayout {
         if facts.copiesNotCompleted.isEmpty { flow.add(paragraph("Every copy job completed.")) }
         for job in facts.copiesNotCompleted {
             var lines: [PDFLine] = [PDFLine(height: 3, runs: [])]
-            lines += PDFFlow.wrap(job.key.id, font: .courier, size: 7.5, width: Self.width).map {
-                PDFLine(.courier, 7.5, $0, leading: 1.3)
+            lines += PDFFlow.wrap(job.key.id, font: .courier, size: Self.data, width: Self.width).map {
+                PDFLine(.courier, Self.data, $0, leading: 1.4)
             }
             lines += labelled("Copy job", "\(job.id) \(job.status), created \(job.created), account \(job.key.account), \(job.key.region)")
             lines += labelled("To", job.destination)
@@ -271,8 +271,8 @@ extension ReportLayout {
         if facts.restores.isEmpty { flow.add(paragraph("No restore job ran this month.")) }
         for job in facts.restores {
             var lines: [PDFLine] = [PDFLine(height: 3, runs: [])]
-            lines += PDFFlow.wrap(job.key.id, font: .courier, size: 7.5, width: Self.width).map {
-                PDFLine(.courier, 7.5, $0, leading: 1.3)
+            lines += PDFFlow.wrap(job.key.id, font: .courier, size: Self.data, width: Self.width).map {
+                PDFLine(.courier, Self.data, $0, leading: 1.4)
             }
             var text = "\(job.id) \(job.status), created \(job.created)"
             if !job.completed.isEmpty { text += ", completed \(job.completed)" }
