@@ -82,8 +82,12 @@ struct ComplianceReportPDFTests {
         #expect(!nonCompliant.isEmpty)
         for row in nonCompliant {
             #expect(lines.contains(row[id]), "\(row[id])")
-            #expect(flat.contains(Self.squeezed(row[reason])))
-            for item in row[evidence].components(separatedBy: "; ") { #expect(flat.contains(Self.squeezed(item))) }
+            let reasonShown = flat.contains(Self.squeezed(row[reason]))
+            #expect(reasonShown, "\(row[reason])")
+            for item in row[evidence].components(separatedBy: "; ") where !item.isEmpty {
+                let shown = flat.contains(Self.squeezed(item))
+                #expect(shown, "\(item)")
+            }
         }
 
         // Backup windows: totals, and every window that was not on time by its job.
@@ -100,7 +104,8 @@ struct ComplianceReportPDFTests {
             )
         )
         for row in windows.rows where row[outcome] != "ON_TIME" && !row[job].isEmpty {
-            #expect(flat.contains(row[job]))
+            let shown = flat.contains(row[job])
+            #expect(shown, "\(row[job])")
         }
         // On-time windows are counted, not listed.
         let listedOnTime = windows.rows.prefix(50).filter { $0[outcome] == "ON_TIME" && flat.contains($0[job]) }
@@ -114,6 +119,9 @@ struct ComplianceReportPDFTests {
         let restores = try Self.csv(month, .restoreJob)
         let restoreID = try #require(restores.header["Restore Job ID"])
         #expect(text.contains("Restore jobs \(restores.rows.count):"))
-        for row in restores.rows { #expect(flat.contains(row[restoreID])) }
+        for row in restores.rows {
+            let shown = flat.contains(row[restoreID])
+            #expect(shown, "\(row[restoreID])")
+        }
     }
 }
