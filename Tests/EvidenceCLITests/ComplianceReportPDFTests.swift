@@ -20,7 +20,10 @@ struct ComplianceReportPDFTests {
     /// Text without any whitespace, so wrapped values compare whole.
     static func squeezed(_ text: String) -> String { text.filter { !$0.isWhitespace } }
 
-    @Test("Every page names the month, the chain and the previous seal, and counts its pages", arguments: ["2028-03", "2028-04"])
+    @Test(
+        "Every page names the month, the chain and the previous seal, and counts its pages",
+        arguments: ["2028-03", "2028-04"]
+    )
     func everyPage(month: String) throws {
         let path = Self.folder.appendingPathComponent("\(month)/reports/compliance-report.pdf").path
         let check = try Tools.run("qpdf", ["--check", path])
@@ -35,7 +38,10 @@ struct ComplianceReportPDFTests {
             link = "Previous seal (SHA-256 of the previous entry's SHA256SUMS): \(SHA256.hash([UInt8](sums)).hex)"
         }
         for (index, page) in pages.enumerated() {
-            #expect(page.contains("AWS Backup compliance report | month \(month) | chain org-estate"), "page \(index + 1)")
+            #expect(
+                page.contains("AWS Backup compliance report | month \(month) | chain org-estate"),
+                "page \(index + 1)"
+            )
             #expect(page.contains(link), "page \(index + 1)")
             #expect(page.contains("page \(index + 1) of \(pages.count)"))
         }

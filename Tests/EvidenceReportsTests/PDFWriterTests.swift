@@ -43,12 +43,15 @@ struct PDFWriterTests {
         // H 722 + e 556 + l 278 + l 278 + o 611 (Helvetica-Bold.afm).
         #expect(PDFFont.helveticaBold.width(of: "Hello", size: 10) == 24.45)
         #expect(PDFFont.courier.width(of: "any text", size: 10) == 48)
-        let text = "recovery point arn:aws:backup:us-east-1:222233334444:recovery-point:0123456789abcdef0123456789 is kept"
+        let text =
+            "recovery point arn:aws:backup:us-east-1:222233334444:recovery-point:0123456789abcdef0123456789 is kept"
         for font in PDFFont.allCases {
             let lines = PDFFlow.wrap(text, font: font, size: 8, width: 120)
             #expect(lines.count > 1)
             #expect(lines.allSatisfy { font.width(of: $0, size: 8) <= 120 })
-            #expect(lines.joined().replacingOccurrences(of: " ", with: "") == text.replacingOccurrences(of: " ", with: ""))
+            #expect(
+                lines.joined().replacingOccurrences(of: " ", with: "") == text.replacingOccurrences(of: " ", with: "")
+            )
         }
     }
 
@@ -98,7 +101,8 @@ struct PDFWriterTests {
     static func find(_ pattern: String, in bytes: [UInt8], from start: Int) -> Int? {
         let needle = Array(pattern.utf8)
         guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-        for index in start...(bytes.count - needle.count) where bytes[index..<(index + needle.count)].elementsEqual(needle) {
+        for index in start...(bytes.count - needle.count)
+        where bytes[index..<(index + needle.count)].elementsEqual(needle) {
             return index
         }
         return nil
@@ -145,7 +149,11 @@ struct ComplianceReportRenderTests {
         let a = try ComplianceReport.render(reports: set.files, position: first)
         let b = try ComplianceReport.render(reports: set.files, position: first)
         #expect(a == b)
-        let linked = ChainPosition(month: month, chainID: "untagged-neptune", previousSeal: String(repeating: "ab", count: 32))
+        let linked = ChainPosition(
+            month: month,
+            chainID: "untagged-neptune",
+            previousSeal: String(repeating: "ab", count: 32)
+        )
         #expect(try ComplianceReport.render(reports: set.files, position: linked) != a)
     }
 
@@ -155,7 +163,9 @@ struct ComplianceReportRenderTests {
         let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
         var files = set.files
         files["COPY_JOB_REPORT.csv"] = nil
-        #expect(throws: ComplianceReportError("COPY_JOB_REPORT.csv: missing; the PDF is built from the month's reports")) {
+        #expect(
+            throws: ComplianceReportError("COPY_JOB_REPORT.csv: missing; the PDF is built from the month's reports")
+        ) {
             try ComplianceReport.render(reports: files, position: position)
         }
         files = set.files

@@ -43,7 +43,10 @@ func monthFolderFiles(
 ) throws -> [String: [UInt8]] {
     var files: [String: [UInt8]] = [:]
     for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
-    files["reports/\(ComplianceReport.fileName)"] = try ComplianceReport.render(reports: reports.files, position: position)
+    files["reports/\(ComplianceReport.fileName)"] = try ComplianceReport.render(
+        reports: reports.files,
+        position: position
+    )
     for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
     return files
 }

@@ -130,7 +130,9 @@ public struct PDFDocument: Sendable {
             out.append(contentsOf: PDFText.literal(producer))
             put(" >>")
         }
-        let fonts = PDFFont.allCases.map { "/\($0.resourceName) \(fontsStart + $0.rawValue) 0 R" }.joined(separator: " ")
+        let fonts = PDFFont.allCases.map { "/\($0.resourceName) \(fontsStart + $0.rawValue) 0 R" }.joined(
+            separator: " "
+        )
         for (index, stream) in streams.enumerated() {
             object {
                 put(

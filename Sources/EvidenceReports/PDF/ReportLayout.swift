@@ -73,7 +73,8 @@ struct ReportLayout {
                     size: 7,
                     x: PDFFlow.margin,
                     y: footerY,
-                    text: "Sealed as reports/\(ComplianceReport.fileName) of month \(month); figures from the CSV reports beside it."
+                    text:
+                        "Sealed as reports/\(ComplianceReport.fileName) of month \(month); figures from the CSV reports beside it."
                 )
             )
             let label = "page \(number) of \(count)"

@@ -30,14 +30,20 @@ extension ReportLayout {
             ("Frameworks", facts.frameworks.joined(separator: ", ")),
             ("Accounts evaluated", "\(facts.accounts.count): \(facts.accounts.joined(separator: ", "))"),
             ("Regions", "\(facts.regions.count): \(facts.regions.joined(separator: ", "))"),
-            ("Compliance rows", "\(rows) evaluated, \(nonCompliant) non-compliant, in \(failing) of \(facts.controls.count) controls"),
+            (
+                "Compliance rows",
+                "\(rows) evaluated, \(nonCompliant) non-compliant, in \(failing) of \(facts.controls.count) controls"
+            ),
             (
                 "Backup windows",
                 "\(windows.total) expected, \(windows.onTime) on time, \(windows.notOnTime) not on time: "
                     + "\(windows.late) late, \(windows.missed) missed, \(windows.shortRetention) short retention, "
                     + "\(windows.notCompleted) not completed"
             ),
-            ("Copy jobs", "\(copies.total): \(copies.completed) completed, \(copies.failed) failed, \(copies.other) other"),
+            (
+                "Copy jobs",
+                "\(copies.total): \(copies.completed) completed, \(copies.failed) failed, \(copies.other) other"
+            ),
             ("Restore jobs", "\(facts.restores.count): \(restoresCompleted) completed"),
         ]
         for (label, value) in facts { lines += labelledBody(label, value) }
@@ -78,7 +84,9 @@ extension ReportLayout {
         var lines = [
             row(
                 [(0, "Control")],
-                numbers: [(columns.nonCompliant, "Non-compliant"), (columns.compliant, "Compliant"), (columns.total, "Total")],
+                numbers: [
+                    (columns.nonCompliant, "Non-compliant"), (columns.compliant, "Compliant"), (columns.total, "Total"),
+                ],
                 font: .helveticaBold,
                 size: 7.5,
                 rule: true
@@ -217,7 +225,9 @@ extension ReportLayout {
             flow.add(paragraph("No copy job ran this month."))
             return
         }
-        let columns: [(Double, String)] = [(408, "Copy jobs"), (448, "Completed"), (485, "Failed"), (Self.width, "Other")]
+        let columns: [(Double, String)] = [
+            (408, "Copy jobs"), (448, "Completed"), (485, "Failed"), (Self.width, "Other"),
+        ]
         var lines = [row([(0, "Destination vault")], numbers: columns, font: .helveticaBold, size: 6.5, rule: true)]
         for destination in facts.copyDestinations.keys.sorted() {
             guard let t = facts.copyDestinations[destination] else { continue }
@@ -244,7 +254,10 @@ extension ReportLayout {
         for key in facts.copyTallies.keys.sorted() {
             guard let t = facts.copyTallies[key] else { continue }
             flow.add(
-                resourceRow(key, numbers: zip(columns, [t.total, t.completed, t.failed, t.other]).map { ($0.0, String($1)) })
+                resourceRow(
+                    key,
+                    numbers: zip(columns, [t.total, t.completed, t.failed, t.other]).map { ($0.0, String($1)) }
+                )
             )
         }
         flow.space(8)
@@ -255,7 +268,10 @@ extension ReportLayout {
             lines += PDFFlow.wrap(job.key.id, font: .courier, size: Self.data, width: Self.width).map {
                 PDFLine(.courier, Self.data, $0, leading: 1.4)
             }
-            lines += labelled("Copy job", "\(job.id) \(job.status), created \(job.created), account \(job.key.account), \(job.key.region)")
+            lines += labelled(
+                "Copy job",
+                "\(job.id) \(job.status), created \(job.created), account \(job.key.account), \(job.key.region)"
+            )
             lines += labelled("To", job.destination)
             if !job.message.isEmpty { lines += labelled("Message", job.message) }
             flow.add(lines)
