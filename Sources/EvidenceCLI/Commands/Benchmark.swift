@@ -82,7 +82,21 @@ struct Benchmark: ParsableCommand {
             )
             let peak = opensslPeak(openssl.output)
 
+            // The PDF of the first month, rendered alone from its reports.
+            let first = estate.settings.month
+            let firstReports = try MonthlyReports.compute(estate: estate, month: first, asOf: nil)
+            let pdfStart = clock.now
+            let pdf = try ComplianceReport.render(
+                reports: firstReports.files,
+                position: ChainPosition(month: first, chainID: estate.settings.chainID, previousSeal: nil)
+            )
+            let pdfSeconds = seconds(clock.now - pdfStart)
+
             print("sealed \(months) months of \(estate.settings.name) in \(format(sealSeconds)) s")
+            print(
+                "compliance-report.pdf of \(first): \(String(format: "%.3f", pdfSeconds)) s to render from the CSVs, "
+                    + "\(pdf.count) bytes"
+            )
             print(
                 "verify:    \(format(megabytes / verifySeconds)) MB/s, \(format(Double(report.rowsChecked) / verifySeconds)) rows/s "
                     + "(\(format(megabytes)) MB, \(report.rowsChecked) rows in \(format(verifySeconds)) s, Merkle roots included)"

@@ -42,11 +42,7 @@ func monthFolderFiles(
     inputs: [String: [UInt8]] = [:]
 ) throws -> [String: [UInt8]] {
     var files: [String: [UInt8]] = [:]
-    for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
-    files["reports/\(ComplianceReport.fileName)"] = try ComplianceReport.render(
-        reports: reports.files,
-        position: position
-    )
+    for (name, bytes) in try reports.withComplianceReport(position) { files["reports/\(name)"] = bytes }
     for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
     return files
 }

@@ -70,3 +70,12 @@ struct ResourceKey: Hashable, Comparable {
         self.region = region
     }
 }
+
+extension ReportSet {
+    /// The `reports/` folder of a month at this place in the chain: the CSVs and `compliance-report.pdf`.
+    public func withComplianceReport(_ position: ChainPosition) throws(ComplianceReportError) -> [String: [UInt8]] {
+        var out = files
+        out[ComplianceReport.fileName] = try ComplianceReport.render(reports: files, position: position)
+        return out
+    }
+}

@@ -88,6 +88,17 @@ struct ReportFacts {
     var copiesNotCompleted: [CopyJob] = []
     var restores: [RestoreJob] = []
 
+    /// Resource IDs already derived, by Resource Type and ARN: a resource has many windows and jobs.
+    private var resourceIDs: [String: String] = [:]
+
+    private mutating func key(type: String, arn: String, account: String, region: String) -> ResourceKey {
+        let cacheKey = type + "\u{0}" + arn
+        if let id = resourceIDs[cacheKey] { return ResourceKey(id: id, account: account, region: region) }
+        let key = ResourceKey(type: type, arn: arn, account: account, region: region)
+        resourceIDs[cacheKey] = key.id
+        return key
+    }
+
     init(reports: [String: [UInt8]]) throws(ComplianceReportError) {
         func file(_ template: ReportTemplate) throws(ComplianceReportError) -> (String, [UInt8]) {
             guard let bytes = reports[template.fileName] else {
@@ -182,7 +193,7 @@ struct ReportFacts {
                 "Completion Date", "Retention Required Days", "Retention Taken Days", "Detail",
             ]
         ).forEachRow(file.1) { field in
-            let key = ResourceKey(type: field(2), arn: field(3), account: field(0), region: field(1))
+            let key = key(type: field(2), arn: field(3), account: field(0), region: field(1))
             let outcome = field(4)
             var tally = windowTallies[key] ?? WindowTally()
             tally.total += 1
@@ -224,7 +235,7 @@ struct ReportFacts {
                 "Copy Job ID", "Status Message", "Creation Date",
             ]
         ).forEachRow(file.1) { field in
-            let key = ResourceKey(type: field(2), arn: field(3), account: field(0), region: field(1))
+            let key = key(type: field(2), arn: field(3), account: field(0), region: field(1))
             let status = field(4)
             let destination = field(5)
             func count(_ tally: inout CopyTally) {
@@ -259,7 +270,7 @@ struct ReportFacts {
         ).forEachRow(file.1) { field in
             restores.append(
                 RestoreJob(
-                    key: ResourceKey(type: field(2), arn: field(3), account: field(0), region: field(1)),
+                    key: key(type: field(2), arn: field(3), account: field(0), region: field(1)),
                     id: field(4),
                     status: field(5),
                     message: field(6),
