@@ -160,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "EvidenceCLITests",
             dependencies: [
-                "EvidenceCLI", "EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceTestSupport",
+                "EvidenceCLI", "EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceReports",
+                "EvidenceTestSupport",
                 argumentParser,
             ],
             swiftSettings: swiftSettings

@@ -46,7 +46,8 @@ struct CLITests {
         ]
         #expect(await Self.run(arguments) == 0)
         let files = out.files()
-        #expect(files.filter { $0.hasPrefix("2028-04/reports/") }.count == 6)
+        #expect(files.filter { $0.hasPrefix("2028-04/reports/") }.count == 7)
+        #expect(files.contains("2028-04/reports/compliance-report.pdf"))
         #expect(files.contains("2028-04/MANIFEST.json") && files.contains("2028-04/SHA256SUMS.sig"))
         #expect(files.contains("2028-04/inputs/scenario.json"))
         #expect(files.filter { $0.hasPrefix("keys/") }.count == 1)

@@ -273,10 +273,13 @@ struct ChainTests {
 
     @Test("Rebuild: the sealed inputs give the sealed reports again")
     func rebuild() async throws {
-        let chain = try await SealedChain(months: ["2028-03"])
-        var result = await chain.verify(["--rebuild", "--verbose", "--expect-through", "2028-03"])
+        let chain = try await SealedChain(months: ["2028-03", "2028-04"])
+        var result = await chain.verify(["--rebuild", "--verbose", "--expect-through", "2028-04"])
         #expect(result.status == 0)
         #expect(result.lines.contains("REBUILD\t2028-03/reports/BACKUP_WINDOW_REPORT.csv\tOK"))
+        // The PDF prints the chain position, which the rebuild takes from the manifest.
+        #expect(result.lines.contains("REBUILD\t2028-03/reports/compliance-report.pdf\tOK"))
+        #expect(result.lines.contains("REBUILD\t2028-04/reports/compliance-report.pdf\tOK"))
         // An input changed after sealing (and re-sealed listing) is caught by the rebuild as well as the hashes.
         let input = "2028-03/inputs/scenario.json"
         let text = String(decoding: try chain.read(input), as: UTF8.self).replacingOccurrences(
@@ -284,7 +287,7 @@ struct ChainTests {
             with: "\"seed\":8"
         )
         try chain.write(input, Array(text.utf8))
-        result = await chain.verify(["--rebuild", "--expect-through", "2028-03"])
+        result = await chain.verify(["--rebuild", "--expect-through", "2028-04"])
         #expect(result.status == 1)
     }
 

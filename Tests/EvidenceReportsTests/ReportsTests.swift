@@ -19,8 +19,11 @@ struct ReportsTests {
         arguments: ["untagged-neptune", "org-estate", "event-streams"]
     )
     func golden(scenario: String) throws {
-        let set = try Self.reports(RepositoryPaths.scenario(scenario))
-        try expectMatchesGolden(set.files, scenario: scenario, month: "2028-03")
+        let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario(scenario))
+        let set = try MonthlyReports.compute(estate: estate, month: estate.settings.month, asOf: nil)
+        // As `check` does: the month as the first of its chain, so the PDF is the sealed first month's.
+        let position = ChainPosition(month: estate.settings.month, chainID: estate.settings.chainID, previousSeal: nil)
+        try expectMatchesGolden(set.withComplianceReport(position), scenario: scenario, month: "2028-03")
     }
 
     @Test("Headers are the column table's, in its order")

@@ -65,7 +65,12 @@ struct Benchmark: ParsableCommand {
             let sealStart = clock.now
             for _ in 0..<months {
                 let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
-                let files = monthFolderFiles(reports: reports, inputs: inputs)
+                let position = ChainPosition(
+                    month: month,
+                    chainID: estate.settings.chainID,
+                    previousSeal: ledger.entries().last?.seal
+                )
+                let files = try monthFolderFiles(reports: reports, position: position, inputs: inputs)
                 try ledger.seal(
                     SealRequest(
                         period: month,
@@ -104,7 +109,21 @@ struct Benchmark: ParsableCommand {
             )
             let peak = opensslPeak(openssl.output)
 
+            // The PDF of the first month, rendered alone from its reports.
+            let first = estate.settings.month
+            let firstReports = try MonthlyReports.compute(estate: estate, month: first, asOf: nil)
+            let pdfStart = clock.now
+            let pdf = try ComplianceReport.render(
+                reports: firstReports.files,
+                position: ChainPosition(month: first, chainID: estate.settings.chainID, previousSeal: nil)
+            )
+            let pdfSeconds = seconds(clock.now - pdfStart)
+
             print("sealed \(months) months of \(estate.settings.name) in \(format(sealSeconds)) s")
+            print(
+                "compliance-report.pdf of \(first): \(String(format: "%.3f", pdfSeconds)) s to render from the CSVs, "
+                    + "\(pdf.count) bytes"
+            )
             print(
                 "verify:    \(format(megabytes / verifySeconds)) MB/s, \(format(Double(report.rowsChecked) / verifySeconds)) rows/s "
                     + "(\(format(megabytes)) MB, \(report.rowsChecked) rows in \(format(verifySeconds)) s, Merkle roots included)"

@@ -9,7 +9,8 @@ struct Check: ParsableCommand {
         abstract: "Run every scenario and compare its reports with the golden copies.",
         discussion: """
             Each folder of --scenarios holding a scenario.json is run for its month; its reports are compared \
-            with <golden>/<scenario>/<YYYY-MM>/reports/. Differences are printed by row (resource, control, old \
+            with <golden>/<scenario>/<YYYY-MM>/reports/: the CSVs, and compliance-report.pdf rendered as the \
+            first month of the scenario's chain. Differences are printed by row (resource, control, old \
             and new verdict). Exit 1 on any difference; --update re-records the golden copies instead.
             """
     )
@@ -41,11 +42,15 @@ struct Check: ParsableCommand {
             do {
                 let estate = try ScenarioReader.read(folder: folder)
                 let month = estate.settings.month
+                // The reports of the month as the first month of its chain: the CSVs and the PDF.
                 let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
+                    .withComplianceReport(
+                        ChainPosition(month: month, chainID: estate.settings.chainID, previousSeal: nil)
+                    )
                 let goldenFolder = URL(fileURLWithPath: golden).appendingPathComponent("\(name)/\(month)/reports")
                 if update {
-                    try AtomicFolder.write(reports.files, to: goldenFolder, replace: true)
-                    checks.append(ScenarioCheck(scenario: name, files: reports.files.keys.sorted(), differences: []))
+                    try AtomicFolder.write(reports, to: goldenFolder, replace: true)
+                    checks.append(ScenarioCheck(scenario: name, files: reports.keys.sorted(), differences: []))
                     print("\(name): golden copy re-recorded")
                     continue
                 }
@@ -55,8 +60,8 @@ struct Check: ParsableCommand {
                         expected[file] = [UInt8](data)
                     }
                 }
-                let differences = GoldenComparison.compare(expected: expected, actual: reports.files)
-                let files = Set(expected.keys).union(reports.files.keys).sorted()
+                let differences = GoldenComparison.compare(expected: expected, actual: reports)
+                let files = Set(expected.keys).union(reports.keys).sorted()
                 checks.append(ScenarioCheck(scenario: name, files: files, differences: differences))
                 if differences.isEmpty {
                     print("\(name): matches golden (\(files.count) reports)")

@@ -32,10 +32,17 @@ struct MonthOptions: ParsableArguments {
     }
 }
 
-/// A month folder's files, keyed by their path inside it: `reports/<TEMPLATE>.csv` and `inputs/<path>`.
-func monthFolderFiles(reports: ReportSet, inputs: [String: [UInt8]] = [:]) -> [String: [UInt8]] {
+/// A month folder's files, keyed by their path inside it.
+///
+/// That is `reports/<TEMPLATE>.csv`, `reports/compliance-report.pdf` (rendered from those CSVs and the month's
+/// place in the chain) and `inputs/<path>`.
+func monthFolderFiles(
+    reports: ReportSet,
+    position: ChainPosition,
+    inputs: [String: [UInt8]] = [:]
+) throws -> [String: [UInt8]] {
     var files: [String: [UInt8]] = [:]
-    for (name, bytes) in reports.files { files["reports/\(name)"] = bytes }
+    for (name, bytes) in try reports.withComplianceReport(position) { files["reports/\(name)"] = bytes }
     for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
     return files
 }
@@ -76,10 +83,20 @@ struct Monthly: ParsableCommand {
             let estate = try ScenarioReader.read(folder: scenario)
             let (month, asOf) = try monthOptions.resolve(estate)
             let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
-            let files = monthFolderFiles(reports: reports, inputs: try SealedInputs.normalize(scenario: scenario))
             let signingKey = try SigningKeys.load(key)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
+            // The entry links to the chain's tip (Ledger.prepare); its PDF prints that link on every page.
+            let position = ChainPosition(
+                month: month,
+                chainID: estate.settings.chainID,
+                previousSeal: ledger.entries().last?.seal
+            )
+            let files = try monthFolderFiles(
+                reports: reports,
+                position: position,
+                inputs: try SealedInputs.normalize(scenario: scenario)
+            )
             let failpoint = ProcessInfo.processInfo.environment["BACKUP_EVIDENCE_FAILPOINT"].flatMap(
                 Ledger.SealStep.init(rawValue:)
             )

@@ -100,7 +100,12 @@ struct Verify: ParsableCommand {
     @Sendable static func rebuild(_ folder: URL, _ manifest: Manifest) throws -> [String: [UInt8]] {
         let estate = try ScenarioReader.read(folder: folder.appendingPathComponent("inputs").path)
         let reports = try MonthlyReports.compute(estate: estate, month: manifest.period, asOf: manifest.dataAsOf)
-        return monthFolderFiles(reports: reports)
+        let position = ChainPosition(
+            month: manifest.period,
+            chainID: manifest.chainID,
+            previousSeal: manifest.prevSealSHA256
+        )
+        return try monthFolderFiles(reports: reports, position: position)
     }
 
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {

@@ -1,0 +1,81 @@
+public import EvidenceModel
+
+/// Where a month's PDF sits in its chain; every page prints it, so a printed sheet ties back to the seals.
+public struct ChainPosition: Hashable, Sendable {
+    public var month: Month
+    public var chainID: String
+    /// SHA-256 of the previous entry's SHA256SUMS (its seal); nil for the chain's first month.
+    public var previousSeal: String?
+
+    public init(month: Month, chainID: String, previousSeal: String?) {
+        self.month = month
+        self.chainID = chainID
+        self.previousSeal = previousSeal
+    }
+}
+
+/// `reports/compliance-report.pdf`: the month's compliance evidence for people, rendered from the month's CSVs.
+///
+/// Every figure and text comes from the CSV reports sealed beside it, so the PDF says nothing they do not.
+/// Pages: a summary by control (worst first), the non-compliant resources with their evaluation reason and
+/// evidence, each resource's backup-window outcomes with every window that was not on time, copy and restore
+/// evidence. Every page carries the month, the chain id and the previous seal, and "page N of M".
+public enum ComplianceReport {
+    /// The file name inside `reports/`.
+    public static let fileName = "compliance-report.pdf"
+
+    /// The PDF's bytes, from the report files keyed by name (`RESOURCE_COMPLIANCE_REPORT.csv`, …).
+    public static func render(
+        reports: [String: [UInt8]],
+        position: ChainPosition
+    ) throws(ComplianceReportError) -> [UInt8] {
+        let facts = try ReportFacts(reports: reports)
+        var writer = ReportLayout(position: position)
+        writer.overview(facts)
+        writer.controlSummary(facts)
+        writer.nonCompliant(facts)
+        writer.windows(facts)
+        writer.copies(facts)
+        writer.restores(facts)
+        return PDFDocument(
+            title: "AWS Backup compliance report \(position.month) (chain \(position.chainID))",
+            pages: writer.pages()
+        ).bytes()
+    }
+}
+
+/// A resource as the per-resource tables key it: its Resource ID, account and Region.
+struct ResourceKey: Hashable, Comparable {
+    var id: String
+    var account: String
+    var region: String
+
+    static func < (a: ResourceKey, b: ResourceKey) -> Bool { (a.id, a.account, a.region) < (b.id, b.account, b.region) }
+
+    /// The compliance reports' Resource ID of a resource ARN: `<AWS Config type>/<id>` (ARCHITECTURE.md §5);
+    /// the ARN itself when its type is not one AWS Backup names.
+    init(type: String, arn: String, account: String, region: String) {
+        if let kind = BackupResourceType(rawValue: type), let parsed = ARN(arn) {
+            id = "\(kind.configType)/\(BackupResourceType.resourceID(of: parsed))"
+        } else {
+            id = arn
+        }
+        self.account = account
+        self.region = region
+    }
+
+    init(id: String, account: String, region: String) {
+        self.id = id
+        self.account = account
+        self.region = region
+    }
+}
+
+extension ReportSet {
+    /// The `reports/` folder of a month at this place in the chain: the CSVs and `compliance-report.pdf`.
+    public func withComplianceReport(_ position: ChainPosition) throws(ComplianceReportError) -> [String: [UInt8]] {
+        var out = files
+        out[ComplianceReport.fileName] = try ComplianceReport.render(reports: files, position: position)
+        return out
+    }
+}

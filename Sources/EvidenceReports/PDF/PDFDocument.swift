@@ -1,0 +1,160 @@
+internal import EvidenceCompression
+internal import EvidenceModel
+
+/// One line of text on a page: a font, a size and a baseline origin, in points from the bottom left.
+public struct PDFTextRun: Hashable, Sendable {
+    public var font: PDFFont
+    public var size: Double
+    public var x: Double
+    public var y: Double
+    public var text: String
+
+    public init(font: PDFFont, size: Double, x: Double, y: Double, text: String) {
+        self.font = font
+        self.size = size
+        self.x = x
+        self.y = y
+        self.text = text
+    }
+}
+
+/// A straight line stroked on a page, in points from the bottom left.
+public struct PDFRule: Hashable, Sendable {
+    public var x1: Double
+    public var y1: Double
+    public var x2: Double
+    public var y2: Double
+    public var width: Double
+
+    public init(x1: Double, y1: Double, x2: Double, y2: Double, width: Double = 0.5) {
+        self.x1 = x1
+        self.y1 = y1
+        self.x2 = x2
+        self.y2 = y2
+        self.width = width
+    }
+}
+
+/// One page: its text runs and rules, drawn in order.
+public struct PDFPage: Hashable, Sendable {
+    public var runs: [PDFTextRun] = []
+    public var rules: [PDFRule] = []
+
+    public init(runs: [PDFTextRun] = [], rules: [PDFRule] = []) {
+        self.runs = runs
+        self.rules = rules
+    }
+
+    /// The page's content stream, uncompressed: rules first, then one text object holding every run.
+    public func contentStream() -> [UInt8] {
+        var out: [UInt8] = []
+        func put(_ text: String) { out.append(contentsOf: text.utf8) }
+        for rule in rules {
+            put(
+                "\(PDFText.number(rule.width)) w \(PDFText.number(rule.x1)) \(PDFText.number(rule.y1)) m "
+                    + "\(PDFText.number(rule.x2)) \(PDFText.number(rule.y2)) l S\n"
+            )
+        }
+        guard !runs.isEmpty else { return out }
+        put("BT\n")
+        var current: (PDFFont, Double)?
+        for run in runs {
+            if current == nil || current?.0 != run.font || current?.1 != run.size {
+                put("/\(run.font.resourceName) \(PDFText.number(run.size)) Tf\n")
+                current = (run.font, run.size)
+            }
+            put("1 0 0 1 \(PDFText.number(run.x)) \(PDFText.number(run.y)) Tm ")
+            out.append(contentsOf: PDFText.literal(run.text))
+            put(" Tj\n")
+        }
+        put("ET\n")
+        return out
+    }
+}
+
+/// A PDF 1.4 file of text pages in the standard fonts, written byte for byte the same for the same pages.
+///
+/// Objects: 1 the catalog, 2 the page tree, 3–5 the fonts (``PDFFont`` order), 6 the document information
+/// (title and producer only: no dates, and no `/ID`, which is optional without encryption), then each page
+/// followed by its FlateDecode content stream. The cross-reference table gives every object's byte offset.
+public struct PDFDocument: Sendable {
+    /// Portrait A4 in points.
+    public static let pageWidth = 595.0
+    public static let pageHeight = 842.0
+
+    public var title: String
+    public var producer: String
+    public var pages: [PDFPage]
+
+    public init(title: String, producer: String = "backup-evidence", pages: [PDFPage]) {
+        self.title = title
+        self.producer = producer
+        self.pages = pages
+    }
+
+    /// The file's bytes.
+    public func bytes() -> [UInt8] {
+        let fontsStart = 3
+        let infoNumber = fontsStart + PDFFont.allCases.count
+        let firstPage = infoNumber + 1
+        let pageNumbers = pages.indices.map { firstPage + 2 * $0 }
+        // Content streams are compressed on all cores; the bytes do not depend on which.
+        let streams = Parallel.map(pages) { Gzip.zlibCompress($0.contentStream()) }
+
+        var out: [UInt8] = []
+        var offsets: [Int] = []
+        func put(_ text: String) { out.append(contentsOf: text.utf8) }
+        func object(_ body: () -> Void) {
+            offsets.append(out.count)
+            put("\(offsets.count) 0 obj\n")
+            body()
+            put("\nendobj\n")
+        }
+
+        put("%PDF-1.4\n")
+        out.append(contentsOf: [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A])  // binary marker comment
+        object { put("<< /Type /Catalog /Pages 2 0 R >>") }
+        object {
+            let kids = pageNumbers.map { "\($0) 0 R" }.joined(separator: " ")
+            put("<< /Type /Pages /Kids [\(kids)] /Count \(pages.count) >>")
+        }
+        for font in PDFFont.allCases {
+            object {
+                put("<< /Type /Font /Subtype /Type1 /BaseFont /\(font.baseFont) /Encoding /WinAnsiEncoding >>")
+            }
+        }
+        object {
+            put("<< /Title ")
+            out.append(contentsOf: PDFText.literal(title))
+            put(" /Producer ")
+            out.append(contentsOf: PDFText.literal(producer))
+            put(" >>")
+        }
+        let fonts = PDFFont.allCases.map { "/\($0.resourceName) \(fontsStart + $0.rawValue) 0 R" }.joined(
+            separator: " "
+        )
+        for (index, stream) in streams.enumerated() {
+            object {
+                put(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(PDFText.number(Self.pageWidth)) "
+                        + "\(PDFText.number(Self.pageHeight))] /Resources << /Font << \(fonts) >> >> "
+                        + "/Contents \(pageNumbers[index] + 1) 0 R >>"
+                )
+            }
+            object {
+                put("<< /Length \(stream.count) /Filter /FlateDecode >>\nstream\n")
+                out.append(contentsOf: stream)
+                put("\nendstream")
+            }
+        }
+        let xref = out.count
+        put("xref\n0 \(offsets.count + 1)\n0000000000 65535 f \n")
+        for offset in offsets {
+            let digits = String(offset)
+            put(String(repeating: "0", count: max(0, 10 - digits.count)) + digits + " 00000 n \n")
+        }
+        put("trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R /Info \(infoNumber) 0 R >>\n")
+        put("startxref\n\(xref)\n%%EOF\n")
+        return out
+    }
+}
