@@ -12,7 +12,7 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self,
-            Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Benchmark.self,
+            Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Publish.self, Benchmark.self,
         ]
     )
 
