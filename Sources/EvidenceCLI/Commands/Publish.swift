@@ -42,6 +42,7 @@ struct Publish: ParsableCommand {
             throw ValidationError("--endpoint: expected an http:// or https:// URL with a host")
         }
         if bucket.isEmpty { throw ValidationError("--bucket: expected a bucket name") }
+        do { _ = try Publisher.normalizedPrefix(prefix) } catch { throw ValidationError(error.description) }
     }
 
     static func endpointURL(_ text: String) -> URL? {
