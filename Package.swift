@@ -92,13 +92,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "EvidencePublish",
+            dependencies: ["EvidenceModel", "EvidenceCrypto", "EvidenceLedger"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Command line
 
         .target(
             name: "EvidenceCLI",
             dependencies: [
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
-                "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", argumentParser,
+                "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", "EvidencePublish", argumentParser,
             ],
             swiftSettings: swiftSettings
         ),
@@ -158,11 +164,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EvidencePublishTests",
+            dependencies: ["EvidencePublish", "EvidenceCrypto", "EvidenceModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EvidenceCLITests",
             dependencies: [
                 "EvidenceCLI", "EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceReports",
-                "EvidenceTestSupport",
-                argumentParser,
+                "EvidenceTestSupport", "EvidencePublish", argumentParser,
             ],
             swiftSettings: swiftSettings
         ),

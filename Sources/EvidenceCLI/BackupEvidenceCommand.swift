@@ -12,8 +12,8 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self,
-            Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Export.self, Compare.self,
-            Benchmark.self,
+            Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Export.self, Publish.self,
+            Compare.self, Benchmark.self,
         ]
     )
 

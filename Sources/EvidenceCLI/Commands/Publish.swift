@@ -1,0 +1,104 @@
+internal import ArgumentParser
+internal import EvidenceLedger
+internal import EvidenceModel
+internal import EvidencePublish
+internal import Foundation
+
+struct Publish: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Upload the sealed months that verify, and the public keys, to S3 under COMPLIANCE Object Lock.",
+        discussion: """
+            The chain is verified first: a month with an INVALID or MISSING finding is refused (exit 1). Object keys \\
+            mirror the evidence folder under --prefix. Every PUT carries x-amz-object-lock-mode: COMPLIANCE, a \\
+            retain-until date (the month's data_as_of plus --retain-days) and an x-amz-checksum-sha256. An object \\
+            already in the bucket is checked (size, SHA-256 checksum, lock mode, retain-until) instead of written \\
+            again; a mismatch is an integrity finding (exit 1). Credentials come from AWS_ACCESS_KEY_ID, \\
+            AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, \\
+            ~/.aws/credentials; profile AWS_PROFILE, default "default"); the Region from AWS_REGION or \\
+            AWS_DEFAULT_REGION. Private keys are never uploaded.
+            """
+    )
+
+    @Option(help: "Evidence folder.")
+    var evidence = "evidence"
+
+    @OptionGroup var keys: KeyOptions
+
+    @Option(help: "The S3 bucket (created beforehand with Object Lock enabled).")
+    var bucket: String
+
+    @Option(help: "Key prefix inside the bucket.")
+    var prefix = ""
+
+    @Option(help: "An S3-compatible endpoint URL; requests then use path-style addressing.")
+    var endpoint: String?
+
+    @Option(help: "Days of COMPLIANCE retention, counted from each month's data_as_of.")
+    var retainDays = Publisher.defaultRetainDays
+
+    func validate() throws {
+        if retainDays < 1 { throw ValidationError("--retain-days: expected a positive number of days") }
+        if let endpoint, Publish.endpointURL(endpoint) == nil {
+            throw ValidationError("--endpoint: expected an http:// or https:// URL with a host")
+        }
+        if bucket.isEmpty { throw ValidationError("--bucket: expected a bucket name") }
+        do { _ = try Publisher.normalizedPrefix(prefix) } catch { throw ValidationError(error.description) }
+    }
+
+    static func endpointURL(_ text: String) -> URL? {
+        guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
+        else { return nil }
+        return url
+    }
+
+    func run() throws {
+        var failed = false
+        try withExitStatuses {
+            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            let verification = try ledger.verify(
+                VerifyOptions(trustedKey: try keys.trusted(), expectedKeySHA256: keys.expectKeySHA256)
+            )
+            for finding in verification.findings where finding.status != .ok && finding.status != .unanchored {
+                printNote(finding.description)
+            }
+            guard verification.exitStatus != 1 else {
+                printError("\(evidence): the chain does not verify; refusing to publish it")
+                failed = true
+                return
+            }
+            let environment = ProcessInfo.processInfo.environment
+            let client = S3Client(
+                endpoint: S3Endpoint(
+                    bucket: bucket,
+                    region: try AWSEnvironment.region(environment: environment),
+                    endpoint: endpoint.flatMap(Publish.endpointURL)
+                ),
+                credentials: try AWSEnvironment.credentials(
+                    environment: environment,
+                    home: environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+                ),
+                // The wall clock signs requests (x-amz-date) and nothing else: object bytes and headers do not use it.
+                clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }
+            )
+            let normalized = try Publisher.normalizedPrefix(prefix)
+            let groups = try Publisher.plan(
+                ledger: ledger,
+                entries: ledger.entries(),
+                prefix: normalized,
+                retainDays: retainDays
+            )
+            let report = try Publisher.publish(groups, client: client)
+            for finding in report.findings { print(finding.description) }
+            for line in report.lines { print(line) }
+            let months = groups.filter { $0.name != "keys" }.count
+            print(
+                "Summary: s3://\(bucket)/\(normalized.isEmpty ? "" : normalized + "/"): \(months) months; "
+                    + "\(report.uploaded) objects uploaded, \(report.verified) already there and verified, "
+                    + "\(report.extended) retentions extended, \(report.findings.count) findings"
+            )
+            failed = !report.findings.isEmpty
+        }
+        if failed { throw ExitCode(ExitStatus.integrityFailure) }
+    }
+}

@@ -1,0 +1,263 @@
+internal import EvidenceCrypto
+public import EvidenceModel
+public import Foundation
+
+#if canImport(FoundationNetworking)
+internal import FoundationNetworking
+#endif
+
+/// One S3 response: status, headers (names lower-cased) and body.
+public struct S3Response: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A header's value; `name` is lower-case.
+    public func header(_ name: String) -> String? { headers[name] }
+
+    /// The `<Code>` of an S3 error body, or nil.
+    public var errorCode: String? { S3Response.element("Code", in: body) }
+
+    /// The text of the first `<name>` element of an XML body.
+    static func element(_ name: String, in body: [UInt8]) -> String? {
+        let text = String(decoding: body, as: UTF8.self)
+        guard let open = text.range(of: "<\(name)>"),
+            let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
+        else { return nil }
+        return String(text[open.upperBound..<close.lowerBound])
+    }
+}
+
+/// Where the bucket is reached: virtual-hosted on AWS, path-style under an explicit endpoint.
+public struct S3Endpoint: Sendable {
+    public var bucket: String
+    public var region: String
+    /// An S3-compatible endpoint (`http://127.0.0.1:9000`); nil for AWS.
+    public var endpoint: URL?
+
+    public init(bucket: String, region: String, endpoint: URL?) {
+        self.bucket = bucket
+        self.region = region
+        self.endpoint = endpoint
+    }
+
+    /// The scheme, the `host[:port]` authority and the unencoded path of an object (or of the bucket for `key` "").
+    func location(key: String) -> (scheme: String, authority: String, path: String) {
+        guard let endpoint else {
+            return ("https", "\(bucket).s3.\(region).amazonaws.com", "/\(key)")
+        }
+        let host = endpoint.host ?? ""
+        let authority = endpoint.port.map { "\(host):\($0)" } ?? host
+        var base = endpoint.path
+        while base.hasSuffix("/") { base.removeLast() }
+        return (endpoint.scheme ?? "https", authority, key.isEmpty ? "\(base)/\(bucket)" : "\(base)/\(bucket)/\(key)")
+    }
+
+    /// `s3://bucket/key`, for messages.
+    public func describe(_ key: String) -> String { "s3://\(bucket)/\(key)" }
+}
+
+/// A minimal S3 REST client: SigV4-signed requests over URLSession, one at a time.
+///
+/// Every request body passes `PrivateKeyGuard`: nothing holding a PEM private key is ever sent.
+public final class S3Client: Sendable {
+    public let endpoint: S3Endpoint
+    let credentials: AWSCredentials
+    let clock: @Sendable () -> Instant
+    let session: URLSession
+
+    /// `clock` gives the signing time (`x-amz-date`); nothing else depends on it.
+    public init(endpoint: S3Endpoint, credentials: AWSCredentials, clock: @escaping @Sendable () -> Instant) {
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.clock = clock
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 300
+        self.session = URLSession(configuration: configuration)
+    }
+
+    deinit { session.finishTasksAndInvalidate() }
+
+    /// Sends one signed request and returns the response whatever its status.
+    public func send(
+        _ method: String,
+        key: String,
+        query: [(name: String, value: String)] = [],
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = []
+    ) throws(PublishError) -> S3Response {
+        try PrivateKeyGuard.check(body, destination: endpoint.describe(key))
+        let (scheme, authority, path) = endpoint.location(key: key)
+        let payload = body.isEmpty ? SigV4.emptyPayloadSHA256 : SHA256.hash(body).hex
+        let amzDate = SigV4.amzDate(clock())
+        var signed: [(name: String, value: String)] =
+            headers + [("host", authority), ("x-amz-content-sha256", payload), ("x-amz-date", amzDate)]
+        if let token = credentials.sessionToken { signed.append(("x-amz-security-token", token)) }
+        let request = SignableRequest(method: method, path: path, query: query, headers: signed, payloadSHA256: payload)
+        let authorization = SigV4.authorization(
+            request,
+            credentials: credentials,
+            amzDate: amzDate,
+            region: endpoint.region,
+            service: "s3"
+        )
+        let queryText = query.map {
+            $0.value.isEmpty ? SigV4.uriEncode($0.name) : "\(SigV4.uriEncode($0.name))=\(SigV4.uriEncode($0.value))"
+        }
+        .joined(separator: "&")
+        let urlText =
+            "\(scheme)://\(authority)\(SigV4.uriEncode(path, encodeSlash: false))"
+            + (queryText.isEmpty ? "" : "?\(queryText)")
+        guard let url = URL(string: urlText) else { throw PublishError("\(urlText): not a valid URL") }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = method
+        for header in signed where header.name != "host" {
+            urlRequest.setValue(header.value, forHTTPHeaderField: header.name)
+        }
+        urlRequest.setValue(authorization, forHTTPHeaderField: "Authorization")
+        if !body.isEmpty || method == "PUT" { urlRequest.httpBody = Data(body) }
+        return try perform(urlRequest, describing: "\(method) \(endpoint.describe(key))")
+    }
+
+    private func perform(_ request: URLRequest, describing: String) throws(PublishError) -> S3Response {
+        let box = ResponseBox()
+        let task = session.dataTask(with: request) { data, response, error in
+            if let error {
+                box.result = .failure(PublishError("\(describing): \(error.localizedDescription)"))
+            } else if let http = response as? HTTPURLResponse {
+                var headers: [String: String] = [:]
+                for (name, value) in http.allHeaderFields {
+                    if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+                }
+                box.result = .success(
+                    S3Response(status: http.statusCode, headers: headers, body: [UInt8](data ?? Data()))
+                )
+            } else {
+                box.result = .failure(PublishError("\(describing): no HTTP response"))
+            }
+            box.done.signal()
+        }
+        task.resume()
+        box.done.wait()
+        switch box.result {
+        case .success(let response): return response
+        case .failure(let error): throw error
+        case nil: throw PublishError("\(describing): no response")
+        }
+    }
+
+    /// Throws unless the response is a success, naming the request and S3's error code.
+    @discardableResult
+    public func expectSuccess(_ response: S3Response, _ what: String) throws(PublishError) -> S3Response {
+        guard (200..<300).contains(response.status) else {
+            let code = response.errorCode ?? "no error code"
+            let message = S3Response.element("Message", in: response.body).map { ": \($0)" } ?? ""
+            throw PublishError("\(what): HTTP \(response.status) \(code)\(message)")
+        }
+        return response
+    }
+
+    // MARK: Operations
+
+    /// CreateBucket; with `objectLock` the bucket has Object Lock (and so versioning) enabled.
+    public func createBucket(objectLock: Bool) throws(PublishError) {
+        var body: [UInt8] = []
+        if endpoint.region != "us-east-1" {
+            body = Array(
+                ("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                    + "<LocationConstraint>\(endpoint.region)</LocationConstraint></CreateBucketConfiguration>").utf8
+            )
+        }
+        let headers: [(name: String, value: String)] =
+            objectLock ? [("x-amz-bucket-object-lock-enabled", "true")] : []
+        try expectSuccess(try send("PUT", key: "", headers: headers, body: body), "CreateBucket \(endpoint.bucket)")
+    }
+
+    /// PutObject under COMPLIANCE retention until `retainUntil`, with a SHA-256 checksum; returns the version id.
+    @discardableResult
+    public func putObject(key: String, body: [UInt8], retainUntil: Instant?) throws(PublishError) -> String? {
+        var headers = Self.checksumHeaders(body)
+        if let retainUntil {
+            headers += [
+                ("x-amz-object-lock-mode", "COMPLIANCE"),
+                ("x-amz-object-lock-retain-until-date", retainUntil.iso8601),
+            ]
+        }
+        let response = try expectSuccess(
+            try send("PUT", key: key, headers: headers, body: body),
+            "PUT \(endpoint.describe(key))"
+        )
+        return response.header("x-amz-version-id")
+    }
+
+    /// HeadObject asking for the stored checksum; any status is returned (404 means absent or deleted).
+    public func headObject(key: String, versionID: String? = nil) throws(PublishError) -> S3Response {
+        try send(
+            "HEAD",
+            key: key,
+            query: versionID.map { [("versionId", $0)] } ?? [],
+            headers: [("x-amz-checksum-mode", "ENABLED")]
+        )
+    }
+
+    /// GetObject of the current version.
+    public func getObject(key: String) throws(PublishError) -> [UInt8] {
+        try expectSuccess(try send("GET", key: key), "GET \(endpoint.describe(key))").body
+    }
+
+    /// DeleteObject, of one version when `versionID` is given; the response is returned whatever its status.
+    public func deleteObject(key: String, versionID: String?) throws(PublishError) -> S3Response {
+        try send("DELETE", key: key, query: versionID.map { [("versionId", $0)] } ?? [])
+    }
+
+    /// PutObjectRetention: COMPLIANCE until `retainUntil` on one version (S3 only lets it grow).
+    public func putObjectRetention(key: String, versionID: String?, retainUntil: Instant) throws(PublishError) {
+        let body = Array(
+            ("<Retention xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Mode>COMPLIANCE</Mode>"
+                + "<RetainUntilDate>\(retainUntil.iso8601)</RetainUntilDate></Retention>").utf8
+        )
+        var query: [(name: String, value: String)] = [("retention", "")]
+        if let versionID { query.append(("versionId", versionID)) }
+        try expectSuccess(
+            try send("PUT", key: key, query: query, headers: Self.checksumHeaders(body), body: body),
+            "PutObjectRetention \(endpoint.describe(key))"
+        )
+    }
+
+    /// `x-amz-sdk-checksum-algorithm: SHA256` and the base64 `x-amz-checksum-sha256` of a body.
+    static func checksumHeaders(_ body: [UInt8]) -> [(name: String, value: String)] {
+        [
+            ("x-amz-sdk-checksum-algorithm", "SHA256"),
+            ("x-amz-checksum-sha256", Data(SHA256.hash(body).bytes).base64EncodedString()),
+        ]
+    }
+}
+
+/// The result slot a URLSession completion handler fills while the caller waits.
+private final class ResponseBox: @unchecked Sendable {
+    var result: Result<S3Response, PublishError>?
+    let done = DispatchSemaphore(value: 0)
+}
+
+/// Refuses any request body that holds a PEM private key (`-----BEGIN ... PRIVATE KEY-----`).
+public enum PrivateKeyGuard {
+    static let marker = Data("PRIVATE KEY-----".utf8)
+
+    /// Whether `bytes` contain a PEM private-key armor line (PKCS#8, encrypted PKCS#8, RSA, EC, OpenSSH).
+    public static func containsPrivateKey(_ bytes: [UInt8]) -> Bool {
+        Data(bytes).range(of: marker) != nil
+    }
+
+    /// Throws when `bytes` hold a private key: it must never leave the machine.
+    public static func check(_ bytes: [UInt8], destination: String) throws(PublishError) {
+        if containsPrivateKey(bytes) {
+            throw PublishError("\(destination): refusing to upload: the body holds a PEM private key")
+        }
+    }
+}
