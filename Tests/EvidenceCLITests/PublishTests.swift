@@ -150,7 +150,13 @@ struct PublishTests {
 
         // Every sealed file and the public key, byte for byte; nothing else (no private key).
         let local = Self.localObjects(evidence, prefix: "acme/org-estate")
-        #expect(local.count == 135)
+        // Per month: the files SHA256SUMS lists (MANIFEST.json among them), SHA256SUMS and its signature; one key.
+        let perMonth = try ["2028-03", "2028-04"].map { month in
+            try String(contentsOf: evidence.url.appendingPathComponent("\(month)/SHA256SUMS"), encoding: .utf8)
+                .split(separator: "\n").count + 2
+        }
+        #expect(local.count == 1 + perMonth.reduce(0, +))
+        #expect(perMonth == [68, 68])
         let stored = try Self.versions(client)
         #expect(stored.map(\.key) == local.keys.sorted())
         for (key, source) in local.sorted(by: { $0.key < $1.key }) {
@@ -196,8 +202,8 @@ struct PublishTests {
         #expect(
             again.lines == [
                 "KEYS\tkeys\tPRESENT: 1 objects already there and verified",
-                "MONTH\t2028-03\tPRESENT: 67 objects already there and verified",
-                "MONTH\t2028-04\tPRESENT: 67 objects already there and verified",
+                "MONTH\t2028-03\tPRESENT: 68 objects already there and verified",
+                "MONTH\t2028-04\tPRESENT: 68 objects already there and verified",
             ]
         )
         #expect(try Self.versions(client).map(\.version) == stored.map(\.version))
