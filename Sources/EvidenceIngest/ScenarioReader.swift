@@ -233,9 +233,11 @@ public enum ExportFile: Sendable {
         return ("000000000000", "us-east-1")
     }
 
-    /// Whether a file found in a folder is one `read` handles: get-* JSON with the top-level key of its kind, a
-    /// template with an `AWS::Backup::*` resource, or `terraform show -json` output. Unreadable JSON and YAML count
-    /// as checkable so that their errors are reported; a template's `*.parameters.json` is read with its template.
+    /// Whether a file found in a folder is one that `read` handles.
+    ///
+    /// Those are get-* JSON with the top-level key of its kind, a template with an `AWS::Backup::*` resource, and
+    /// `terraform show -json` output. Unreadable JSON and YAML count as checkable so that their errors are reported;
+    /// a template's `*.parameters.json` is read with its template.
     public static func isCheckable(path: String) throws -> Bool {
         if path.hasSuffix(".parameters.json") { return false }
         if isYAML(path) {
