@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates scenarios/org-estate, scenarios/untagged-neptune and the estate of scenarios/event-streams deterministically.
+"""Generates scenarios/org-estate, scenarios/untagged-neptune and the estates of scenarios/event-streams and
+scenarios/job-lists deterministically.
 
 The output is committed so the scenarios read as data; run this again only to change them:
     python3 Tools/generate-scenarios.py
@@ -533,8 +534,63 @@ def event_streams():
     })
 
 
+def job_lists():
+    """Two accounts whose jobs arrive as the AWS CLI's job lists: backup-jobs.json, copy-jobs.json, restore-jobs.json.
+
+    Only the estate is written here. The job lists are the jobs the simulator makes for this estate without them,
+    written by JobListExport; `RECORD_GOLDEN=1 swift test --filter JobListScenario` writes them again.
+    """
+    g = Gen(20280404)
+    root = os.path.join(ROOT, "job-lists")
+    shutil.rmtree(os.path.join(root, "accounts"), ignore_errors=True)
+    layout = [
+        ("777788889999", "eu-west-1", "eu-central-1", "ledger",
+         {"EC2": 3, "EBS": 3, "RDS": 2, "Aurora": 1, "DynamoDB": 2, "S3": 1}),
+        ("888899990000", "us-east-2", "us-west-2", "portal",
+         {"EC2": 2, "EBS": 2, "DynamoDB": 2, "EFS": 2}),
+    ]
+    restore_tests = []
+    for acct, region, dr_region, env, counts in layout:
+        base = os.path.join(root, "accounts", acct, region)
+        res = make_resources(g, acct, region, env, counts, 0.5, 1)
+        write(os.path.join(base, "resources.json"),
+              {"ResourceTagMappingList": [{k: v for k, v in r.items() if not k.startswith("_")} for r in res]})
+        write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [
+            vault(g, acct, region, "critical-vault", locked=(7, 400)), vault(g, acct, region, "standard-vault")]})
+        plans, sels = standard_plans(g, acct, region, dr_region)
+        names = ["daily-7-day", "daily-35-day", "monthly-1yr"]
+        for name in names:
+            write(os.path.join(base, "backup-plans", f"{name}.json"), plans[name])
+        for name, s in sels.items():
+            if s["BackupPlanId"] in {plans[n]["BackupPlanId"] for n in names}:
+                write(os.path.join(base, "backup-selections", f"{name}.json"), s)
+        write(os.path.join(base, "frameworks", "OrgBackupPolicy.json"), framework(g, acct, region, org_controls()))
+        dr = os.path.join(root, "accounts", acct, dr_region)
+        write(os.path.join(dr, "resources.json"), {"ResourceTagMappingList": []})
+        write(os.path.join(dr, "backup-vaults.json"), {"BackupVaultList": [vault(g, acct, dr_region, "central-dr")]})
+        for service, at, minutes in [("EBS", "2028-03-12T10:00:00Z", 9), ("DynamoDB", "2028-03-19T10:00:00Z", 21)]:
+            target = next(r for r in res if r["_service"] == service)
+            restore_tests.append({"resource": target["ResourceARN"], "at": at, "minutes": minutes})
+    restore_tests[-1]["status"] = "FAILED"
+    restore_tests[-1]["message"] = "Restore failed: the restore role cannot use the vault's KMS key."
+    write(os.path.join(root, "scenario.json"), {
+        "name": "job-lists",
+        "month": "2028-03",
+        "seed": 20280404,
+        "restore_tests": restore_tests,
+        "faults": [
+            {"kind": "FAILED", "rate": 0.04, "service": "EC2",
+             "message": "Unable to create a snapshot: the instance's volumes are busy. Retry later."},
+            {"kind": "EXPIRED", "rate": 0.03, "service": "EFS"},
+            {"kind": "PARTIAL", "rate": 0.05, "service": "S3",
+             "message": "Some objects could not be backed up: access denied."},
+        ],
+    })
+
+
 if __name__ == "__main__":
     n = org_estate()
     untagged_neptune()
     event_streams()
+    job_lists()
     print(f"org-estate: {n} resources")

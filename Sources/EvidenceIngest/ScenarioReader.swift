@@ -199,17 +199,78 @@ public enum ExportFile: Sendable {
     case selection(BackupSelection)
     case framework(Framework)
     case vaults([Vault])
+    /// A CloudFormation template's AWS Backup resources.
+    case template(CloudFormationResources)
+    /// The AWS Backup resources of `terraform show -json` output.
+    case terraform(TerraformResources)
 
-    /// Whether the file is JSON with the top-level key of a kind `read` handles; unreadable files count as
-    /// checkable so that their errors are reported.
+    /// The account and Region a template or Terraform file is read as deployed in (Docs/ASSUMPTIONS.md A71): those
+    /// of its folder when the path holds `accounts/<account>/<region>/`; else those of the first AWS Backup ARN in
+    /// the file (objects visited in key order); else account 000000000000 in us-east-1.
+    public static func deployment(path: String, content: JSONValue? = nil) -> (account: String, region: String) {
+        let parts = path.split(separator: "/").map(String.init)
+        for index in parts.indices.dropLast(2) where parts[index] == "accounts" {
+            let (account, region) = (parts[index + 1], parts[index + 2])
+            if ARN.isAccountID(account), ARN.isRegion(region) { return (account, region) }
+        }
+        func firstBackupARN(_ value: JSONValue) -> ARN? {
+            switch value {
+            case .string(let text) where text.hasPrefix("arn:aws:backup:"):
+                guard let arn = ARN(text), ARN.isAccountID(arn.account), ARN.isRegion(arn.region) else { return nil }
+                return arn
+            case .array(let items):
+                for item in items { if let arn = firstBackupARN(item) { return arn } }
+                return nil
+            case .object(let members):
+                for key in members.keys.sorted() {
+                    if let member = members[key], let arn = firstBackupARN(member) { return arn }
+                }
+                return nil
+            default: return nil
+            }
+        }
+        if let content, let arn = firstBackupARN(content) { return (arn.account, arn.region) }
+        return ("000000000000", "us-east-1")
+    }
+
+    /// Whether a file found in a folder is one that `read` handles.
+    ///
+    /// Those are get-* JSON with the top-level key of its kind, a template with an `AWS::Backup::*` resource, and
+    /// `terraform show -json` output. Unreadable JSON and YAML count as checkable so that their errors are reported;
+    /// a template's `*.parameters.json` is read with its template.
     public static func isCheckable(path: String) throws -> Bool {
+        if path.hasSuffix(".parameters.json") { return false }
+        if isYAML(path) {
+            guard let data = FileManager.default.contents(atPath: path),
+                let root = try? CloudFormationLoader.load([UInt8](data), file: path)
+            else { return true }
+            return isTemplate(root)
+        }
         guard let root = try? FileSystem.standalone(path), case .object(let members) = root.value else { return true }
-        return ["BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList"].contains { members[$0] != nil }
+        return ["BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList", "format_version"].contains {
+            members[$0] != nil
+        } || isTemplate(root.value)
+    }
+
+    private static func isYAML(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
+
+    /// A CloudFormation template declaring at least one `AWS::Backup::*` resource.
+    private static func isTemplate(_ root: JSONValue) -> Bool {
+        guard case .object(let members) = root, case .object(let resources)? = members["Resources"] else {
+            return false
+        }
+        return resources.values.contains { resource in
+            guard case .object(let fields) = resource, case .string(let type)? = fields["Type"] else { return false }
+            return type.hasPrefix("AWS::Backup::")
+        }
     }
 
     /// Reads `get-backup-plan`, `get-backup-selection`, `describe-framework` or `list-backup-vaults` JSON, told
-    /// apart by their top-level keys.
+    /// apart by their top-level keys; a CloudFormation template (YAML, or JSON with `Resources` or
+    /// `AWSTemplateFormatVersion`), with the `<name>.parameters.json` beside it when there is one; or
+    /// `terraform show -json` output (JSON with `format_version`).
     public static func read(path: String) throws -> ExportFile {
+        if isYAML(path) { return try readTemplate(path: path) }
         let root = try FileSystem.standalone(path)
         let none = AccountRegion(account: "", region: "")
         if try root.optional("BackupPlan") != nil {
@@ -230,10 +291,47 @@ public enum ExportFile: Sendable {
                 try AWSShapes.vaults(root, location: AccountRegion(account: arn.account, region: arn.region))
             )
         }
+        if try root.optional("Resources") != nil || root.optional("AWSTemplateFormatVersion") != nil {
+            return try readTemplate(path: path)
+        }
+        if try root.optional("format_version") != nil {
+            let (account, region) = deployment(path: path, content: root.value)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ImportError(file: path, message: "cannot read the file")
+            }
+            return .terraform(
+                try TerraformShow.read(bytes: [UInt8](data), file: path, account: account, region: region)
+            )
+        }
         throw ImportError(
             file: path,
-            message: "not a backup plan, selection, framework or vault list (expected a top-level BackupPlan, "
-                + "BackupSelection, FrameworkName or BackupVaultList)"
+            message: "not a backup plan, selection, framework, vault list, CloudFormation template or terraform show "
+                + "-json output (expected a top-level BackupPlan, BackupSelection, FrameworkName, BackupVaultList, "
+                + "Resources or format_version)"
+        )
+    }
+
+    private static func readTemplate(path: String) throws -> ExportFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ImportError(file: path, message: "cannot read the file")
+        }
+        let name = (path as NSString).lastPathComponent
+        let stem = CloudFormationTemplate.defaultStackName(file: name)
+        let folder = (path as NSString).deletingLastPathComponent
+        let parametersPath = folder.isEmpty ? "\(stem).parameters.json" : "\(folder)/\(stem).parameters.json"
+        let parameters =
+            FileManager.default.fileExists(atPath: parametersPath)
+            ? try ScenarioReader.templateParameters(try FileSystem.standalone(parametersPath)) : [:]
+        let (account, region) = deployment(path: path)
+        return .template(
+            try CloudFormationTemplate.read(
+                bytes: [UInt8](data),
+                file: path,
+                account: account,
+                region: region,
+                parameters: parameters,
+                stackName: stem
+            )
         )
     }
 }

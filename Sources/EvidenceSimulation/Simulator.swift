@@ -336,8 +336,11 @@ struct Context: Sendable {
         var job = job
         if let plan = plan(account: job.account, region: job.region, id: job.origin.planID) {
             fill(&job.origin, plan: plan)
-            // list-backup-jobs prints no lifecycle: the rule that created the job supplies it.
-            if let rule = plan.rules.first(where: { $0.id == job.origin.ruleID }) { job.lifecycle = rule.lifecycle }
+            // Without the export's RecoveryPointLifecycle (event streams carry none), the rule that created the
+            // job supplies it.
+            if job.lifecycle == Lifecycle(), let rule = plan.rules.first(where: { $0.id == job.origin.ruleID }) {
+                job.lifecycle = rule.lifecycle
+            }
         }
         if let vault = vaults[job.placement.vaultARN] {
             fill(&job.placement, vault: vault)
@@ -350,7 +353,7 @@ struct Context: Sendable {
         var job = job
         if let plan = plan(account: job.account, region: job.region, id: job.origin.planID) {
             fill(&job.origin, plan: plan)
-            if let rule = plan.rules.first(where: { $0.id == job.origin.ruleID }) {
+            if job.lifecycle == Lifecycle(), let rule = plan.rules.first(where: { $0.id == job.origin.ruleID }) {
                 let action = rule.copyActions.first { $0.destinationVaultARN.description == job.destinationVaultARN }
                 job.lifecycle = action?.lifecycle ?? rule.lifecycle
             }

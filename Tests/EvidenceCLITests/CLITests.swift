@@ -151,3 +151,137 @@ struct ValidateAndCheckTests {
         #expect(await CLITests.run(["check", "--scenarios", scenarios.path, "--golden", golden.path]) == 0)
     }
 }
+
+@Suite("Command line: validate templates and Terraform files")
+struct ValidateDefinitionsTests {
+    /// Runs the built binary on `arguments` and returns its exit status, stdout and stderr.
+    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let binary = RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the package first (swift build)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    @Test("Every kind is told by content: get-* exports, YAML and JSON templates, terraform show -json output")
+    func validKinds() throws {
+        let cfn = RepositoryPaths.scenario("cfn-estate") + "/accounts/555566667777"
+        let terraform = RepositoryPaths.scenario("terraform-estate") + "/accounts/777788889999/us-east-1/terraform"
+        let plan = RepositoryPaths.scenario("org-estate") + "/accounts"
+        for path in [
+            "\(cfn)/us-east-1/templates/plans.yaml", "\(cfn)/us-east-1/templates/frameworks.json",
+            "\(cfn)/us-west-2/templates/dr-vault.yml", "\(terraform)/state.json", "\(terraform)/plan.json",
+            RepositoryPaths.scenario("cfn-estate"), RepositoryPaths.scenario("terraform-estate"), plan,
+        ] {
+            let result = try Self.run(["validate", path])
+            #expect(result.status == 0, "\(path): \(result.out) \(result.err)")
+            #expect(result.out.isEmpty)
+        }
+        // A folder's parameters files are read with their templates, not as files of their own.
+        let folder = try Self.run(["validate", "\(cfn)/us-east-1/templates"])
+        #expect(folder.status == 0)
+        #expect(folder.err == "3 files valid\n")
+    }
+
+    @Test("A template's plan with a cron AWS rejects is a finding naming the file, the plan and the rule")
+    func templateFinding() throws {
+        let folder = try TemporaryFolder()
+        let template = folder.url.appendingPathComponent("backup.yaml")
+        try Data(
+            """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              Plan:
+                Type: AWS::Backup::BackupPlan
+                Properties:
+                  BackupPlan:
+                    BackupPlanName: hourly
+                    BackupPlanRule:
+                      - RuleName: every-minute
+                        TargetBackupVault: standard-vault
+                        ScheduleExpression: cron(* * ? * * *)
+                        StartWindowMinutes: 60
+              Framework:
+                Type: AWS::Backup::Framework
+                Properties:
+                  FrameworkControls:
+                    - ControlName: BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK
+                      ControlInputParameters:
+                        - ParameterName: requiredRetentionDays
+                          ParameterValue: "0"
+
+            """.utf8
+        ).write(to: template)
+        let result = try Self.run(["validate", template.path])
+        #expect(result.status == 2)
+        let lines = result.out.split(separator: "\n").map(String.init)
+        #expect(
+            lines.contains {
+                $0.hasPrefix("\(template.path): backup plan hourly $.BackupPlan.Rules[0].ScheduleExpression: ")
+            },
+            "\(lines)"
+        )
+        #expect(
+            lines.contains { $0.hasPrefix("\(template.path): framework Framework $.FrameworkControls[0]: ") },
+            "\(lines)"
+        )
+        #expect(result.err.isEmpty)
+    }
+
+    @Test("A Terraform plan's lifecycle AWS rejects and a vault lock out of range are findings")
+    func terraformFinding() throws {
+        let folder = try TemporaryFolder()
+        let state = folder.url.appendingPathComponent("state.json")
+        let arn = "arn:aws:backup:eu-west-1:111122223333"
+        try Data(
+            """
+            {"format_version": "1.0", "values": {"root_module": {"resources": [
+              {"address": "aws_backup_plan.daily", "mode": "managed", "type": "aws_backup_plan", "name": "daily",
+               "values": {"id": "p-1", "arn": "\(arn):backup-plan:p-1", "name": "daily", "version": "v1",
+                 "rule": [{"rule_name": "daily", "target_vault_name": "standard-vault",
+                   "schedule": "cron(0 5 ? * * *)", "start_window": 60, "completion_window": 180,
+                   "lifecycle": [{"cold_storage_after": 30, "delete_after": 60}]}]}},
+              {"address": "aws_backup_vault.standard", "mode": "managed", "type": "aws_backup_vault",
+               "name": "standard", "values": {"id": "standard-vault", "name": "standard-vault",
+                 "arn": "\(arn):backup-vault:standard-vault"}},
+              {"address": "aws_backup_vault_lock_configuration.standard", "mode": "managed",
+               "type": "aws_backup_vault_lock_configuration", "name": "standard",
+               "values": {"backup_vault_name": "standard-vault", "min_retention_days": 40,
+                 "max_retention_days": 20}}
+            ]}}}
+            """.utf8
+        ).write(to: state)
+        let result = try Self.run(["validate", state.path])
+        #expect(result.status == 2, "\(result.err)")
+        let lines = result.out.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("\(state.path): backup plan daily $.BackupPlan.Rules[0]: ") }, "\(lines)")
+        #expect(
+            lines.contains {
+                $0 == "\(state.path): backup vault standard-vault $.BackupVaultList[0]: "
+                    + "MinRetentionDays 40 exceeds MaxRetentionDays 20"
+            },
+            "\(lines)"
+        )
+    }
+
+    @Test("A JSON file of no known kind is an error on stderr")
+    func unknownKind() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("other.json")
+        try Data(#"{"Something": 1}"#.utf8).write(to: file)
+        let result = try Self.run(["validate", file.path])
+        #expect(result.status == 2)
+        #expect(result.err.hasPrefix("error: \(file.path): not a backup plan, selection, framework, vault list, "))
+    }
+}

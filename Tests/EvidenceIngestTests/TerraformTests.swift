@@ -133,3 +133,20 @@ struct TerraformTests {
         }
     }
 }
+
+@Suite("Standalone definition files")
+struct StandaloneDefinitionTests {
+    @Test("A file is read in its folder's account and Region, else its first backup ARN's, else a placeholder")
+    func deployment() {
+        let inFolder = ExportFile.deployment(path: "x/accounts/111122223333/eu-west-1/terraform/s.json")
+        #expect(inFolder.account == "111122223333" && inFolder.region == "eu-west-1")
+        let content = JSONValue.object([
+            "b": .string("arn:aws:backup:ap-south-1:444455556666:backup-vault:v"),
+            "a": .array([.string("arn:aws:iam::111122223333:role/r")]),
+        ])
+        let fromARN = ExportFile.deployment(path: "state.json", content: content)
+        #expect(fromARN.account == "444455556666" && fromARN.region == "ap-south-1")
+        let none = ExportFile.deployment(path: "template.yaml")
+        #expect(none.account == "000000000000" && none.region == "us-east-1")
+    }
+}

@@ -16,7 +16,7 @@ struct ReportsTests {
 
     @Test(
         "Every scenario's reports match golden/ byte for byte",
-        arguments: ["untagged-neptune", "org-estate", "event-streams"]
+        arguments: ["untagged-neptune", "org-estate", "event-streams", "job-lists"]
     )
     func golden(scenario: String) throws {
         let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario(scenario))

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import EvidenceControls
 internal import EvidenceIngest
+internal import EvidenceModel
 internal import Foundation
 
 struct Validate: ParsableCommand {
@@ -8,8 +9,11 @@ struct Validate: ParsableCommand {
         abstract: "Check plans, selections, frameworks and vault lists against AWS Backup's own constraints.",
         discussion: """
             Each PATH is a JSON export (get-backup-plan, get-backup-selection, describe-framework, \
-            list-backup-vaults) or a folder searched for *.json files. One line per finding, with file and \
-            location; exit 2 when anything is invalid.
+            list-backup-vaults), a CloudFormation template (YAML or JSON, with AWS::Backup::* resources), \
+            terraform show -json output, or a folder searched for *.json, *.yaml and *.yml files; the kind is told \
+            by content. One line per finding on stdout, with file and location (for a template or Terraform file, \
+            the plan, selection, framework or vault, then the path in its get-* shape); a file that cannot be read \
+            is an error on stderr. Exit 2 when anything is invalid.
             """
     )
 
@@ -27,31 +31,78 @@ struct Validate: ParsableCommand {
             }
             if isDirectory.boolValue {
                 let names = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-                files += names.filter { $0.hasSuffix(".json") }.sorted().map { "\(path)/\($0)" }
+                files += names.filter { name in [".json", ".yaml", ".yml"].contains { name.hasSuffix($0) } }
+                    .sorted().map { "\(path)/\($0)" }
             } else {
                 files.append(path)
                 explicit.insert(path)
             }
         }
         var findings: [String] = []
+        var errors: [String] = []
         var checked = 0
         for file in files {
             // In a folder, files of other kinds (resources.json, job lists, policies) are not this command's.
             if !explicit.contains(file), !(try ExportFile.isCheckable(path: file)) { continue }
             checked += 1
             do {
-                switch try ExportFile.read(path: file) {
-                case .plan(let plan): findings += Validation.check(plan).map(\.description)
-                case .selection(let selection): findings += Validation.check(selection, file: file).map(\.description)
-                case .framework(let framework): findings += Validation.check(framework).map(\.description)
-                case .vaults(let vaults): findings += Validation.check(vaults, file: file).map(\.description)
-                }
+                findings += Self.findings(try ExportFile.read(path: file), file: file).map(\.description)
             } catch let error as ImportError {
-                findings.append(error.description)
+                errors.append(error.description)
             }
         }
         for finding in findings { print(finding) }
-        if !findings.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
+        for error in errors { printError(error) }
+        if !findings.isEmpty || !errors.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
         printNote("\(checked) file\(checked == 1 ? "" : "s") valid")
+    }
+
+    /// The findings for what one file defines; those of a template or Terraform file name the definition first.
+    static func findings(_ export: ExportFile, file: String) -> [ValidationFinding] {
+        switch export {
+        case .plan(let plan): return Validation.check(plan)
+        case .selection(let selection): return Validation.check(selection, file: file)
+        case .framework(let framework): return Validation.check(framework)
+        case .vaults(let vaults): return Validation.check(vaults, file: file)
+        case .template(let found):
+            return definitions(
+                file,
+                vaults: found.vaults,
+                plans: found.plans,
+                selections: found.selections,
+                frameworks: found.frameworks
+            )
+        case .terraform(let found):
+            return definitions(
+                file,
+                vaults: found.vaults,
+                plans: found.plans,
+                selections: found.selections,
+                frameworks: found.frameworks
+            )
+        }
+    }
+
+    /// Checks each definition of a template or Terraform file as if it were its get-* export, locating a finding by
+    /// the definition and then the path in that export's shape (Docs/ASSUMPTIONS.md A71).
+    static func definitions(
+        _ file: String,
+        vaults: [Vault],
+        plans: [BackupPlan],
+        selections: [BackupSelection],
+        frameworks: [Framework]
+    ) -> [ValidationFinding] {
+        func located(_ found: [ValidationFinding], _ what: String) -> [ValidationFinding] {
+            found.map { ValidationFinding(file: file, location: "\(what) \($0.location)", message: $0.message) }
+        }
+        var out: [ValidationFinding] = []
+        for plan in plans { out += located(Validation.check(plan), "backup plan \(plan.name)") }
+        for selection in selections {
+            out += located(Validation.check(selection, file: file), "backup selection \(selection.name)")
+        }
+        for framework in frameworks { out += located(Validation.check(framework), "framework \(framework.name)") }
+        // Each vault is checked as a list of one, so its path reads BackupVaultList[0]; the vault is named first.
+        for vault in vaults { out += located(Validation.check([vault], file: file), "backup vault \(vault.name)") }
+        return out
     }
 }

@@ -361,6 +361,7 @@ enum AWSShapes {
                     isEncrypted: try entry.optional("IsEncrypted")?.bool(),
                     encryptionKeyARN: try entry.optional("EncryptionKeyArn")?.string() ?? ""
                 ),
+                lifecycle: try lifecycle(entry.optional("RecoveryPointLifecycle")) ?? Lifecycle(),
                 iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
                 backupOptions: try entry.optional("BackupOptions")?.stringMap() ?? [:],
                 isParent: try entry.optional("IsParent")?.bool() ?? false,
@@ -373,6 +374,7 @@ enum AWSShapes {
     static func copyJobs(_ root: JSONNode, location: AccountRegion) throws -> [CopyJob] {
         try root.required("CopyJobs").array().map { entry in
             let resourceARN = try entry.required("ResourceArn").arn()
+            let destinationVaultARN = try entry.required("DestinationBackupVaultArn").arn().description
             return CopyJob(
                 id: try entry.required("CopyJobId").identifier(),
                 account: try entry.optional("AccountId")?.identifier() ?? location.account,
@@ -390,7 +392,14 @@ enum AWSShapes {
                 sourceRecoveryPointARN: try entry.required("SourceRecoveryPointArn").arn().description,
                 sourceVaultARN: try entry.required("SourceBackupVaultArn").arn().description,
                 destinationRecoveryPointARN: try entry.optional("DestinationRecoveryPointArn")?.arn().description ?? "",
-                destinationVaultARN: try entry.required("DestinationBackupVaultArn").arn().description,
+                destinationVaultARN: destinationVaultARN,
+                placement: VaultPlacement(
+                    vaultARN: destinationVaultARN,
+                    vaultType: try entry.optional("DestinationVaultType")?.string() ?? "",
+                    lockStatus: try entry.optional("DestinationVaultLockState")?.string() ?? "",
+                    encryptionKeyARN: try entry.optional("DestinationEncryptionKeyArn")?.string() ?? ""
+                ),
+                lifecycle: try lifecycle(entry.optional("DestinationRecoveryPointLifecycle")) ?? Lifecycle(),
                 iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
                 isParent: try entry.optional("IsParent")?.bool() ?? false,
                 parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
