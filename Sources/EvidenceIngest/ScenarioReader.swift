@@ -200,9 +200,9 @@ public enum ExportFile: Sendable {
     case framework(Framework)
     case vaults([Vault])
     /// A CloudFormation template's AWS Backup resources.
-    case template(CloudFormationResources)
+    case template(BackupDefinitions)
     /// The AWS Backup resources of `terraform show -json` output.
-    case terraform(TerraformResources)
+    case terraform(BackupDefinitions)
 
     /// The account and Region a template or Terraform file is read as deployed in (Docs/ASSUMPTIONS.md A71): those
     /// of its folder when the path holds `accounts/<account>/<region>/`; else those of the first AWS Backup ARN in

@@ -36,6 +36,10 @@ public struct JSONParser {
     private var depth = 0
     /// Validating without building: values come back as `.null`, strings as "".
     private var skipping = false
+    /// The top-level member whose array elements' ranges are captured, and at what depth its array sits once found.
+    private var captureKey: String?
+    private var captureDepth: Int?
+    private var captured: [Range<Int>]?
     private static let maximumDepth = 512
 
     init(bytes: [UInt8]) { self.bytes = bytes }
@@ -52,100 +56,21 @@ public struct JSONParser {
         return value
     }
 
-    /// Validates a whole document and hands `body` the byte range and position of each element of the array that
-    /// is the top-level object's member `key`; everything else is checked for syntax but never built.
+    /// Validates a whole document and returns the byte ranges of the elements of the array that is the top-level
+    /// object's member `key`; everything else is checked for syntax but never built.
     ///
     /// Lets a reader parse only the elements it wants out of a large file, such as the few AWS Backup records of a
-    /// CloudTrail log file. Returns false when the document is not an object holding such an array.
-    public static func forEachElement(
-        ofArray key: String,
-        in bytes: [UInt8],
-        _ body: (Range<Int>, Int) throws -> Void
-    ) throws -> Bool {
+    /// CloudTrail log file. Returns nil when the document is not an object holding such an array.
+    public static func elementRanges(ofArray key: String, in bytes: [UInt8]) throws(JSONSyntaxError) -> [Range<Int>]? {
         var parser = JSONParser(bytes: bytes)
         parser.skipping = true
+        parser.captureKey = key
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
-        var found = false
-        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") {
-            try parser.enter()
-            parser.index += 1
-            parser.skipWhitespace()
-            if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
-                parser.index += 1
-            } else {
-                while true {
-                    parser.skipWhitespace()
-                    guard parser.index < bytes.count else {
-                        throw parser.error("unexpected end of input; the file may be truncated")
-                    }
-                    guard bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.error("expected a string key") }
-                    parser.skipping = false
-                    let member = try parser.parseString()
-                    parser.skipping = true
-                    parser.skipWhitespace()
-                    guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else {
-                        throw parser.error("expected ':'")
-                    }
-                    parser.index += 1
-                    parser.skipWhitespace()
-                    if member == key, parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") {
-                        found = true
-                        try parser.eachElement(body)
-                    } else {
-                        _ = try parser.parseValue()
-                    }
-                    parser.skipWhitespace()
-                    guard parser.index < bytes.count else {
-                        throw parser.error("unexpected end of input; the file may be truncated")
-                    }
-                    if bytes[parser.index] == UInt8(ascii: ",") {
-                        parser.index += 1
-                        continue
-                    }
-                    if bytes[parser.index] == UInt8(ascii: "}") {
-                        parser.index += 1
-                        break
-                    }
-                    throw parser.error("expected ',' or '}'")
-                }
-            }
-        } else {
-            _ = try parser.parseValue()
-        }
+        _ = try parser.parseValue()
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
-        return found
-    }
-
-    private mutating func eachElement(_ body: (Range<Int>, Int) throws -> Void) throws {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return
-        }
-        var position = 0
-        while true {
-            skipWhitespace()
-            let start = index
-            _ = try parseValue()
-            try body(start..<index, position)
-            position += 1
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of input; the file may be truncated") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return
-            }
-            throw error("expected ',' or ']'")
-        }
+        return parser.captured
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -215,11 +140,18 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; the file may be truncated") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let topLevel = depth == 1 && captureKey != nil
+            if topLevel { skipping = false }
             let key = try parseString()
+            if topLevel { skipping = true }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
+            if topLevel, key == captureKey, index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                captureDepth = depth + 1
+                captured = []
+            }
             let value = try parseValue()
             if !skipping { members[key] = value }
             skipWhitespace()
@@ -246,10 +178,14 @@ public struct JSONParser {
             index += 1
             return .array(items)
         }
+        let capturing = captureDepth == depth
+        if capturing { captureDepth = nil }
         while true {
             skipWhitespace()
+            let start = index
             let item = try parseValue()
             if !skipping { items.append(item) }
+            if capturing { captured?.append(start..<index) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; the file may be truncated") }
             if bytes[index] == UInt8(ascii: ",") {

@@ -335,7 +335,7 @@ struct CloudFormationTests {
         _ template: String,
         file: String,
         parameters: [String: String] = [:]
-    ) throws -> CloudFormationResources {
+    ) throws -> BackupDefinitions {
         try CloudFormationTemplate.read(
             bytes: Array(template.utf8),
             file: file,
@@ -358,9 +358,9 @@ struct CloudFormationTests {
     static func arn(_ text: String) throws -> ARN { try #require(ARN(text)) }
 
     /// What the template holds with `MinRetention` overridden to 90, read from `source`.
-    static func expected(source: String) throws -> CloudFormationResources {
+    static func expected(source: String) throws -> BackupDefinitions {
         let prefix = "arn:aws:backup:us-east-1:123456789012"
-        return CloudFormationResources(
+        return BackupDefinitions(
             vaults: [
                 Vault(
                     name: "prod-air-gapped",

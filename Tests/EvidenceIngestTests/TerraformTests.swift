@@ -9,7 +9,7 @@ struct TerraformTests {
     static let account = "123456789012"
     static let region = "us-east-1"
 
-    static func read(_ text: String) throws -> TerraformResources {
+    static func read(_ text: String) throws -> BackupDefinitions {
         try TerraformShow.read(bytes: Array(text.utf8), file: "terraform/plan.json", account: account, region: region)
     }
 
@@ -115,7 +115,7 @@ struct TerraformTests {
         #expect(throws: ImportError.self) {
             try Self.read(#"{"format_version": "2.0"}"#)
         }
-        #expect(try Self.read(#"{"format_version": "1.0"}"#) == TerraformResources())
+        #expect(try Self.read(#"{"format_version": "1.0"}"#) == BackupDefinitions())
     }
 
     @Test("A template parameters file without its template is an error")

@@ -72,35 +72,27 @@ struct StreamBenchmark {
 
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let out = work.appendingPathComponent("out")
-        var start = clock.now
-        var (status, output, peak) = try spawn(
-            executable,
-            ["simulate", "--scenario", scenario.path, "--out", out.path],
-            work
-        )
-        guard status == 0 else { throw IOFailure(description: "simulate failed: \(output)") }
-        print(
-            "simulate:  \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB "
-                + "(\(stats.events) job events)"
-        )
+        func simulate(_ label: String) throws {
+            try? FileManager.default.removeItem(at: out)
+            let start = clock.now
+            let (status, output, peak) = try spawn(
+                executable,
+                ["simulate", "--scenario", scenario.path, "--out", out.path],
+                work
+            )
+            guard status == 0 else { throw IOFailure(description: "simulate failed: \(output)") }
+            print(
+                "simulate:  \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB (\(label))"
+            )
+        }
+        try simulate("\(stats.events) job events")
 
         // Every file delivered a second time under another name: twice the events, the same jobs.
         for path in try files(under: scenario.appendingPathComponent("AWSLogs")) {
             let copy = path.replacingOccurrences(of: ".json.gz", with: "") + "_redelivered.json.gz"
             try FileManager.default.copyItem(atPath: path, toPath: copy)
         }
-        try? FileManager.default.removeItem(at: out)
-        start = clock.now
-        (status, output, peak) = try spawn(
-            executable,
-            ["simulate", "--scenario", scenario.path, "--out", out.path],
-            work
-        )
-        guard status == 0 else { throw IOFailure(description: "simulate failed: \(output)") }
-        print(
-            "simulate:  \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB "
-                + "(\(stats.events * 2) job events: every file delivered twice)"
-        )
+        try simulate("\(stats.events * 2) job events: every file delivered twice")
     }
 
     private func files(under folder: URL) throws -> [String] {

@@ -18,7 +18,7 @@ enum Proposals {
         _ file: String,
         _ estate: Estate,
         _ parameters: [String: String]
-    ) throws -> CloudFormationResources {
+    ) throws -> BackupDefinitions {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ImportError(file: file, message: "cannot read the file")
         }

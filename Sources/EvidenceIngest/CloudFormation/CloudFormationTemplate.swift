@@ -71,7 +71,7 @@ public enum CloudFormationTemplate {
         region: String,
         parameters: [String: String] = [:],
         stackName: String? = nil
-    ) throws -> CloudFormationResources {
+    ) throws -> BackupDefinitions {
         guard ARN.isAccountID(account) else {
             throw ImportError(file: file, message: "\"\(account)\" is not a 12-digit account id")
         }
@@ -86,7 +86,7 @@ public enum CloudFormationTemplate {
         let root = JSONNode(value: try CloudFormationLoader.load(bytes, file: file), file: file)
         let resolver = try CloudFormationResolver(template: root, deployment: deployment, overrides: parameters)
 
-        var found = CloudFormationResources()
+        var found = BackupDefinitions()
         for logicalID in resolver.resources.keys.sorted() {
             guard let resource = resolver.resources[logicalID], readTypes.contains(resource.type),
                 try resolver.isCreated(resource)
@@ -135,34 +135,6 @@ public enum CloudFormationTemplate {
         let name = file.split(separator: "/").last.map(String.init) ?? file
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name.isEmpty ? "stack" : name }
         return String(name[..<dot])
-    }
-}
-
-/// The AWS Backup resources of one template, each list sorted by logical id.
-public struct CloudFormationResources: Hashable, Sendable {
-    /// `AWS::Backup::BackupVault` and `AWS::Backup::LogicallyAirGappedBackupVault`.
-    public var vaults: [Vault]
-    /// `AWS::Backup::BackupPlan`; the plan id is the logical id.
-    public var plans: [BackupPlan]
-    /// `AWS::Backup::BackupSelection`; the selection id is the logical id.
-    public var selections: [BackupSelection]
-    /// `AWS::Backup::Framework`.
-    public var frameworks: [Framework]
-    /// `AWS::Backup::ReportPlan`.
-    public var reportPlans: [CloudFormationReportPlan]
-
-    public init(
-        vaults: [Vault] = [],
-        plans: [BackupPlan] = [],
-        selections: [BackupSelection] = [],
-        frameworks: [Framework] = [],
-        reportPlans: [CloudFormationReportPlan] = []
-    ) {
-        self.vaults = vaults
-        self.plans = plans
-        self.selections = selections
-        self.frameworks = frameworks
-        self.reportPlans = reportPlans
     }
 }
 

@@ -96,31 +96,34 @@ enum EventReaders {
     /// The whole file is checked for syntax, but only records that mention AWS Backup are built into values: a trail
     /// holds every service's records, and AWS Backup's are few among them.
     static func cloudTrail(json: [UInt8], file: String) throws -> ([JobEvent], Int) {
-        var records: [JSONNode] = []
-        var count = 0
-        let found: Bool
+        let ranges: [Range<Int>]?
         do {
-            found = try JSONParser.forEachElement(ofArray: "Records", in: json) { range, position in
-                count += 1
-                guard mentions(Self.backupSource, json[range]) else { return }
-                records.append(
-                    JSONNode(
-                        value: try JSONParser.parse(Array(json[range])),
-                        file: file,
-                        path: "$.Records[\(position)]"
-                    )
-                )
-            }
-        } catch let error as JSONSyntaxError {
+            ranges = try JSONParser.elementRanges(ofArray: "Records", in: json)
+        } catch {
             throw ImportError(
                 file: file,
                 location: "\(error.line):\(error.column)",
                 message: "invalid JSON: \(error.message)"
             )
         }
-        if !found {
+        guard let ranges else {
             // Not a log file: the full reader names what is wrong.
             _ = try JSONNode.parse(json, file: file).required("Records").array()
+            return ([], 0)
+        }
+        var records: [JSONNode] = []
+        for (position, range) in ranges.enumerated() where mentions(Self.backupSource, json[range]) {
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(Array(json[range]))
+            } catch {
+                throw ImportError(
+                    file: file,
+                    location: "$.Records[\(position)]",
+                    message: "invalid JSON: \(error.message)"
+                )
+            }
+            records.append(JSONNode(value: value, file: file, path: "$.Records[\(position)]"))
         }
         var events: [JobEvent] = []
         for record in records {
@@ -155,7 +158,7 @@ enum EventReaders {
                 events.append(base)
             }
         }
-        return (events, count)
+        return (events, ranges.count)
     }
 
     private static func recordBase(_ record: JSONNode, kind: JobKind, jobID: String) throws -> JobEvent {

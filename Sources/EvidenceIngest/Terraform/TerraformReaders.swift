@@ -6,8 +6,8 @@ internal import EvidenceModel
 /// lifecycle's `0` days means unset, as the provider writes it. Checks are those of ``AWSShapes``: ARNs, resource
 /// types, `STRINGEQUALS` tag conditions and `aws:ResourceTag/` condition keys, non-empty identifiers.
 enum TerraformReaders {
-    static func read(_ document: TerraformDocument) throws -> TerraformResources {
-        var found = TerraformResources()
+    static func read(_ document: TerraformDocument) throws -> BackupDefinitions {
+        var found = BackupDefinitions()
         var locks: [TerraformBlock] = []
         var policies: [TerraformBlock] = []
         for resource in document.resources {

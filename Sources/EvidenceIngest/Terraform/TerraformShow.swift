@@ -43,7 +43,7 @@ public enum TerraformShow {
         account: String,
         region: String
     ) throws
-        -> TerraformResources
+        -> BackupDefinitions
     {
         guard ARN.isAccountID(account) else {
             throw ImportError(file: file, message: "\"\(account)\" is not a 12-digit account id")
@@ -54,30 +54,6 @@ public enum TerraformShow {
         let deployment = CloudFormationDeployment(account: account, region: region, stackName: "")
         let document = try TerraformDocument(root: try JSONNode.parse(bytes, file: file), deployment: deployment)
         return try TerraformReaders.read(document)
-    }
-}
-
-/// The AWS Backup resources of one `terraform show -json` file, each list in the order of the file.
-public struct TerraformResources: Hashable, Sendable {
-    public var vaults: [Vault]
-    public var plans: [BackupPlan]
-    public var selections: [BackupSelection]
-    public var frameworks: [Framework]
-    /// `aws_backup_report_plan`, with the resource address as `logicalID`.
-    public var reportPlans: [CloudFormationReportPlan]
-
-    public init(
-        vaults: [Vault] = [],
-        plans: [BackupPlan] = [],
-        selections: [BackupSelection] = [],
-        frameworks: [Framework] = [],
-        reportPlans: [CloudFormationReportPlan] = []
-    ) {
-        self.vaults = vaults
-        self.plans = plans
-        self.selections = selections
-        self.frameworks = frameworks
-        self.reportPlans = reportPlans
     }
 }
 
