@@ -8,7 +8,11 @@ public enum Parallel {
         guard input.count > 1 else { return input.map(transform) }
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: input.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // The results are copied out below; the buffer's own references must be released with it.
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         let chunks = min(input.count, 64)
         nonisolated(unsafe) let output = results
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in

@@ -1,4 +1,5 @@
 import EvidenceModel
+import Synchronization
 import Testing
 
 @Suite("Model values")
@@ -157,5 +158,31 @@ struct SelectiveJSONTests {
                 _ = try JSONParser.elementRanges(ofArray: "Records", in: Array(bad.utf8))
             }
         }
+    }
+}
+
+/// Counts live instances, to show that ``Parallel/map(_:_:)`` keeps no reference to its results.
+private final class Tracked: Sendable {
+    static let live = Atomic<Int>(0)
+    let value: Int
+
+    init(_ value: Int) {
+        self.value = value
+        Tracked.live.add(1, ordering: .relaxed)
+    }
+
+    deinit { Tracked.live.subtract(1, ordering: .relaxed) }
+}
+
+@Suite("Parallel map", .serialized)
+struct ParallelMapTests {
+    @Test("Results come back in input order, and none is kept once the caller drops them")
+    func noRetainedResults() {
+        let before = Tracked.live.load(ordering: .relaxed)
+        do {
+            let results = Parallel.map(Array(0..<500)) { [Tracked($0)] }
+            #expect(results.map { $0[0].value } == Array(0..<500))
+        }
+        #expect(Tracked.live.load(ordering: .relaxed) == before)
     }
 }

@@ -38,7 +38,34 @@ struct Benchmark: ParsableCommand {
     @Option(help: "With --streams: records of other services in each CloudTrail file.")
     var otherRecords = 400
 
+    @Option(help: .hidden)
+    var readStreams: String?
+
+    @Option(help: .hidden)
+    var simulateStreams: String?
+
     func run() throws {
+        // Children of `--streams`: they print their own peak, which a parent cannot measure (Linux carries the
+        // parent's high-water mark into a spawned child's ru_maxrss).
+        if let readStreams {
+            try withExitStatuses {
+                let streams = try JobStreams.read(folder: readStreams)
+                print(
+                    "\(streams.statistics.jobs) jobs, \(streams.statistics.events) events, \(streams.statistics.duplicates) duplicates"
+                )
+                print("peak_kb=\(peakResidentKilobytes())")
+            }
+            return
+        }
+        if let simulateStreams {
+            try withExitStatuses {
+                let estate = try ScenarioReader.read(folder: simulateStreams)
+                let reports = try MonthlyReports.compute(estate: estate, month: estate.settings.month, asOf: nil)
+                print("\(reports.files.count) reports")
+                print("peak_kb=\(peakResidentKilobytes())")
+            }
+            return
+        }
         if streams {
             try withExitStatuses {
                 try StreamBenchmark(
@@ -48,7 +75,8 @@ struct Benchmark: ParsableCommand {
                 )
                 .run(format: format) { path, arguments, folder in
                     let result = try command(path, arguments, in: folder)
-                    return (result.status, result.output, result.peakKilobytes)
+                    let peak = result.output.split(separator: "\n").last { $0.hasPrefix("peak_kb=") }
+                    return (result.status, result.output, peak.flatMap { Int($0.dropFirst(8)) } ?? 0)
                 }
             }
             return
@@ -182,6 +210,15 @@ struct Benchmark: ParsableCommand {
         wait4(pid, &status, 0, &usage)
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         return ((status >> 8) & 0xFF, text, usage.ru_maxrss)
+    }
+
+    /// This process's peak resident memory (`VmHWM` of /proc/self/status), in kilobytes; 0 where unknown.
+    func peakResidentKilobytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return 0
     }
 
     /// The 16384-byte column of `openssl speed`'s table, in MB/s (OpenSSL prints thousands of bytes per second).

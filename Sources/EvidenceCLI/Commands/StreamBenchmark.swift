@@ -7,10 +7,11 @@ internal import Foundation
 /// `benchmark --streams`: a large organization's month of CloudTrail files, read at scale.
 ///
 /// Builds an estate of `resources` resources in four accounts, simulates its month, writes the jobs as an
-/// organization trail's CloudTrail files (hourly files per account and Region, with other services' records mixed
-/// in), then measures: the reader alone, in this process (records and job events per second); and `simulate` on the
-/// scenario in a child process (wall time and peak memory), once as delivered and once with every file delivered
-/// twice, which doubles the events but not the jobs.
+/// organization trail's CloudTrail files (a file per account, Region and five minutes of delivery, with other services' records mixed
+/// in), then measures: the reader alone, in this process (records and job events per second); and, each in a child
+/// process, the reader alone and the month's reports computed as `simulate` does (wall time and peak memory), once as
+/// delivered and once
+/// with every file delivered twice, which doubles the events but not the jobs.
 struct StreamBenchmark {
     var resources: Int
     var otherRecords: Int
@@ -38,6 +39,7 @@ struct StreamBenchmark {
                     cloudTrailAccounts: Set(Self.accounts),
                     organizationID: "o-benchmark01",
                     duplicateEvery: 0,
+                    cloudTrailFileMinutes: 5,
                     otherServiceRecordsPerFile: otherRecords
                 )
             )
@@ -73,17 +75,18 @@ struct StreamBenchmark {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let out = work.appendingPathComponent("out")
         func simulate(_ label: String) throws {
-            try? FileManager.default.removeItem(at: out)
-            let start = clock.now
-            let (status, output, peak) = try spawn(
-                executable,
-                ["simulate", "--scenario", scenario.path, "--out", out.path],
-                work
-            )
-            guard status == 0 else { throw IOFailure(description: "simulate failed: \(output)") }
-            print(
-                "simulate:  \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB (\(label))"
-            )
+            for (name, arguments) in [
+                ("reader:   ", ["benchmark", "--read-streams", scenario.path]),
+                ("simulate: ", ["benchmark", "--simulate-streams", scenario.path]),
+            ] {
+                try? FileManager.default.removeItem(at: out)
+                let start = clock.now
+                let (status, output, peak) = try spawn(executable, arguments, work)
+                guard status == 0 else { throw IOFailure(description: "\(arguments[0]) failed: \(output)") }
+                print(
+                    "\(name) \(format(seconds(clock.now - start))) s, peak \(format(Double(peak) / 1024)) MB (\(label))"
+                )
+            }
         }
         try simulate("\(stats.events) job events")
 

@@ -111,7 +111,8 @@ enum EventReaders {
             _ = try JSONNode.parse(json, file: file).required("Records").array()
             return ([], 0)
         }
-        var records: [JSONNode] = []
+        var events: [JobEvent] = []
+        // One record's tree at a time: it is dropped as soon as its event is read.
         for (position, range) in ranges.enumerated() where mentions(Self.backupSource, json[range]) {
             let value: JSONValue
             do {
@@ -123,10 +124,7 @@ enum EventReaders {
                     message: "invalid JSON: \(error.message)"
                 )
             }
-            records.append(JSONNode(value: value, file: file, path: "$.Records[\(position)]"))
-        }
-        var events: [JobEvent] = []
-        for record in records {
+            let record = JSONNode(value: value, file: file, path: "$.Records[\(position)]")
             guard try record.optional("eventSource")?.string() == "backup.amazonaws.com" else { continue }
             let name = try record.required("eventName").string()
             if let (kind, defaultState) = serviceEvents[name] {

@@ -57,7 +57,7 @@ public struct JobStreams: Sendable {
         statistics.eventFiles = eventFiles.count
 
         var assembler = JobAssembler()
-        let batchSize = max(8, ProcessInfo.processInfo.activeProcessorCount * 8)
+        let batchSize = max(4, ProcessInfo.processInfo.activeProcessorCount * 4)
         var start = 0
         while start < units.count {
             let batch = Array(units[start..<min(start + batchSize, units.count)])
