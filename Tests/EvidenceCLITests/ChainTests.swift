@@ -13,11 +13,15 @@ final class SealedChain {
     let folder: TemporaryFolder
     var path: String { folder.path }
 
-    init(months: [String] = ["2028-03", "2028-04", "2028-05"], key: String = RepositoryPaths.testKey) async throws {
+    init(
+        months: [String] = ["2028-03", "2028-04", "2028-05"],
+        key: String = RepositoryPaths.testKey,
+        scenario: String = "untagged-neptune"
+    ) async throws {
         folder = try TemporaryFolder()
         for month in months {
             let status = await CLITests.run([
-                "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", folder.path,
+                "monthly", "--scenario", RepositoryPaths.scenario(scenario), "--evidence", folder.path,
                 "--month", month, "--key", key,
             ])
             precondition(status == 0, "sealing \(month) failed")
@@ -289,6 +293,21 @@ struct ChainTests {
         try chain.write(input, Array(text.utf8))
         result = await chain.verify(["--rebuild", "--expect-through", "2028-04"])
         #expect(result.status == 1)
+    }
+
+    @Test("A month whose jobs came as CloudTrail and EventBridge streams seals them and rebuilds from them")
+    func rebuildFromStreams() async throws {
+        let chain = try await SealedChain(months: ["2028-03"], scenario: "event-streams")
+        let inputs = try FileManager.default.subpathsOfDirectory(atPath: chain.url("2028-03/inputs").path)
+        #expect(
+            inputs.contains {
+                $0.hasPrefix("AWSLogs/o-a1b2c3d4e5/555566667777/CloudTrail/") && $0.hasSuffix(".json.gz")
+            }
+        )
+        #expect(inputs.contains { $0.hasPrefix("events/") && $0.hasSuffix(".jsonl") })
+        let result = await chain.verify(["--rebuild", "--verbose", "--expect-through", "2028-03"])
+        #expect(result.status == 0)
+        #expect(result.lines.contains("REBUILD\t2028-03/reports/BACKUP_JOB_REPORT.csv\tOK"))
     }
 
     @Test("Row proofs: prove a job's rows, check them with the month alone; a forged row fails")

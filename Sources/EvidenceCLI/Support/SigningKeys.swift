@@ -59,23 +59,29 @@ enum SigningKeys {
 
 /// The inputs a month is computed from, normalized for sealing.
 ///
-/// They are scenario.json and every file under accounts/, JSON
-/// re-encoded canonically (sorted keys, no white space), other files as they are. The result is itself a scenario
-/// folder, which `verify --rebuild` runs again.
+/// They are scenario.json, every file under accounts/, and the job streams under AWSLogs/ and events/; JSON
+/// re-encoded canonically (sorted keys, no white space), other files (CloudTrail's gzip files, EventBridge's JSON
+/// lines, templates) as they are. The result is itself a scenario folder, which `verify --rebuild` runs again.
 enum SealedInputs {
+    /// The folders of a scenario whose files are inputs, beside scenario.json.
+    static let folders = ["accounts", "AWSLogs", "events"]
+
     static func normalize(scenario: String) throws -> [String: [UInt8]] {
         let root = URL(fileURLWithPath: scenario)
         var out: [String: [UInt8]] = [:]
         var paths = ["scenario.json"]
-        if let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent("accounts").path) {
+        for folder in folders {
+            guard let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent(folder).path) else {
+                continue
+            }
             for case let path as String in walker {
                 var isDirectory: ObjCBool = false
                 _ = FileManager.default.fileExists(
-                    atPath: root.appendingPathComponent("accounts/\(path)").path,
+                    atPath: root.appendingPathComponent("\(folder)/\(path)").path,
                     isDirectory: &isDirectory
                 )
                 if !isDirectory.boolValue, !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
-                    paths.append("accounts/\(path)")
+                    paths.append("\(folder)/\(path)")
                 }
             }
         }
