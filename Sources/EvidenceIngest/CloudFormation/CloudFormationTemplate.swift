@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 
 /// Reads the AWS Backup resources of a CloudFormation template, YAML or JSON, into model values, offline.
 ///

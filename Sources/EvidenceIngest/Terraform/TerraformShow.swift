@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 
 /// Reads the AWS Backup resources of `terraform show -json` output, a state or a saved plan, into model values.
 ///
