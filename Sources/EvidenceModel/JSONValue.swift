@@ -173,13 +173,14 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var items: [JSONValue] = []
+        // Only the array the capture was armed for, even when it is empty.
+        let capturing = captureDepth == depth
+        if capturing { captureDepth = nil }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             return .array(items)
         }
-        let capturing = captureDepth == depth
-        if capturing { captureDepth = nil }
         while true {
             skipWhitespace()
             let start = index

@@ -92,6 +92,10 @@ public enum JobEventExport {
                         ? record(job, id: id, name: "BackupJobCompleted", at: end, final: true)
                         : bridge(job, id: id, at: end, final: true)
                 }
+            } else if !options.cloudTrailAccounts.contains(job.account) {
+                // Still running: EventBridge's CREATED event names no resource, the RUNNING one does.
+                let start = job.startDate ?? job.creationDate
+                add(job.account, job.region, start) { _, id in bridge(job, id: id, at: start, final: true) }
             }
         }
         for job in copies {

@@ -163,3 +163,47 @@ struct JobStreamTests {
         #expect(Instant(awsEnglish: "Jan 10 2019 1:45:24 PM") == nil)
     }
 }
+
+@Suite("Job streams: partial jobs")
+struct PartialJobStreamTests {
+    @Test("A job seen only CREATED, by an event naming no resource, is left out and counted")
+    func createdOnly() throws {
+        let folder = try JobStreamTests.folder([
+            "events/a.jsonl": Array(
+                (JobStreamTests.completed + "\n"
+                    + JobStreamTests.created.replacingOccurrences(
+                        of: "\"J1\"",
+                        with: "\"J9\""
+                    ) + "\n").utf8
+            )
+        ])
+        let streams = try JobStreams.read(folder: folder.path)
+        #expect(streams.backupJobs.map(\.id) == ["J1"])
+        #expect(streams.statistics.unnamedStarts == 1 && streams.statistics.jobs == 1)
+    }
+
+    @Test("A StartBackupJob call starts an on-demand job; its vault ARN takes the partition of the request's ARNs")
+    func startBackupJobCall() throws {
+        let call = """
+            {"Records":[{"eventVersion":"1.08","eventTime":"2028-03-02T05:05:00Z","eventSource":"backup.amazonaws.com",\
+            "eventName":"StartBackupJob","awsRegion":"cn-north-1","eventType":"AwsApiCall","eventID":"api-1",\
+            "recipientAccountId":"111122223333","requestParameters":{"backupVaultName":"Default",\
+            "resourceArn":"arn:aws-cn:ec2:cn-north-1:111122223333:volume/vol-0123456789abcdef0",\
+            "iamRoleArn":"arn:aws-cn:iam::111122223333:role/backup"},\
+            "responseElements":{"backupJobId":"OD-1","creationDate":"Mar 2, 2028 5:05:00 AM"}},\
+            {"eventVersion":"1.08","eventTime":"2028-03-02T05:06:00Z","eventSource":"backup.amazonaws.com",\
+            "eventName":"StartBackupJob","awsRegion":"cn-north-1","eventType":"AwsApiCall","eventID":"api-2",\
+            "recipientAccountId":"111122223333","errorCode":"InvalidParameterValueException",\
+            "requestParameters":{"backupVaultName":"Missing"},"responseElements":null}]}
+            """
+        let folder = try JobStreamTests.folder([
+            "AWSLogs/111122223333/CloudTrail/cn-north-1/2028/03/02/f.json.gz": Gzip.compress(Array(call.utf8))
+        ])
+        let streams = try JobStreams.read(folder: folder.path)
+        let job = try #require(streams.backupJobs.first)
+        #expect(streams.backupJobs.count == 1)
+        #expect(job.state == .created)
+        #expect(job.placement.vaultARN == "arn:aws-cn:backup:cn-north-1:111122223333:backup-vault:Default")
+        #expect(job.creationDate == Instant(iso8601: "2028-03-02T05:05:00Z"))
+    }
+}

@@ -150,6 +150,9 @@ struct SelectiveJSONTests {
         #expect(ranges.map { String(decoding: bytes[$0], as: UTF8.self) } == [#"{"k": 1}"#, "[true]", #""s""#])
         #expect(try JSONParser.elementRanges(ofArray: "Missing", in: bytes) == nil)
         #expect(try JSONParser.elementRanges(ofArray: "Records", in: Array("[1]".utf8)) == nil)
+        // An empty array captures nothing, and no later array is taken for it.
+        let empty = Array(#"{"Records": [], "Other": [{"a": 1}, {"b": 2}]}"#.utf8)
+        #expect(try JSONParser.elementRanges(ofArray: "Records", in: empty) == [])
         for bad in [
             #"{"Other": {"a": [1, 2.]}, "Records": []}"#, #"{"Records": [{"k": "\q"}]}"#, #"{"Records": [1,]}"#,
             #"{"Records": [1]} x"#,

@@ -130,18 +130,29 @@ public struct JSONNode: Sendable {
         case .string(let text):
             if let instant = Instant(iso8601: text) { return instant }
             if let instant = Instant(awsEnglish: text) { return instant }
-            if let seconds = Double(text) { return Instant(milliseconds: Int64((seconds * 1000).rounded())) }
+            if let seconds = Double(text) { return try epoch(seconds) }
             throw failure("expected an ISO-8601 instant, found \(quoted(text))")
         case .number(let text):
             guard let seconds = Double(text) else { throw failure("expected an instant") }
-            return Instant(milliseconds: Int64((seconds * 1000).rounded()))
+            return try epoch(seconds)
         case .object:
             let seconds = try required("seconds").int()
             let nanos = try optional("nanos")?.int() ?? 0
-            return Instant(milliseconds: Int64(seconds) * 1000 + Int64(nanos / 1_000_000))
+            guard (0..<1_000_000_000).contains(nanos) else {
+                throw failure("expected nanos from 0 to 999999999, found \(nanos)")
+            }
+            return try epoch(Double(seconds)).adding(milliseconds: Int64(nanos / 1_000_000))
         default:
             throw expected("an ISO-8601 instant")
         }
+    }
+
+    /// Epoch seconds as an instant, refusing what no calendar date up to year 9999 is (and what would overflow).
+    private func epoch(_ seconds: Double) throws -> Instant {
+        guard seconds.isFinite, abs(seconds) <= 253_402_300_799 else {
+            throw failure("expected epoch seconds up to the year 9999, found \(seconds)")
+        }
+        return Instant(milliseconds: Int64((seconds * 1000).rounded()))
     }
 
     func arn() throws -> ARN {

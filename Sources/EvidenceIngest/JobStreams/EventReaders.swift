@@ -146,11 +146,15 @@ enum EventReaders {
                 base.creationDate = try response.optional("creationDate")?.instant()
                 if let request {
                     base = try fill(base, from: request, firstResource: nil)
-                    if let name = try request.optional("backupVaultName")?.string() {
-                        base.vaultARN = "arn:aws:backup:\(base.region):\(base.account):backup-vault:\(name)"
-                    }
-                    if let name = try request.optional("sourceBackupVaultName")?.string() {
-                        base.vaultARN = "arn:aws:backup:\(base.region):\(base.account):backup-vault:\(name)"
+                    // The request names the vault; its ARN takes the partition of the ARNs beside it.
+                    let partition =
+                        [base.resourceARN, base.recoveryPointARN, base.iamRoleARN]
+                        .compactMap { $0.flatMap(ARN.init)?.partition }.first ?? "aws"
+                    for key in ["backupVaultName", "sourceBackupVaultName"] {
+                        if let name = try request.optional(key)?.string() {
+                            base.vaultARN =
+                                "arn:\(partition):backup:\(base.region):\(base.account):backup-vault:\(name)"
+                        }
                     }
                 }
                 events.append(base)

@@ -20,6 +20,11 @@ struct JobAssembler {
 
     var jobCount: Int { events.count }
 
+    /// Jobs left out because no event got further than CREATED or PENDING with the resource named.
+    var bareStartCount: Int {
+        events.values.filter { Merged($0.sorted(by: JobEvent.precedes)).isBareStart }.count
+    }
+
     mutating func add(_ event: JobEvent) {
         eventCount += 1
         let key = Key(kind: event.kind, jobID: event.jobID)
@@ -47,6 +52,9 @@ struct JobAssembler {
         for key in keys {
             guard let list = events[key] else { continue }
             let merged = Merged(list.sorted(by: JobEvent.precedes))
+            // AWS's CREATED events carry only the id, the state and the creation date (facts sheet §6.1): a job seen
+            // no further than that names no resource and cannot be reported (Docs/ASSUMPTIONS.md A49).
+            if merged.isBareStart { continue }
             switch key.kind {
             case .backup: backups.append(try merged.backupJob())
             case .copy: copies.append(try merged.copyJob())
@@ -93,6 +101,13 @@ private struct Merged {
         guard let last = ordered.last else { preconditionFailure("a job has at least one event") }
         self.last = last
         self.value = folded
+    }
+
+    /// Whether the job was seen only CREATED or PENDING, by events that do not name what it backs up, copies or
+    /// restores.
+    var isBareStart: Bool {
+        (value.state == "CREATED" || value.state == "PENDING")
+            && (value.kind == .restore ? value.recoveryPointARN == nil : value.resourceARN == nil)
     }
 
     private func missing(_ field: String) -> ImportError {

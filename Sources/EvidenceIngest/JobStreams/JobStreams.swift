@@ -28,6 +28,8 @@ public struct JobStreams: Sendable {
         /// Job events whose `eventID` had already been read for the same job.
         public var duplicates = 0
         public var jobs = 0
+        /// Jobs seen only CREATED or PENDING, by events that name no resource: not reported.
+        public var unnamedStarts = 0
     }
 
     /// Whether a scenario folder holds an event stream.
@@ -79,7 +81,8 @@ public struct JobStreams: Sendable {
         let (backups, copies, restores) = try assembler.jobs()
         statistics.events = assembler.eventCount
         statistics.duplicates = assembler.duplicateCount
-        statistics.jobs = assembler.jobCount
+        statistics.unnamedStarts = assembler.bareStartCount
+        statistics.jobs = assembler.jobCount - statistics.unnamedStarts
         return JobStreams(backupJobs: backups, copyJobs: copies, restoreJobs: restores, statistics: statistics)
     }
 
