@@ -70,15 +70,34 @@ public enum Gzip {
         return output
     }
 
+    /// Decompresses zlib (RFC 1950) data, such as a PDF's FlateDecode stream.
+    public static func zlibDecompress(_ input: [UInt8], limit: Int = 1 << 30) throws(CompressionError) -> [UInt8] {
+        var output = [UInt8]()
+        try inflateFrames(input, limit: limit, windowBits: 15) { output.append(contentsOf: $0) }
+        return output
+    }
+
     /// Decompresses gzip data in chunks, handing each decompressed chunk to `sink` as it is produced.
     public static func decompress(
         _ input: [UInt8],
         limit: Int = 1 << 30,
         sink: ([UInt8]) -> Void
     ) throws(CompressionError) {
+        try inflateFrames(input, limit: limit, windowBits: 15 + 16, sink: sink)
+    }
+
+    /// zlib's inflate over gzip (`windowBits` 31) or zlib (15) framing.
+    private static func inflateFrames(
+        _ input: [UInt8],
+        limit: Int,
+        windowBits: Int32,
+        sink: ([UInt8]) -> Void
+    ) throws(CompressionError) {
         guard !input.isEmpty else { throw .truncatedInput }
         var stream = z_stream()
-        guard cevidence_inflate_init(&stream, 15 + 16) == Z_OK else { fatalError("zlib could not initialise inflate") }
+        guard cevidence_inflate_init(&stream, windowBits) == Z_OK else {
+            fatalError("zlib could not initialise inflate")
+        }
         defer { inflateEnd(&stream) }
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var total = 0

@@ -44,6 +44,9 @@ public struct VerifyOptions {
     public var requireAnchor: Bool
     /// Rebuilds an entry's reports from its sealed inputs; bytes that differ are INVALID.
     public var rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])?
+    /// Whether a rebuilt file whose bytes differ from the sealed one still holds the same content (path, sealed,
+    /// rebuilt): a PDF whose streams another zlib compressed differently.
+    public var sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)?
 
     public init(
         trustedKey: Ed25519PublicKey? = nil,
@@ -51,7 +54,8 @@ public struct VerifyOptions {
         checkpoint: String? = nil,
         expectThrough: Month? = nil,
         requireAnchor: Bool = false,
-        rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])? = nil
+        rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])? = nil,
+        sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)? = nil
     ) {
         self.trustedKey = trustedKey
         self.expectedKeySHA256 = expectedKeySHA256
@@ -59,6 +63,7 @@ public struct VerifyOptions {
         self.expectThrough = expectThrough
         self.requireAnchor = requireAnchor
         self.rebuild = rebuild
+        self.sameContent = sameContent
     }
 }
 
@@ -389,7 +394,18 @@ extension Ledger {
                         let sealed = FileManager.default.contents(atPath: base.appendingPathComponent(path).path).map {
                             [UInt8]($0)
                         }
-                        if sealed != rebuilt[path] {
+                        if sealed != rebuilt[path], let sealed, let fresh = rebuilt[path],
+                            options.sameContent?(path, sealed, fresh) == true
+                        {
+                            findings.append(
+                                Finding(
+                                    "REBUILD",
+                                    "\(entry.folder)/\(path)",
+                                    .ok,
+                                    "same content; its streams are compressed differently here"
+                                )
+                            )
+                        } else if sealed != rebuilt[path] {
                             findings.append(
                                 Finding(
                                     "REBUILD",

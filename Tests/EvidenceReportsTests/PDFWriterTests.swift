@@ -175,3 +175,28 @@ struct ComplianceReportRenderTests {
         }
     }
 }
+
+@Suite("PDF content comparison")
+struct PDFContentTests {
+    @Test("Streams deflated differently hold the same content; other text or a damaged stream does not")
+    func sameContent() {
+        let document = PDFWriterTests.sample()
+        let best = document.bytes()
+        let fast = document.bytes(compressionLevel: 1)
+        #expect(best != fast)
+        #expect(PDFDocument.sameContent(best, fast))
+        var other = document
+        other.pages[1].runs[0].text = "second page!"
+        #expect(!PDFDocument.sameContent(best, other.bytes()))
+        var damaged = best
+        if let stream = PDFWriterTests.ascii(best).range(of: "stream\n") {
+            let offset = PDFWriterTests.ascii(best).utf8.distance(
+                from: PDFWriterTests.ascii(best).startIndex,
+                to: stream.upperBound
+            )
+            damaged[offset + 3] ^= 0xFF
+        }
+        #expect(!PDFDocument.sameContent(best, damaged))
+        #expect(!PDFDocument.sameContent(best, Array("not a pdf".utf8)))
+    }
+}

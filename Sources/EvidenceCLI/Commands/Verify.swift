@@ -80,7 +80,10 @@ struct Verify: ParsableCommand {
                 checkpoint: line,
                 expectThrough: through,
                 requireAnchor: requireAnchor,
-                rebuild: rebuild ? Verify.rebuild : nil
+                rebuild: rebuild ? Verify.rebuild : nil,
+                sameContent: { path, sealed, rebuilt in
+                    path.hasSuffix(".pdf") && PDFDocument.sameContent(sealed, rebuilt)
+                }
             )
             let report = try Ledger(root: URL(fileURLWithPath: evidence)).verify(options)
             let shown = verbose ? report.findings : report.findings.filter { $0.status != .ok }

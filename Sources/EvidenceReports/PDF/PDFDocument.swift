@@ -92,14 +92,14 @@ public struct PDFDocument: Sendable {
         self.pages = pages
     }
 
-    /// The file's bytes.
-    public func bytes() -> [UInt8] {
+    /// The file's bytes; the content streams are deflated at `compressionLevel` (zlib's 0–9).
+    public func bytes(compressionLevel: Int32 = 9) -> [UInt8] {
         let fontsStart = 3
         let infoNumber = fontsStart + PDFFont.allCases.count
         let firstPage = infoNumber + 1
         let pageNumbers = pages.indices.map { firstPage + 2 * $0 }
         // Content streams are compressed on all cores; the bytes do not depend on which.
-        let streams = Parallel.map(pages) { Gzip.zlibCompress($0.contentStream()) }
+        let streams = Parallel.map(pages) { Gzip.zlibCompress($0.contentStream(), level: compressionLevel) }
 
         var out: [UInt8] = []
         var offsets: [Int] = []
@@ -156,5 +156,58 @@ public struct PDFDocument: Sendable {
         put("trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R /Info \(infoNumber) 0 R >>\n")
         put("startxref\n\(xref)\n%%EOF\n")
         return out
+    }
+}
+
+extension PDFDocument {
+    /// Whether two files this writer made hold the same document: the same objects with the same content streams
+    /// once inflated, whatever bytes the deflate of the zlib at hand produced.
+    ///
+    /// `verify --rebuild` compares a sealed PDF with one rendered again on the auditor's machine, whose zlib may
+    /// compress differently (Docs/ASSUMPTIONS.md A53). False when either file is not in this writer's layout.
+    public static func sameContent(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard let left = contentForm(a), let right = contentForm(b) else { return false }
+        return left == right
+    }
+
+    /// The file with each `/Length n /Filter /FlateDecode` stream inflated and without its length, and without the
+    /// cross-reference table and trailer, whose offsets follow the compressed lengths.
+    static func contentForm(_ bytes: [UInt8]) -> [UInt8]? {
+        let lengthKey = Array("<< /Length ".utf8)
+        let streamHead = Array(" /Filter /FlateDecode >>\nstream\n".utf8)
+        let streamTail = Array("\nendstream".utf8)
+        let xref = Array("\nendobj\nxref\n".utf8)
+        func matches(_ pattern: [UInt8], at index: Int) -> Bool {
+            index + pattern.count <= bytes.count && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+        }
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if matches(xref, at: index) {
+                out.append(contentsOf: Array("\nendobj\n".utf8))
+                return out
+            }
+            guard matches(lengthKey, at: index) else {
+                out.append(bytes[index])
+                index += 1
+                continue
+            }
+            var cursor = index + lengthKey.count
+            var length = 0
+            while cursor < bytes.count, (48...57).contains(bytes[cursor]), length < 1 << 30 {
+                length = length * 10 + Int(bytes[cursor] - 48)
+                cursor += 1
+            }
+            guard matches(streamHead, at: cursor) else { return nil }
+            let start = cursor + streamHead.count
+            guard start + length <= bytes.count, matches(streamTail, at: start + length),
+                let inflated = try? Gzip.zlibDecompress(Array(bytes[start..<(start + length)]))
+            else { return nil }
+            out.append(contentsOf: Array("<<".utf8) + streamHead)
+            out.append(contentsOf: inflated)
+            out.append(contentsOf: streamTail)
+            index = start + length + streamTail.count
+        }
+        return nil
     }
 }
