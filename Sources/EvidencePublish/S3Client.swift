@@ -34,7 +34,32 @@ public struct S3Response: Sendable {
     }
 }
 
-/// Where the bucket is reached: virtual-hosted on AWS, path-style under an explicit endpoint.
+/// How a request names its bucket: in the host name or in the first segment of the path.
+public enum S3Addressing: Sendable, Equatable {
+    /// `https://B.s3.REGION.amazonaws.com/KEY`.
+    case virtualHosted
+    /// `https://s3.REGION.amazonaws.com/B/KEY`, or `URL/B/KEY` under an explicit endpoint.
+    case pathStyle
+}
+
+/// The scheme, the `host[:port]` authority and the unencoded path (the canonical URI before encoding) of a request.
+public struct S3Location: Sendable, Equatable {
+    public var scheme: String
+    public var authority: String
+    public var path: String
+
+    public init(scheme: String, authority: String, path: String) {
+        self.scheme = scheme
+        self.authority = authority
+        self.path = path
+    }
+}
+
+/// Where the bucket is reached: virtual-hosted on AWS when the bucket name is one DNS label, path-style otherwise.
+///
+/// S3's TLS certificate for `*.s3.REGION.amazonaws.com` matches one label only, so a bucket name with dots
+/// (`my.evidence.bucket`) is reached path-style on the Regional endpoint, as is any name that is not a valid host
+/// label. An explicit S3-compatible endpoint is always reached path-style.
 public struct S3Endpoint: Sendable {
     public var bucket: String
     public var region: String
@@ -47,16 +72,60 @@ public struct S3Endpoint: Sendable {
         self.endpoint = endpoint
     }
 
-    /// The scheme, the `host[:port]` authority and the unencoded path of an object (or of the bucket for `key` "").
-    func location(key: String) -> (scheme: String, authority: String, path: String) {
-        guard let endpoint else {
-            return ("https", "\(bucket).s3.\(region).amazonaws.com", "/\(key)")
+    /// Virtual-hosted for an AWS bucket whose name is one DNS label; path-style for any other name or an endpoint.
+    public var addressing: S3Addressing {
+        endpoint == nil && S3Endpoint.isHostLabel(bucket) ? .virtualHosted : .pathStyle
+    }
+
+    /// Whether `name` is one host-name label: 3 to 63 lower-case letters, digits and hyphens, starting and ending
+    /// with a letter or digit (so no dots, upper case or underscores).
+    static func isHostLabel(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (3...63).contains(bytes.count) else { return false }
+        func alphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        let host = endpoint.host ?? ""
-        let authority = endpoint.port.map { "\(host):\($0)" } ?? host
-        var base = endpoint.path
-        while base.hasSuffix("/") { base.removeLast() }
-        return (endpoint.scheme ?? "https", authority, key.isEmpty ? "\(base)/\(bucket)" : "\(base)/\(bucket)/\(key)")
+        guard let first = bytes.first, let last = bytes.last, alphanumeric(first), alphanumeric(last) else {
+            return false
+        }
+        return bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// The location of an object, or of the bucket itself for `key` "".
+    public func location(key: String) -> S3Location {
+        if let endpoint {
+            let host = endpoint.host ?? ""
+            let authority = endpoint.port.map { "\(host):\($0)" } ?? host
+            var base = endpoint.path
+            while base.hasSuffix("/") { base.removeLast() }
+            return S3Location(
+                scheme: endpoint.scheme ?? "https",
+                authority: authority,
+                path: key.isEmpty ? "\(base)/\(bucket)" : "\(base)/\(bucket)/\(key)"
+            )
+        }
+        switch addressing {
+        case .virtualHosted:
+            return S3Location(scheme: "https", authority: "\(bucket).s3.\(region).amazonaws.com", path: "/\(key)")
+        case .pathStyle:
+            return S3Location(
+                scheme: "https",
+                authority: "s3.\(region).amazonaws.com",
+                path: key.isEmpty ? "/\(bucket)" : "/\(bucket)/\(key)"
+            )
+        }
+    }
+
+    /// The request URL of `key` with `query` (names and values URI-encoded, a parameter without a value bare).
+    public func url(key: String, query: [(name: String, value: String)] = []) -> String {
+        let location = location(key: key)
+        let queryText = query.map {
+            $0.value.isEmpty ? SigV4.uriEncode($0.name) : "\(SigV4.uriEncode($0.name))=\(SigV4.uriEncode($0.value))"
+        }
+        .joined(separator: "&")
+        return "\(location.scheme)://\(location.authority)\(SigV4.uriEncode(location.path, encodeSlash: false))"
+            + (queryText.isEmpty ? "" : "?\(queryText)")
     }
 
     /// `s3://bucket/key`, for messages.
@@ -93,13 +162,19 @@ public final class S3Client: Sendable {
         body: [UInt8] = []
     ) throws(PublishError) -> S3Response {
         try PrivateKeyGuard.check(body, destination: endpoint.describe(key))
-        let (scheme, authority, path) = endpoint.location(key: key)
+        let location = endpoint.location(key: key)
         let payload = body.isEmpty ? SigV4.emptyPayloadSHA256 : SHA256.hash(body).hex
         let amzDate = SigV4.amzDate(clock())
         var signed: [(name: String, value: String)] =
-            headers + [("host", authority), ("x-amz-content-sha256", payload), ("x-amz-date", amzDate)]
+            headers + [("host", location.authority), ("x-amz-content-sha256", payload), ("x-amz-date", amzDate)]
         if let token = credentials.sessionToken { signed.append(("x-amz-security-token", token)) }
-        let request = SignableRequest(method: method, path: path, query: query, headers: signed, payloadSHA256: payload)
+        let request = SignableRequest(
+            method: method,
+            path: location.path,
+            query: query,
+            headers: signed,
+            payloadSHA256: payload
+        )
         let authorization = SigV4.authorization(
             request,
             credentials: credentials,
@@ -107,13 +182,7 @@ public final class S3Client: Sendable {
             region: endpoint.region,
             service: "s3"
         )
-        let queryText = query.map {
-            $0.value.isEmpty ? SigV4.uriEncode($0.name) : "\(SigV4.uriEncode($0.name))=\(SigV4.uriEncode($0.value))"
-        }
-        .joined(separator: "&")
-        let urlText =
-            "\(scheme)://\(authority)\(SigV4.uriEncode(path, encodeSlash: false))"
-            + (queryText.isEmpty ? "" : "?\(queryText)")
+        let urlText = endpoint.url(key: key, query: query)
         guard let url = URL(string: urlText) else { throw PublishError("\(urlText): not a valid URL") }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = method

@@ -55,18 +55,7 @@ struct Publish: ParsableCommand {
     func run() throws {
         var failed = false
         try withExitStatuses {
-            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
-            let verification = try ledger.verify(
-                VerifyOptions(trustedKey: try keys.trusted(), expectedKeySHA256: keys.expectKeySHA256)
-            )
-            for finding in verification.findings where finding.status != .ok && finding.status != .unanchored {
-                printNote(finding.description)
-            }
-            guard verification.exitStatus != 1 else {
-                printError("\(evidence): the chain does not verify; refusing to publish it")
-                failed = true
-                return
-            }
+            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys, refusingTo: "publish")
             let environment = ProcessInfo.processInfo.environment
             let client = S3Client(
                 endpoint: S3Endpoint(
@@ -84,7 +73,7 @@ struct Publish: ParsableCommand {
             let normalized = try Publisher.normalizedPrefix(prefix)
             let groups = try Publisher.plan(
                 ledger: ledger,
-                entries: ledger.entries(),
+                entries: entries,
                 prefix: normalized,
                 retainDays: retainDays
             )

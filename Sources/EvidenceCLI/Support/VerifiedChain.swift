@@ -5,9 +5,13 @@ internal import Foundation
 /// Verifies the evidence chain as `verify` does and returns its entries, or refuses a chain that does not verify.
 ///
 /// Every finding other than OK and UNANCHORED is printed on stderr (an unpinned key is a warning, and the commands
-/// go on). A chain with an INVALID or MISSING finding is refused: one error line, exit status 1. `query` and
-/// `export` read sealed months only through this function.
-func verifiedChain(evidence: String, keys: KeyOptions) throws -> (ledger: Ledger, entries: [ChainEntry]) {
+/// go on). A chain with an INVALID or MISSING finding is refused: one error line ("refusing to `action` it"), exit
+/// status 1. `query`, `export` and `publish` read sealed months only through this function.
+func verifiedChain(
+    evidence: String,
+    keys: KeyOptions,
+    refusingTo action: String = "load"
+) throws -> (ledger: Ledger, entries: [ChainEntry]) {
     let ledger = Ledger(root: URL(fileURLWithPath: evidence))
     let report = try ledger.verify(
         VerifyOptions(trustedKey: try keys.trusted(), expectedKeySHA256: keys.expectKeySHA256)
@@ -16,7 +20,7 @@ func verifiedChain(evidence: String, keys: KeyOptions) throws -> (ledger: Ledger
         printNote(finding.description)
     }
     guard report.exitStatus != ExitStatus.integrityFailure else {
-        printError("\(evidence): the chain does not verify; refusing to load it")
+        printError("\(evidence): the chain does not verify; refusing to \(action) it")
         throw ExitCode(ExitStatus.integrityFailure)
     }
     return (ledger, ledger.entries())
