@@ -264,4 +264,52 @@ struct CompareTests {
         #expect(try setup.differences() == [])
         #expect(await setup.compare() == 0)
     }
+
+    @Test("--aws inside Backup/<account>/<region>/ keeps the files' account and Region")
+    func scopeAboveTheFolder() async throws {
+        let setup = try await Setup()
+        // One more copy job of ours, in another account: outside the scope of AWS's single-account copy file.
+        let url = setup.ours.appendingPathComponent("reports/COPY_JOB_REPORT.csv")
+        let records = try CSVReader.records([UInt8](try Data(contentsOf: url)))
+        let header = records[0]
+        let id = try #require(header.firstIndex(of: "Copy Job ID"))
+        let account = try #require(header.firstIndex(of: "Account ID"))
+        var other = try #require(records.first { $0.count > id && $0[id] == "E4BD8899-100F-7A6E-97D8-64883D9B317A" })
+        other[id] = "00000000-0000-0000-0000-000000000002"
+        other[account] = "210987654321"
+        var writer = CSVWriter(header: header)
+        for row in records.dropFirst() where row != [""] { writer.append(row: row) }
+        writer.append(row: other)
+        try Data(writer.bytes).write(to: url)
+
+        #expect(await setup.compare() == 0)
+        let scoped = setup.aws.appendingPathComponent("Backup/123456789012/us-east-1")
+        for folder in [scoped, scoped.appendingPathComponent("2028/03/16/account_jobs")] {
+            #expect(await CLITests.run(["compare", "--aws", folder.path, "--ours", setup.ours.path]) == 0)
+        }
+        // The same folder named with `..` in it.
+        let roundabout = scoped.path + "/2028/.."
+        #expect(await CLITests.run(["compare", "--aws", roundabout, "--ours", setup.ours.path]) == 0)
+    }
+
+    @Test("Only Backup/<account|crossaccount>/<region|crossregion>/ folders give a file's scope")
+    func scopeFolders() throws {
+        let bytes = [UInt8](
+            try Data(contentsOf: Self.fixture.appendingPathComponent(Self.controls))
+        )
+        let name = "CONTROL_COMPLIANCE_REPORT_p_2028-03-31T00:00:00Z_2028-04-01T00:00:00Z.csv"
+        let cases: [(String, String?, String?)] = [
+            ("/data/Backup/123456789012/us-east-1/2028/04/01/p/", "123456789012", "us-east-1"),
+            ("/data/Backup/crossaccount/eu-west-2/2028/04/01/p/", nil, "eu-west-2"),
+            ("/data/Backup/123456789012/crossregion/2028/04/01/p/", "123456789012", nil),
+            // An ancestor folder that happens to be called Backup is not AWS's layout.
+            ("/home/me/Backup/reports/march/", nil, nil),
+            ("/home/me/Backup/123456789012/us-east-1/aws/Backup/crossaccount/crossregion/p/", nil, nil),
+        ]
+        for (folder, account, region) in cases {
+            let file = try #require(try AWSReportFile.read(path: folder + name, bytes: bytes))
+            #expect(file.account == account, "\(folder)")
+            #expect(file.region == region, "\(folder)")
+        }
+    }
 }
