@@ -20,7 +20,9 @@ public struct ReportInputError: Error, Hashable, CustomStringConvertible {
 /// The template comes from the file name (`<TEMPLATE>_<plan>_<start>_<end>[_<n>].csv|json`, facts §1.6), or else
 /// from the CSV header or JSON keys. The time window comes from the name, or else from the rows' report time
 /// period, or else from the `yyyy/mm/dd` date folder (the 24 hours before that UTC date, §1.4). The accounts and
-/// Regions the file covers come from the `Backup/<account|crossaccount>/<region|crossregion>/` folders (Docs/REPORTS.md).
+/// Regions the file covers come from the `Backup/<account|crossaccount>/<region|crossregion>/` folders
+/// (Docs/REPORTS.md). The folders are read from `path` as given: pass the file's whole path, not one relative to a
+/// folder that may itself lie inside those folders.
 public struct AWSReportFile: Sendable {
     /// The delivery format.
     public enum Format: String, Sendable {
@@ -28,7 +30,7 @@ public struct AWSReportFile: Sendable {
         case json
     }
 
-    /// The path of the file below the folder compared, `/`-separated.
+    /// The path of the file, `/`-separated, as findings name it.
     public var path: String
     public var template: ReportTemplate
     public var format: Format
@@ -250,15 +252,20 @@ public struct AWSReportFile: Sendable {
         return nil
     }
 
-    /// The account and Region of `Backup/<account|crossaccount>/<region|crossregion>/` in the path.
+    /// The account and Region of the last `Backup/<account|crossaccount>/<region|crossregion>/` in the path.
+    ///
+    /// Only folders of that shape count: a `Backup` folder followed by other names (a folder of the reader's own
+    /// that happens to be called so) says nothing of the file's scope.
     static func scope(_ path: String) -> (account: String?, region: String?) {
         let folders = path.split(separator: "/").dropLast().map(String.init)
-        guard let index = folders.lastIndex(of: "Backup"), index + 2 < folders.count else { return (nil, nil) }
-        let account = folders[index + 1]
-        let region = folders[index + 2]
-        return (
-            account.count == 12 && account.allSatisfy(\.isNumber) ? account : nil,
-            region == "crossregion" ? nil : region
-        )
+        for index in stride(from: folders.count - 3, through: 0, by: -1) where folders[index] == "Backup" {
+            let account = folders[index + 1]
+            let region = folders[index + 2]
+            guard account == "crossaccount" || ARN.isAccountID(account),
+                region == "crossregion" || ARN.isRegion(region)
+            else { continue }
+            return (account == "crossaccount" ? nil : account, region == "crossregion" ? nil : region)
+        }
+        return (nil, nil)
     }
 }

@@ -79,8 +79,9 @@ public struct AWSDifference: Hashable, Sendable, CustomStringConvertible {
 /// Per template: headers are compared file by file (our columns after AWS's are not compared); rows are matched by
 /// the template's natural key (``keyColumns(_:)``). Job reports: AWS's rows of every file, the row of the latest
 /// window winning for a key in several files, against our rows in any file's window and scope (created before the
-/// window's end and not completed before its start). Compliance reports, which are snapshots: the newest file of
-/// each scope against our rows in that scope. Columns that say when a report was made (``uncomparedColumns``) are
+/// window's end and not completed before its start). Compliance reports, which are snapshots: every file of each
+/// scope's newest window (a snapshot AWS split into parts is several files of one window) against our rows in that
+/// scope. Columns that say when a report was made (``uncomparedColumns``) are
 /// not compared cell by cell; instants in two forms (with and without milliseconds) compare as the same instant.
 public enum ReportComparison {
     /// Columns that describe the report's making, not its findings.
@@ -150,15 +151,19 @@ public enum ReportComparison {
         if isJob {
             compared = files.sorted { ($0.window.upperBound, $0.path) < ($1.window.upperBound, $1.path) }
         } else {
-            var newest: [String: AWSReportFile] = [:]
+            // A snapshot may be split into parts (`_1`, `_2`, …, facts §1.5/§1.6) sharing one window: every file of
+            // a scope's newest window is taken.
+            var newest: [String: Range<Instant>] = [:]
             for file in files {
-                let scope = "\(file.account ?? "*")/\(file.region ?? "*")"
-                if let held = newest[scope], (held.window.upperBound, held.path) > (file.window.upperBound, file.path) {
+                let scope = scope(file)
+                if let held = newest[scope],
+                    (held.upperBound, held.lowerBound) >= (file.window.upperBound, file.window.lowerBound)
+                {
                     continue
                 }
-                newest[scope] = file
+                newest[scope] = file.window
             }
-            compared = newest.keys.sorted().compactMap { newest[$0] }
+            compared = files.filter { newest[scope($0)] == $0.window }
         }
         var awsRows: [String: (row: [String: String], file: String)] = [:]
         for file in compared {
@@ -273,6 +278,9 @@ public enum ReportComparison {
         }
         return (differences, mapping)
     }
+
+    /// The accounts and Regions a file covers, as one text: `<account|*>/<region|*>`.
+    static func scope(_ file: AWSReportFile) -> String { "\(file.account ?? "*")/\(file.region ?? "*")" }
 
     /// A row's key in reviewer terms: `Backup Job ID X` or `Account ID A, Region R, …`.
     static func key(_ row: [String: String], _ columns: [String]) -> String {

@@ -62,6 +62,45 @@ struct CompareTests {
             return ReportComparison.compare(aws: files, ours: ourReports).map(\.description)
         }
 
+        /// Rewrites one AWS CSV file as parts `_1`, `_2`, … of the same window, the rows dealt out in order.
+        func splitCSV(_ relative: String, sizes: [Int]) throws -> [String] {
+            let url = aws.appendingPathComponent(relative)
+            let records = try CSVReader.records([UInt8](try Data(contentsOf: url)))
+            var rows = records.dropFirst().filter { $0 != [""] }[...]
+            var names: [String] = []
+            for (index, size) in sizes.enumerated() {
+                var writer = CSVWriter(header: records[0])
+                for row in rows.prefix(size) { writer.append(row: row) }
+                rows = rows.dropFirst(size)
+                let name = relative.replacingOccurrences(of: ".csv", with: "_\(index + 1).csv")
+                try Data(writer.bytes).write(to: aws.appendingPathComponent(name))
+                names.append(name)
+            }
+            precondition(rows.isEmpty, "\(relative): rows left over")
+            try FileManager.default.removeItem(at: url)
+            return names
+        }
+
+        /// Rewrites one AWS JSON file as parts `_1`, `_2`, … of the same window, the items dealt out in order.
+        func splitJSON(_ relative: String, sizes: [Int]) throws -> [String] {
+            let url = aws.appendingPathComponent(relative)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            var items = text.components(separatedBy: "\n    {\n").dropFirst().map {
+                $0.components(separatedBy: "\n    }")[0]
+            }[...]
+            var names: [String] = []
+            for (index, size) in sizes.enumerated() {
+                let part = items.prefix(size).map { "\n    {\n\($0)\n    }" }.joined(separator: ",")
+                items = items.dropFirst(size)
+                let name = relative.replacingOccurrences(of: ".json", with: "_\(index + 1).json")
+                try Data("{\n  \"reportItems\": [\(part)\n  ]\n}\n".utf8).write(to: aws.appendingPathComponent(name))
+                names.append(name)
+            }
+            precondition(items.isEmpty, "\(relative): items left over")
+            try FileManager.default.removeItem(at: url)
+            return names
+        }
+
         func compare(_ extra: [String] = []) async -> Int32 {
             await CLITests.run(["compare", "--aws", aws.path, "--ours", ours.path] + extra)
         }
@@ -187,5 +226,90 @@ struct CompareTests {
                     + "(\(file))",
             ]
         )
+    }
+
+    @Test("A compliance report AWS split into parts: the rows of every part of the newest window are compared")
+    func splitParts() async throws {
+        let setup = try await Setup()
+        let controls = try setup.splitCSV(Self.controls, sizes: [1, 1])
+        let resources = try setup.splitJSON(Self.resources, sizes: [3, 4])
+        #expect(try setup.differences() == [])
+        #expect(await setup.compare() == 0)
+
+        // A cell changed in the first part is found there, so that part is compared too.
+        try setup.edit(controls[0]) { $0.replacingOccurrences(of: ",NON_COMPLIANT,", with: ",COMPLIANT,") }
+        #expect(
+            try setup.differences() == [
+                "CONTROL_COMPLIANCE_REPORT: Account ID 123456789012, Region us-east-1, Framework Name OrgBackupPolicy, "
+                    + "Control Name BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN: Control Compliance Status: "
+                    + "AWS \"COMPLIANT\", ours \"NON_COMPLIANT\" (\(controls[0]))"
+            ]
+        )
+        try setup.edit(controls[0]) { $0.replacingOccurrences(of: ",COMPLIANT,2028", with: ",NON_COMPLIANT,2028") }
+
+        // A part of an older window of the same scope is not compared: the newest window's parts are the snapshot.
+        let older = resources[0].replacingOccurrences(of: "04/01", with: "03/31").replacingOccurrences(
+            of: "2028-03-31T00:00:00Z_2028-04-01T00:00:00Z",
+            with: "2028-03-30T00:00:00Z_2028-03-31T00:00:00Z"
+        )
+        try FileManager.default.createDirectory(
+            at: setup.aws.appendingPathComponent(older).deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.copyItem(
+            at: setup.aws.appendingPathComponent(resources[0]),
+            to: setup.aws.appendingPathComponent(older)
+        )
+        try setup.edit(older) { $0.replacingOccurrences(of: "\"COMPLIANT\"", with: "\"NON_COMPLIANT\"") }
+        #expect(try setup.differences() == [])
+        #expect(await setup.compare() == 0)
+    }
+
+    @Test("--aws inside Backup/<account>/<region>/ keeps the files' account and Region")
+    func scopeAboveTheFolder() async throws {
+        let setup = try await Setup()
+        // One more copy job of ours, in another account: outside the scope of AWS's single-account copy file.
+        let url = setup.ours.appendingPathComponent("reports/COPY_JOB_REPORT.csv")
+        let records = try CSVReader.records([UInt8](try Data(contentsOf: url)))
+        let header = records[0]
+        let id = try #require(header.firstIndex(of: "Copy Job ID"))
+        let account = try #require(header.firstIndex(of: "Account ID"))
+        var other = try #require(records.first { $0.count > id && $0[id] == "E4BD8899-100F-7A6E-97D8-64883D9B317A" })
+        other[id] = "00000000-0000-0000-0000-000000000002"
+        other[account] = "210987654321"
+        var writer = CSVWriter(header: header)
+        for row in records.dropFirst() where row != [""] { writer.append(row: row) }
+        writer.append(row: other)
+        try Data(writer.bytes).write(to: url)
+
+        #expect(await setup.compare() == 0)
+        let scoped = setup.aws.appendingPathComponent("Backup/123456789012/us-east-1")
+        for folder in [scoped, scoped.appendingPathComponent("2028/03/16/account_jobs")] {
+            #expect(await CLITests.run(["compare", "--aws", folder.path, "--ours", setup.ours.path]) == 0)
+        }
+        // The same folder named with `..` in it.
+        let roundabout = scoped.path + "/2028/.."
+        #expect(await CLITests.run(["compare", "--aws", roundabout, "--ours", setup.ours.path]) == 0)
+    }
+
+    @Test("Only Backup/<account|crossaccount>/<region|crossregion>/ folders give a file's scope")
+    func scopeFolders() throws {
+        let bytes = [UInt8](
+            try Data(contentsOf: Self.fixture.appendingPathComponent(Self.controls))
+        )
+        let name = "CONTROL_COMPLIANCE_REPORT_p_2028-03-31T00:00:00Z_2028-04-01T00:00:00Z.csv"
+        let cases: [(String, String?, String?)] = [
+            ("/data/Backup/123456789012/us-east-1/2028/04/01/p/", "123456789012", "us-east-1"),
+            ("/data/Backup/crossaccount/eu-west-2/2028/04/01/p/", nil, "eu-west-2"),
+            ("/data/Backup/123456789012/crossregion/2028/04/01/p/", "123456789012", nil),
+            // An ancestor folder that happens to be called Backup is not AWS's layout.
+            ("/home/me/Backup/reports/march/", nil, nil),
+            ("/home/me/Backup/123456789012/us-east-1/aws/Backup/crossaccount/crossregion/p/", nil, nil),
+        ]
+        for (folder, account, region) in cases {
+            let file = try #require(try AWSReportFile.read(path: folder + name, bytes: bytes))
+            #expect(file.account == account, "\(folder)")
+            #expect(file.region == region, "\(folder)")
+        }
     }
 }

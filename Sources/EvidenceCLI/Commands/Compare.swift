@@ -66,7 +66,7 @@ struct Compare: ParsableCommand {
 
     /// Every report file below --aws, in path order; hidden files are skipped.
     func readAWS() throws -> [AWSReportFile] {
-        let root = URL(fileURLWithPath: aws)
+        let root = URL(fileURLWithPath: aws).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw IOFailure(description: "\(aws): not a folder") }
@@ -85,11 +85,13 @@ struct Compare: ParsableCommand {
         var files: [AWSReportFile] = []
         for path in paths.sorted() {
             let shown = "\(aws)/\(path)"
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            // The whole path, so that the account, Region and date folders above --aws still count.
+            let whole = root.appendingPathComponent(path).path
+            guard let data = FileManager.default.contents(atPath: whole) else {
                 throw IOFailure(description: "\(shown): cannot read the file")
             }
             do {
-                guard var file = try AWSReportFile.read(path: path, bytes: [UInt8](data)) else {
+                guard var file = try AWSReportFile.read(path: whole, bytes: [UInt8](data)) else {
                     printNote("\(shown): not compared: this tool writes no such report")
                     continue
                 }
