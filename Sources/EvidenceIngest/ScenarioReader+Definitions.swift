@@ -36,17 +36,7 @@ extension ScenarioReader {
             guard seenStems.insert(stem).inserted else {
                 throw ImportError(file: file, message: "another template of this folder is also named \(stem)")
             }
-            let parametersFile = "\(templates)/\(stem)\(parameterSuffix)"
-            let parameters =
-                files.exists(parametersFile) ? try templateParameters(try files.json(parametersFile)) : [:]
-            let found = try CloudFormationTemplate.read(
-                bytes: try files.bytes(file),
-                file: file,
-                account: location.account,
-                region: location.region,
-                parameters: parameters,
-                stackName: stem
-            )
+            let found = try readTemplate(files: files, file: file, account: location.account, region: location.region)
             estate.vaults += found.vaults
             estate.plans += found.plans
             estate.selections += found.selections
@@ -64,6 +54,30 @@ extension ScenarioReader {
             estate.selections += found.selections
             estate.frameworks += found.frameworks
         }
+    }
+
+    /// Reads one template as a stack named after its file, with the values of the `<name>.parameters.json` beside
+    /// it when there is one.
+    ///
+    /// Both a scenario folder and `validate` read templates through this function.
+    static func readTemplate(
+        files: FileSystem,
+        file: String,
+        account: String,
+        region: String
+    ) throws -> BackupDefinitions {
+        let stem = CloudFormationTemplate.defaultStackName(file: file)
+        let folder = file.lastIndex(of: "/").map { String(file[...$0]) } ?? ""
+        let parametersFile = "\(folder)\(stem).parameters.json"
+        let parameters = files.exists(parametersFile) ? try templateParameters(try files.json(parametersFile)) : [:]
+        return try CloudFormationTemplate.read(
+            bytes: try files.bytes(file),
+            file: file,
+            account: account,
+            region: region,
+            parameters: parameters,
+            stackName: stem
+        )
     }
 
     /// A parameters file in the shape `aws cloudformation create-stack --parameters file://…` takes:

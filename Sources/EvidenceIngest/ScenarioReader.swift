@@ -76,23 +76,13 @@ public enum ScenarioReader {
         if files.exists("\(base)/backup-vaults.json") {
             var vaults = try AWSShapes.vaults(try files.json("\(base)/backup-vaults.json"), location: location)
             for index in vaults.indices { vaults[index].tags = scenario.tags[vaults[index].arn.description] ?? [:] }
-            for file in try files.jsonFiles(in: "\(base)/backup-vault-access-policies") {
-                let (name, policy) = try AWSShapes.vaultAccessPolicy(try files.json(file))
-                guard let index = vaults.firstIndex(where: { $0.name == name }) else {
-                    throw ImportError(
-                        file: file,
-                        location: "$.BackupVaultName",
-                        message: "vault \(name) is not in this folder's backup-vaults.json"
-                    )
-                }
-                vaults[index].accessPolicy = policy
-            }
             estate.vaults += vaults
         }
         for file in try files.jsonFiles(in: "\(base)/frameworks") {
             estate.frameworks.append(try AWSShapes.framework(try files.json(file), location: location))
         }
         try readDefinitions(files: files, base: base, location: location, into: &estate)
+        try readVaultAccessPolicies(files: files, base: base, location: location, into: &estate)
         if files.exists("\(base)/backup-jobs.json") {
             estate.hasJobSource = true
             estate.backupJobs += try AWSShapes.backupJobs(
@@ -110,6 +100,48 @@ public enum ScenarioReader {
                 try files.json("\(base)/restore-jobs.json"),
                 location: location
             )
+        }
+    }
+
+    /// Applies `backup-vault-access-policies/*.json` to the folder's vaults, whether they come from
+    /// `backup-vaults.json`, a template or a Terraform file.
+    ///
+    /// A policy for a vault the folder does not define, a second policy file for a vault, or a policy for a vault
+    /// whose template or Terraform file already sets one, is an error.
+    private static func readVaultAccessPolicies(
+        files: FileSystem,
+        base: String,
+        location: AccountRegion,
+        into estate: inout Estate
+    ) throws {
+        var applied = Set<String>()
+        for file in try files.jsonFiles(in: "\(base)/backup-vault-access-policies") {
+            let (name, policy) = try AWSShapes.vaultAccessPolicy(try files.json(file))
+            let index = estate.vaults.firstIndex { vault in
+                vault.account == location.account && vault.region == location.region && vault.name == name
+            }
+            guard let index else {
+                throw ImportError(
+                    file: file,
+                    location: "$.BackupVaultName",
+                    message: "vault \(name) is not a vault of this folder"
+                )
+            }
+            guard applied.insert(name).inserted else {
+                throw ImportError(
+                    file: file,
+                    location: "$.BackupVaultName",
+                    message: "another file of this folder also gives vault \(name)'s access policy"
+                )
+            }
+            guard estate.vaults[index].accessPolicy == nil else {
+                throw ImportError(
+                    file: file,
+                    location: "$.BackupVaultName",
+                    message: "vault \(name) already has an access policy from its definition"
+                )
+            }
+            estate.vaults[index].accessPolicy = policy
         }
     }
 
@@ -204,33 +236,46 @@ public enum ExportFile: Sendable {
     /// The AWS Backup resources of `terraform show -json` output.
     case terraform(BackupDefinitions)
 
-    /// The account and Region a template or Terraform file is read as deployed in (Docs/ASSUMPTIONS.md A71): those
-    /// of its folder when the path holds `accounts/<account>/<region>/`; else those of the first AWS Backup ARN in
-    /// the file (objects visited in key order); else account 000000000000 in us-east-1.
+    /// The account and Region a template or Terraform file is read as deployed in (Docs/ASSUMPTIONS.md A71).
+    ///
+    /// Those of its folder when the path holds `accounts/<account>/<region>/`. Else, for `terraform show -json`
+    /// output, those its managed resources give in `planned_values` (or `values`), in file order: the Region of the
+    /// first `region` argument, else of the first own ARN (`arn` of an `aws_backup_*` resource); the account of that
+    /// ARN. The plan's `configuration` and copy-action destinations, which may name another Region or account, are
+    /// not used. What is still unknown is account 000000000000 and us-east-1.
     public static func deployment(path: String, content: JSONValue? = nil) -> (account: String, region: String) {
         let parts = path.split(separator: "/").map(String.init)
         for index in parts.indices.dropLast(2) where parts[index] == "accounts" {
             let (account, region) = (parts[index + 1], parts[index + 2])
             if ARN.isAccountID(account), ARN.isRegion(region) { return (account, region) }
         }
-        func firstBackupARN(_ value: JSONValue) -> ARN? {
-            switch value {
-            case .string(let text) where text.hasPrefix("arn:aws:backup:"):
-                guard let arn = ARN(text), ARN.isAccountID(arn.account), ARN.isRegion(arn.region) else { return nil }
-                return arn
-            case .array(let items):
-                for item in items { if let arn = firstBackupARN(item) { return arn } }
-                return nil
-            case .object(let members):
-                for key in members.keys.sorted() {
-                    if let member = members[key], let arn = firstBackupARN(member) { return arn }
+        var regionArgument: String?
+        var ownARN: ARN?
+        func visit(_ module: JSONValue?) {
+            guard case .object(let members)? = module else { return }
+            if case .array(let resources)? = members["resources"] {
+                for case .object(let resource) in resources {
+                    if case .string(let mode)? = resource["mode"], mode != "managed" { continue }
+                    guard case .object(let values)? = resource["values"] else { continue }
+                    if regionArgument == nil, case .string(let region)? = values["region"], ARN.isRegion(region) {
+                        regionArgument = region
+                    }
+                    if ownARN == nil, case .string(let type)? = resource["type"], type.hasPrefix("aws_backup_"),
+                        case .string(let text)? = values["arn"], let arn = ARN(text), arn.service == "backup",
+                        ARN.isAccountID(arn.account), ARN.isRegion(arn.region)
+                    {
+                        ownARN = arn
+                    }
                 }
-                return nil
-            default: return nil
+            }
+            if case .array(let children)? = members["child_modules"] {
+                for child in children { visit(child) }
             }
         }
-        if let content, let arn = firstBackupARN(content) { return (arn.account, arn.region) }
-        return ("000000000000", "us-east-1")
+        if case .object(let root)? = content, case .object(let values)? = root["planned_values"] ?? root["values"] {
+            visit(values["root_module"])
+        }
+        return (ownARN?.account ?? "000000000000", regionArgument ?? ownARN?.region ?? "us-east-1")
     }
 
     /// Whether a file found in a folder is one that `read` handles.
@@ -312,26 +357,9 @@ public enum ExportFile: Sendable {
     }
 
     private static func readTemplate(path: String) throws -> ExportFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ImportError(file: path, message: "cannot read the file")
-        }
-        let name = (path as NSString).lastPathComponent
-        let stem = CloudFormationTemplate.defaultStackName(file: name)
-        let folder = (path as NSString).deletingLastPathComponent
-        let parametersPath = folder.isEmpty ? "\(stem).parameters.json" : "\(folder)/\(stem).parameters.json"
-        let parameters =
-            FileManager.default.fileExists(atPath: parametersPath)
-            ? try ScenarioReader.templateParameters(try FileSystem.standalone(parametersPath)) : [:]
         let (account, region) = deployment(path: path)
         return .template(
-            try CloudFormationTemplate.read(
-                bytes: [UInt8](data),
-                file: path,
-                account: account,
-                region: region,
-                parameters: parameters,
-                stackName: stem
-            )
+            try ScenarioReader.readTemplate(files: .asGiven, file: path, account: account, region: region)
         )
     }
 }
@@ -339,9 +367,18 @@ public enum ExportFile: Sendable {
 /// File access confined to one folder: every path is relative to the root and must stay inside it.
 struct FileSystem {
     let root: URL
+    /// Whether paths must stay inside `root`; false for files named on the command line, taken as given.
+    var confining = true
+
+    /// Paths as given on the command line: relative to the working folder, or absolute, and named so in errors.
+    static let asGiven = FileSystem(
+        root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
+        confining: false
+    )
 
     private func url(_ relative: String) -> URL {
-        relative.isEmpty ? root : root.appendingPathComponent(relative)
+        guard confining else { return URL(fileURLWithPath: relative) }
+        return relative.isEmpty ? root : root.appendingPathComponent(relative)
     }
 
     func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: url(relative).path) }
@@ -373,6 +410,12 @@ struct FileSystem {
     /// link).
     func confined(_ relative: String) throws -> URL {
         let target = url(relative)
+        guard confining else {
+            guard FileManager.default.fileExists(atPath: target.path) else {
+                throw ImportError(file: relative, message: "cannot read the file")
+            }
+            return target
+        }
         let resolved = target.resolvingSymlinksInPath().path
         let rootPath = root.resolvingSymlinksInPath().path
         guard resolved == rootPath || resolved.hasPrefix(rootPath + "/") else {

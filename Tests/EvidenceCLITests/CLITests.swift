@@ -275,6 +275,18 @@ struct ValidateDefinitionsTests {
         )
     }
 
+    @Test("A Terraform plan copied out of its scenario folder is valid, read in its resources' Region")
+    func planOutsideScenario() throws {
+        let folder = try TemporaryFolder()
+        let source =
+            RepositoryPaths.scenario("terraform-estate") + "/accounts/777788889999/us-east-1/terraform/plan.json"
+        let copy = folder.url.appendingPathComponent("plan.json")
+        try FileManager.default.copyItem(atPath: source, toPath: copy.path)
+        let result = try Self.run(["validate", copy.path])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.err == "1 file valid\n")
+    }
+
     @Test("A JSON file of no known kind is an error on stderr")
     func unknownKind() throws {
         let folder = try TemporaryFolder()

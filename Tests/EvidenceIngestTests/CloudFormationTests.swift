@@ -386,8 +386,8 @@ struct CloudFormationTests {
             ],
             plans: [
                 BackupPlan(
-                    id: "Plan",
-                    arn: "\(prefix):backup-plan:Plan",
+                    id: "backup-Plan",
+                    arn: "\(prefix):backup-plan:backup-Plan",
                     name: "daily-prod",
                     versionID: "",
                     account: account,
@@ -395,7 +395,7 @@ struct CloudFormationTests {
                     rules: [
                         BackupRule(
                             name: "daily",
-                            id: "Plan-daily",
+                            id: "backup-Plan-daily",
                             targetVaultName: "prod-vault",
                             scheduleExpression: "cron(0 5 ? * * *)",
                             scheduleTimezone: "Europe/Berlin",
@@ -414,7 +414,7 @@ struct CloudFormationTests {
                         ),
                         BackupRule(
                             name: "continuous",
-                            id: "Plan-continuous",
+                            id: "backup-Plan-continuous",
                             targetVaultName: "prod-vault",
                             lifecycle: Lifecycle(deleteAfterDays: 35),
                             continuous: true
@@ -427,9 +427,9 @@ struct CloudFormationTests {
             ],
             selections: [
                 BackupSelection(
-                    id: "Selection",
+                    id: "backup-Selection",
                     name: "tagged",
-                    planID: "Plan",
+                    planID: "backup-Plan",
                     iamRoleARN: "arn:aws:iam::123456789012:role/backup-role",
                     account: account,
                     region: region,

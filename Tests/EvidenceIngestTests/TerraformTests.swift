@@ -49,8 +49,8 @@ struct TerraformTests {
         )
         let found = try Self.read(text)
         let plan = try #require(found.plans.first)
-        #expect(plan.id == "module.backup[\"prod\"].aws_backup_plan.main")
-        #expect(plan.rules.first?.id == "module.backup[\"prod\"].aws_backup_plan.main-hourly")
+        #expect(plan.id == "plan-module.backup[\"prod\"].aws_backup_plan.main")
+        #expect(plan.rules.first?.id == "plan-module.backup[\"prod\"].aws_backup_plan.main-hourly")
         #expect(plan.rules.first?.startWindowMinutes == 60)
         #expect(plan.rules.first?.completionWindowMinutes == 180)
         #expect(plan.rules.first?.scheduleTimezone == "Etc/UTC")
@@ -136,17 +136,89 @@ struct TerraformTests {
 
 @Suite("Standalone definition files")
 struct StandaloneDefinitionTests {
-    @Test("A file is read in its folder's account and Region, else its first backup ARN's, else a placeholder")
+    @Test("A file is read in its folder's account and Region, else its resources' own, else a placeholder")
     func deployment() {
         let inFolder = ExportFile.deployment(path: "x/accounts/111122223333/eu-west-1/terraform/s.json")
         #expect(inFolder.account == "111122223333" && inFolder.region == "eu-west-1")
-        let content = JSONValue.object([
-            "b": .string("arn:aws:backup:ap-south-1:444455556666:backup-vault:v"),
-            "a": .array([.string("arn:aws:iam::111122223333:role/r")]),
+        // Configuration comes first in key order; its copy destination names another account and Region.
+        let state = JSONValue.object([
+            "configuration": .object([
+                "root_module": .object([
+                    "resources": .array([
+                        .object([
+                            "expressions": .object([
+                                "destination_vault_arn": .object([
+                                    "constant_value": .string("arn:aws:backup:ap-east-1:111122223333:backup-vault:dr")
+                                ])
+                            ])
+                        ])
+                    ])
+                ])
+            ]),
+            "format_version": .string("1.0"),
+            "values": .object([
+                "root_module": .object([
+                    "resources": .array([
+                        .object([
+                            "address": .string("aws_backup_plan.daily"), "mode": .string("managed"),
+                            "type": .string("aws_backup_plan"), "name": .string("daily"),
+                            "values": .object([
+                                "arn": .string("arn:aws:backup:ap-south-1:444455556666:backup-plan:p"),
+                                "rule": .array([
+                                    .object([
+                                        "copy_action": .array([
+                                            .object([
+                                                "destination_vault_arn": .string(
+                                                    "arn:aws:backup:ap-east-1:111122223333:backup-vault:dr"
+                                                )
+                                            ])
+                                        ])
+                                    ])
+                                ]),
+                            ]),
+                        ])
+                    ])
+                ])
+            ]),
         ])
-        let fromARN = ExportFile.deployment(path: "state.json", content: content)
+        let fromARN = ExportFile.deployment(path: "state.json", content: state)
         #expect(fromARN.account == "444455556666" && fromARN.region == "ap-south-1")
         let none = ExportFile.deployment(path: "template.yaml")
         #expect(none.account == "000000000000" && none.region == "us-east-1")
+    }
+
+    @Test("A Terraform plan outside a scenario is read in its resources' Region, not a copy destination's")
+    func planRegion() throws {
+        let path = RepositoryPaths.scenario("terraform-estate") + "/accounts/777788889999/us-east-1/terraform/plan.json"
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let content = try JSONParser.parse([UInt8](bytes))
+        let deployment = ExportFile.deployment(path: "plan.json", content: content)
+        #expect(deployment.region == "us-east-1")
+    }
+
+    @Test("A template given alone reads its parameters file as the scenario does")
+    func templateWithParameters() throws {
+        let cfn = RepositoryPaths.scenario("cfn-estate")
+        let estate = try ScenarioReader.read(folder: cfn)
+        guard
+            case .template(let found) = try ExportFile.read(
+                path: "\(cfn)/accounts/555566667777/us-east-1/templates/plans.yaml"
+            )
+        else {
+            Issue.record("plans.yaml is not read as a template")
+            return
+        }
+        func unsourced(_ plans: [BackupPlan]) -> [BackupPlan] {
+            plans.map { plan in
+                var plan = plan
+                plan.source = ""
+                return plan
+            }.sorted { $0.name < $1.name }
+        }
+        #expect(!found.plans.isEmpty)
+        #expect(unsourced(found.plans) == unsourced(estate.plans))
+        // The copy action exists only with the DrRegion value of plans.parameters.json.
+        let critical = try #require(found.plans.first { $0.name == "daily-35-day" })
+        #expect(critical.rules.first?.copyActions.count == 1)
     }
 }

@@ -59,6 +59,110 @@ struct DefinitionScenarioTests {
         #expect(defined == exported)
     }
 
+    @Test("Two stacks of one folder may use the same logical ids: each stack's plans and selections are its own")
+    func stacksWithSameLogicalIDs() throws {
+        let sandbox = try ScenarioSandbox(copying: "cfn-estate")
+        let folder = "accounts/555566667777/us-east-1/templates"
+        let plans = try sandbox.read("\(folder)/plans.yaml")
+            .replacingOccurrences(of: "BackupPlanName: daily-", with: "BackupPlanName: team-b-daily-")
+            .replacingOccurrences(of: "SelectionName: ", with: "SelectionName: team-b-")
+        try sandbox.write("\(folder)/team-b.yaml", plans)
+        let estate = try ScenarioReader.read(folder: sandbox.path)
+        let ids = estate.plans.map(\.id).sorted()
+        #expect(ids == ["plans-DailyCritical", "plans-DailyStandard", "team-b-DailyCritical", "team-b-DailyStandard"])
+        let teamB = try #require(estate.plans.first { $0.name == "team-b-daily-35-day" })
+        #expect(teamB.arn == "arn:aws:backup:us-east-1:555566667777:backup-plan:team-b-DailyCritical")
+        #expect(teamB.rules.map(\.id) == ["team-b-DailyCritical-daily-critical"])
+        let selection = try #require(estate.selections.first { $0.name == "team-b-critical-tier" })
+        #expect(selection.id == "team-b-CriticalSelection")
+        #expect(selection.planID == "team-b-DailyCritical")
+        let standard = try #require(estate.selections.first { $0.name == "team-b-standard-tier" })
+        #expect(standard.planID == "team-b-DailyStandard")
+    }
+
+    @Test("Two Terraform files of one folder may use the same addresses: each file's plans are its own")
+    func terraformFilesWithSameAddresses() throws {
+        let sandbox = try ScenarioSandbox(copying: "terraform-estate")
+        let folder = "accounts/777788889999/us-east-1/terraform"
+        var plan = try sandbox.read("\(folder)/plan.json")
+        for name in ["daily-35-day", "critical-vault", "critical-tier", "OrgResiliencePolicy", "critical_controls"] {
+            plan = plan.replacingOccurrences(of: "\"\(name)\"", with: "\"team-b-\(name)\"")
+        }
+        try sandbox.write("\(folder)/team-b.json", plan)
+        let estate = try ScenarioReader.read(folder: sandbox.path)
+        let teamB = try #require(estate.plans.first { $0.name == "team-b-daily-35-day" })
+        #expect(teamB.id == "team-b-aws_backup_plan.daily_35_day")
+        #expect(teamB.rules.map(\.id) == ["team-b-aws_backup_plan.daily_35_day-daily-critical"])
+        let ours = try #require(estate.plans.first { $0.name == "daily-35-day" })
+        #expect(ours.id == "plan-aws_backup_plan.daily_35_day")
+        let selection = try #require(estate.selections.first { $0.name == "team-b-critical-tier" })
+        #expect(selection.id == "team-b-aws_backup_selection.critical_tier")
+        #expect(selection.planID == teamB.id)
+    }
+
+    /// A `get-backup-vault-access-policy` export for `vault` in account 555566667777, us-east-1.
+    static func policyExport(vault: String) -> String {
+        let policy =
+            #"{\"Statement\":[{\"Action\":\"backup:DeleteRecoveryPoint\",\"Effect\":\"Deny\","#
+            + #"\"Principal\":{\"AWS\":\"*\"},\"Resource\":\"*\"}],\"Version\":\"2012-10-17\"}"#
+        return """
+            {"BackupVaultName": "\(vault)",
+             "BackupVaultArn": "arn:aws:backup:us-east-1:555566667777:backup-vault:\(vault)",
+             "Policy": "\(policy)"}
+            """
+    }
+
+    @Test("Access policy exports apply to vaults that templates define, and are checked")
+    func policiesForDefinedVaults() throws {
+        let sandbox = try ScenarioSandbox(copying: "cfn-estate")
+        let folder = "accounts/555566667777/us-east-1/backup-vault-access-policies"
+        try sandbox.write("\(folder)/critical-vault.json", Self.policyExport(vault: "critical-vault"))
+        let estate = try ScenarioReader.read(folder: sandbox.path)
+        let vault = try #require(estate.vaults.first { $0.name == "critical-vault" })
+        #expect(vault.accessPolicy?.statements.first?.effect == "Deny")
+
+        try sandbox.write("\(folder)/critical-vault.json", "{ this is not json")
+        #expect(throws: ImportError.self) { try ScenarioReader.read(folder: sandbox.path) }
+
+        try sandbox.write("\(folder)/critical-vault.json", Self.policyExport(vault: "no-such-vault"))
+        #expect(
+            throws: ImportError(
+                file: "\(folder)/critical-vault.json",
+                location: "$.BackupVaultName",
+                message: "vault no-such-vault is not a vault of this folder"
+            )
+        ) {
+            try ScenarioReader.read(folder: sandbox.path)
+        }
+
+        // A policy the template already sets is the vault's policy defined twice.
+        try sandbox.write("\(folder)/critical-vault.json", Self.policyExport(vault: "critical-vault"))
+        try sandbox.replace(
+            "accounts/555566667777/us-east-1/templates/vaults.yaml",
+            "      BackupVaultName: critical-vault\n",
+            with: """
+                      BackupVaultName: critical-vault
+                      AccessPolicy:
+                        Version: "2012-10-17"
+                        Statement:
+                          - Effect: Deny
+                            Principal: "*"
+                            Action: backup:DeleteBackupVault
+                            Resource: "*"
+
+                """
+        )
+        #expect(
+            throws: ImportError(
+                file: "\(folder)/critical-vault.json",
+                location: "$.BackupVaultName",
+                message: "vault critical-vault already has an access policy from its definition"
+            )
+        ) {
+            try ScenarioReader.read(folder: sandbox.path)
+        }
+    }
+
     @Test(
         "Reports of the template and Terraform scenarios match golden/",
         arguments: ["cfn-estate", "terraform-estate"]

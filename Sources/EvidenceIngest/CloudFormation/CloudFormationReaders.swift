@@ -41,18 +41,20 @@ enum CloudFormationReaders {
         )
     }
 
-    /// `AWS::Backup::BackupPlan`; the plan id is the logical id and each rule id is `<logical id>-<rule name>`.
+    /// `AWS::Backup::BackupPlan`; the plan id is `<stack name>-<logical id>` and each rule id is
+    /// `<plan id>-<rule name>`.
     static func plan(
         _ properties: JSONNode,
         logicalID: String,
         deployment: CloudFormationDeployment
     ) throws -> BackupPlan {
+        let id = deployment.standInID(logicalID)
         let body = try properties.required("BackupPlan")
         let rules = try body.required("BackupPlanRule").array().map { rule in
             let name = try rule.required("RuleName").cfnIdentifier()
             return BackupRule(
                 name: name,
-                id: "\(logicalID)-\(name)",
+                id: "\(id)-\(name)",
                 targetVaultName: try rule.required("TargetBackupVault").cfnIdentifier(),
                 scheduleExpression: try rule.optional("ScheduleExpression")?.cfnString()
                     ?? BackupRule.defaultScheduleExpression,
@@ -91,8 +93,8 @@ enum CloudFormationReaders {
             }
         }
         return BackupPlan(
-            id: logicalID,
-            arn: deployment.arn("backup", "backup-plan:\(logicalID)"),
+            id: id,
+            arn: deployment.arn("backup", "backup-plan:\(id)"),
             name: try body.required("BackupPlanName").cfnIdentifier(),
             versionID: "",
             account: deployment.account,
@@ -104,7 +106,7 @@ enum CloudFormationReaders {
         )
     }
 
-    /// `AWS::Backup::BackupSelection`; the selection id is the logical id.
+    /// `AWS::Backup::BackupSelection`; the selection id is `<stack name>-<logical id>`.
     static func selection(
         _ properties: JSONNode,
         logicalID: String,
@@ -140,7 +142,7 @@ enum CloudFormationReaders {
             )
         }
         return BackupSelection(
-            id: logicalID,
+            id: deployment.standInID(logicalID),
             name: try body.required("SelectionName").cfnIdentifier(),
             planID: try properties.required("BackupPlanId").cfnIdentifier(),
             iamRoleARN: try body.required("IamRoleArn").cfnARN().description,

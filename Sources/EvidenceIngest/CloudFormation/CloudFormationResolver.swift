@@ -15,6 +15,10 @@ struct CloudFormationDeployment {
 
     var urlSuffix: String { region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com" }
 
+    /// The stand-in id of a plan or selection of this stack: `<stack name>-<logical id>`, so that two stacks of one
+    /// folder declaring the same logical id define two plans, as CloudFormation gives each stack its own.
+    func standInID(_ logicalID: String) -> String { "\(stackName)-\(logicalID)" }
+
     /// An ARN of `service` in this account and (unless `global`) this Region.
     func arn(_ service: String, _ resource: String, global: Bool = false) -> String {
         "arn:\(partition):\(service):\(global ? "" : region):\(account):\(resource)"
@@ -568,19 +572,21 @@ final class CloudFormationResolver {
             }
             return KnownValues(ref: name, attributes: attributes)
         case "AWS::Backup::BackupPlan":
+            let id = deployment.standInID(logicalID)
             return KnownValues(
-                ref: constant(logicalID),
+                ref: constant(id),
                 attributes: [
-                    "BackupPlanId": constant(logicalID),
-                    "BackupPlanArn": constant(deployment.arn("backup", "backup-plan:\(logicalID)")),
+                    "BackupPlanId": constant(id),
+                    "BackupPlanArn": constant(deployment.arn("backup", "backup-plan:\(id)")),
                     "VersionId": constant(""),
                 ]
             )
         case "AWS::Backup::BackupSelection":
+            let id = deployment.standInID(logicalID)
             return KnownValues(
-                ref: constant(logicalID),
+                ref: constant(id),
                 attributes: [
-                    "SelectionId": constant(logicalID), "Id": constant(logicalID),
+                    "SelectionId": constant(id), "Id": constant(id),
                     "BackupPlanId": requiredName("BackupPlanId"),
                 ]
             )

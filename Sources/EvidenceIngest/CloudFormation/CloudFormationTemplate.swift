@@ -29,14 +29,16 @@ internal import EvidenceModel
 /// by Region), `AWS::URLSuffix`, `AWS::StackName`, `AWS::StackId`, `AWS::NotificationARNs` (empty) and
 /// `AWS::NoValue` (removes the property or list item).
 ///
-/// Values CloudFormation only knows after deployment get deterministic placeholders derived from the logical id:
+/// Values CloudFormation only knows after deployment get deterministic placeholders derived from the logical id; a
+/// plan's and a selection's id are `<stack name>-<logical id>`, so that two stacks of one folder may declare the same
+/// logical ids, as each stack gets its own plans in AWS:
 ///
 /// | Resource | `Ref` | `Fn::GetAtt` |
 /// | --- | --- | --- |
 /// | `AWS::Backup::BackupVault` | vault name | `BackupVaultName`, `BackupVaultArn` |
 /// | `AWS::Backup::LogicallyAirGappedBackupVault` | vault name | `BackupVaultName`, `BackupVaultArn`, `VaultType` |
-/// | `AWS::Backup::BackupPlan` | plan id = logical id | `BackupPlanId`, `BackupPlanArn`, `VersionId` (empty) |
-/// | `AWS::Backup::BackupSelection` | selection id = logical id | `SelectionId`, `Id`, `BackupPlanId` |
+/// | `AWS::Backup::BackupPlan` | plan id = `<stack>-<logical id>` | `BackupPlanId`, `BackupPlanArn`, `VersionId` (empty) |
+/// | `AWS::Backup::BackupSelection` | selection id = `<stack>-<logical id>` | `SelectionId`, `Id`, `BackupPlanId` |
 /// | `AWS::Backup::Framework` | framework ARN | `FrameworkArn` |
 /// | `AWS::Backup::ReportPlan` | report plan ARN | `ReportPlanArn` |
 /// | `AWS::IAM::Role` | `RoleName`, else the logical id | `Arn`, `RoleName` |
@@ -47,7 +49,7 @@ internal import EvidenceModel
 ///
 /// ARNs are built in the caller's account and Region: `arn:aws:backup:<region>:<account>:backup-vault:<name>`,
 /// `…:backup-plan:<id>`, `…:framework:<name>`, `…:report-plan:<name>`; a framework or report plan without a name
-/// takes its logical id as name. A rule's id, which CloudFormation does not expose, is `<plan logical id>-<rule name>`.
+/// takes its logical id as name. A rule's id, which CloudFormation does not expose, is `<plan id>-<rule name>`.
 /// Vault locks are read as locked (`ChangeableForDays` is checked but gives no lock date, which depends on when the
 /// stack is deployed); logically air-gapped vaults are always locked.
 public enum CloudFormationTemplate {

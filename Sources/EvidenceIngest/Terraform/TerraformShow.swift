@@ -10,15 +10,17 @@ internal import EvidenceModel
 ///
 /// | Resource | Attribute | Stand-in |
 /// | --- | --- | --- |
-/// | `aws_backup_plan` | `id`, `arn`, `version` | the resource address; `arn:aws:backup:<region>:<account>:backup-plan:<id>`; empty |
-/// | `aws_backup_selection` | `id` | the resource address |
+/// | `aws_backup_plan` | `id`, `arn`, `version` | `<file>-<address>`; `arn:aws:backup:<region>:<account>:backup-plan:<id>`; empty |
+/// | `aws_backup_selection` | `id` | `<file>-<address>` |
 /// | `aws_backup_vault` | `id`, `arn` | the vault name; `…:backup-vault:<name>` |
 /// | `aws_backup_framework` | `id`, `arn` | the name; `…:framework:<name>` |
 /// | `aws_backup_report_plan` | `id`, `arn` | the name; `…:report-plan:<name>` |
 /// | `aws_iam_role` | `id`, `arn` | the name; `arn:aws:iam::<account>:role<path><name>` |
 /// | `aws_kms_key` | `id`, `key_id`, `arn` | the resource address; `arn:aws:kms:<region>:<account>:key/<key id>` |
 ///
-/// ARNs are built in the folder's account and in the resource's `region` argument, else the folder's Region.
+/// `<file>` is the file's name without extension (`plan` for `terraform/plan.json`), so that two files of one folder
+/// may use the same addresses. ARNs are built in the folder's account and in the resource's `region` argument, else
+/// the folder's Region.
 /// Anything else known only after apply is an ``ImportError`` naming the file, the resource address and the
 /// attribute, such as
 /// `terraform/plan.json: aws_backup_selection.daily.iam_role_arn: known only after apply, and its reference aws_iam_role.backup.arn names no resource of this file`.
@@ -51,7 +53,12 @@ public enum TerraformShow {
         guard ARN.isRegion(region) else {
             throw ImportError(file: file, message: "\"\(region)\" is not a Region code such as us-east-1")
         }
-        let deployment = CloudFormationDeployment(account: account, region: region, stackName: "")
+        // The file's name without extension qualifies the stand-in ids of its plans and selections.
+        let deployment = CloudFormationDeployment(
+            account: account,
+            region: region,
+            stackName: CloudFormationTemplate.defaultStackName(file: file)
+        )
         let document = try TerraformDocument(root: try JSONNode.parse(bytes, file: file), deployment: deployment)
         return try TerraformReaders.read(document)
     }
@@ -219,11 +226,13 @@ struct TerraformDocument {
         let region = region(of: resource)
         var text: String?
         switch (resource.type, attribute) {
-        case ("aws_backup_plan", "id"), ("aws_backup_selection", "id"), ("aws_kms_key", "id"),
-            ("aws_kms_key", "key_id"):
+        case ("aws_backup_plan", "id"), ("aws_backup_selection", "id"):
+            text = deployment.standInID(resource.address)
+        case ("aws_kms_key", "id"), ("aws_kms_key", "key_id"):
             text = resource.address
         case ("aws_backup_plan", "arn"):
-            text = "arn:\(partition):backup:\(region):\(account):backup-plan:\(resource.address)"
+            let id = deployment.standInID(resource.address)
+            text = "arn:\(partition):backup:\(region):\(account):backup-plan:\(id)"
         case ("aws_backup_plan", "version"):
             text = ""
         case ("aws_backup_vault", "id"), ("aws_backup_framework", "id"), ("aws_backup_report_plan", "id"),
