@@ -64,34 +64,15 @@ struct Validate: ParsableCommand {
         case .selection(let selection): return Validation.check(selection, file: file)
         case .framework(let framework): return Validation.check(framework)
         case .vaults(let vaults): return Validation.check(vaults, file: file)
-        case .template(let found):
-            return definitions(
-                file,
-                vaults: found.vaults,
-                plans: found.plans,
-                selections: found.selections,
-                frameworks: found.frameworks
-            )
-        case .terraform(let found):
-            return definitions(
-                file,
-                vaults: found.vaults,
-                plans: found.plans,
-                selections: found.selections,
-                frameworks: found.frameworks
-            )
+        case .template(let found), .terraform(let found):
+            return definitions(file, found)
         }
     }
 
     /// Checks each definition of a template or Terraform file as if it were its get-* export, locating a finding by
     /// the definition and then the path in that export's shape (Docs/ASSUMPTIONS.md A71).
-    static func definitions(
-        _ file: String,
-        vaults: [Vault],
-        plans: [BackupPlan],
-        selections: [BackupSelection],
-        frameworks: [Framework]
-    ) -> [ValidationFinding] {
+    static func definitions(_ file: String, _ found: BackupDefinitions) -> [ValidationFinding] {
+        let (vaults, plans, selections, frameworks) = (found.vaults, found.plans, found.selections, found.frameworks)
         func located(_ found: [ValidationFinding], _ what: String) -> [ValidationFinding] {
             found.map { ValidationFinding(file: file, location: "\(what) \($0.location)", message: $0.message) }
         }
