@@ -113,6 +113,24 @@ struct ValidateAndCheckTests {
         #expect(await CLITests.run(["validate", folder.url.appendingPathComponent("missing.json").path]) == 2)
     }
 
+    @Test("check passes on every bundled scenario against golden/, as a CI regression run would")
+    func checkBundled() async throws {
+        let junit = try TemporaryFolder()
+        let report = junit.url.appendingPathComponent("junit.xml").path
+        let status = await CLITests.run([
+            "check", "--scenarios", RepositoryPaths.root.appendingPathComponent("scenarios").path, "--golden",
+            RepositoryPaths.golden.path, "--junit", report,
+        ])
+        #expect(status == 0)
+        let xml = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(xml.contains("failures=\"0\""))
+        for scenario in [
+            "cfn-estate", "event-streams", "job-lists", "org-estate", "terraform-estate", "untagged-neptune",
+        ] {
+            #expect(xml.contains(scenario), "\(scenario) was not checked")
+        }
+    }
+
     @Test("check: 0 when reports match golden, 1 with row differences and a JUnit failure, --update re-records")
     func check() async throws {
         let scenarios = try TemporaryFolder()

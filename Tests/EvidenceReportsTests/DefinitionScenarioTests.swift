@@ -162,14 +162,4 @@ struct DefinitionScenarioTests {
             try ScenarioReader.read(folder: sandbox.path)
         }
     }
-
-    @Test(
-        "Reports of the template and Terraform scenarios match golden/",
-        arguments: ["cfn-estate", "terraform-estate"]
-    )
-    func golden(scenario: String) throws {
-        let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario(scenario))
-        let set = try MonthlyReports.compute(estate: estate, month: estate.settings.month, asOf: nil)
-        try expectMatchesGolden(set.files, scenario: scenario, month: "2028-03")
-    }
 }
