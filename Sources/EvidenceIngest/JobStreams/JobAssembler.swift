@@ -20,11 +20,6 @@ struct JobAssembler {
 
     var jobCount: Int { events.count }
 
-    /// Jobs left out because no event got further than CREATED or PENDING with the resource named.
-    var bareStartCount: Int {
-        events.values.filter { Merged($0.sorted(by: JobEvent.precedes)).isBareStart }.count
-    }
-
     mutating func add(_ event: JobEvent) {
         eventCount += 1
         let key = Key(kind: event.kind, jobID: event.jobID)
@@ -44,24 +39,31 @@ struct JobAssembler {
     }
 
     /// The jobs, each in the shape list-backup-jobs, list-copy-jobs or list-restore-jobs would print.
-    func jobs() throws -> (backups: [BackupJob], copies: [CopyJob], restores: [RestoreJob]) {
+    ///
+    /// `unnamedStarts` counts the jobs left out because no event got further than CREATED or PENDING with the
+    /// resource named.
+    func jobs() throws -> (backups: [BackupJob], copies: [CopyJob], restores: [RestoreJob], unnamedStarts: Int) {
         var backups: [BackupJob] = []
         var copies: [CopyJob] = []
         var restores: [RestoreJob] = []
+        var unnamedStarts = 0
         let keys = events.keys.sorted { ($0.kind, $0.jobID) < ($1.kind, $1.jobID) }
         for key in keys {
             guard let list = events[key] else { continue }
             let merged = Merged(list.sorted(by: JobEvent.precedes))
             // AWS's CREATED events carry only the id, the state and the creation date (facts sheet §6.1): a job seen
             // no further than that names no resource and cannot be reported (Docs/ASSUMPTIONS.md A49).
-            if merged.isBareStart { continue }
+            if merged.isBareStart {
+                unnamedStarts += 1
+                continue
+            }
             switch key.kind {
             case .backup: backups.append(try merged.backupJob())
             case .copy: copies.append(try merged.copyJob())
             case .restore: restores.append(try merged.restoreJob())
             }
         }
-        return (backups, copies, restores)
+        return (backups, copies, restores, unnamedStarts)
     }
 }
 

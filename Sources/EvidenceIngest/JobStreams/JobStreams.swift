@@ -78,10 +78,10 @@ public struct JobStreams: Sendable {
             }
             try fold(pending, files: files, into: &assembler, statistics: &statistics)
         }
-        let (backups, copies, restores) = try assembler.jobs()
+        let (backups, copies, restores, unnamedStarts) = try assembler.jobs()
         statistics.events = assembler.eventCount
         statistics.duplicates = assembler.duplicateCount
-        statistics.unnamedStarts = assembler.bareStartCount
+        statistics.unnamedStarts = unnamedStarts
         statistics.jobs = assembler.jobCount - statistics.unnamedStarts
         return JobStreams(backupJobs: backups, copyJobs: copies, restoreJobs: restores, statistics: statistics)
     }
