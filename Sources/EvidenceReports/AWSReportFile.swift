@@ -1,20 +1,5 @@
 public import EvidenceModel
 
-/// Why a file given to `compare` cannot be read as a report: the file, where in it, and what was expected.
-public struct ReportInputError: Error, Hashable, CustomStringConvertible {
-    public var file: String
-    public var location: String
-    public var message: String
-
-    public init(file: String, location: String, message: String) {
-        self.file = file
-        self.location = location
-        self.message = message
-    }
-
-    public var description: String { location.isEmpty ? "\(file): \(message)" : "\(file): \(location): \(message)" }
-}
-
 /// One report file as AWS Backup Audit Manager delivers it to S3 (CSV or JSON), read into header text and rows.
 ///
 /// The template comes from the file name (`<TEMPLATE>_<plan>_<start>_<end>[_<n>].csv|json`, facts §1.6), or else
@@ -54,7 +39,7 @@ public struct AWSReportFile: Sendable {
     public static let uncomparedTemplates = ["SCAN_JOB_REPORT", "MALWARE_JOB_REPORT"]
 
     /// Reads one delivered file; nil when it is a report of a template this tool does not write.
-    public static func read(path: String, bytes: [UInt8]) throws(ReportInputError) -> AWSReportFile? {
+    public static func read(path: String, bytes: [UInt8]) throws(ImportError) -> AWSReportFile? {
         let name = String(path.split(separator: "/").last ?? "")
         let lower = name.lowercased()
         let format: Format
@@ -63,7 +48,7 @@ public struct AWSReportFile: Sendable {
         } else if lower.hasSuffix(".json") {
             format = .json
         } else {
-            throw ReportInputError(
+            throw ImportError(
                 file: path,
                 location: "",
                 message: "not a report file: expected <TEMPLATE>_<report plan>_<start>_<end>.csv or .json"
@@ -80,7 +65,7 @@ public struct AWSReportFile: Sendable {
         case .json: (header, rows) = try json(path: path, bytes: bytes)
         }
         guard let template = named ?? detect(header) else {
-            throw ReportInputError(
+            throw ImportError(
                 file: path,
                 location: format == .csv ? "line 1" : "$.reportItems[0]",
                 message: format == .csv
@@ -97,7 +82,7 @@ public struct AWSReportFile: Sendable {
             }
         }
         guard let window = window(name: name, path: path, rows: rows) else {
-            throw ReportInputError(
+            throw ImportError(
                 file: path,
                 location: "",
                 message: "cannot tell the report's time window: expected a name ending "
@@ -128,21 +113,21 @@ public struct AWSReportFile: Sendable {
         return best?.template
     }
 
-    static func csv(path: String, bytes: [UInt8]) throws(ReportInputError) -> ([String], [[String: String]]) {
+    static func csv(path: String, bytes: [UInt8]) throws(ImportError) -> ([String], [[String: String]]) {
         let records: [[String]]
         do {
             records = try CSVReader.records(bytes)
         } catch {
-            throw ReportInputError(file: path, location: "line \(error.line)", message: error.message)
+            throw ImportError(file: path, location: "line \(error.line)", message: error.message)
         }
         guard let header = records.first, header != [""] else {
-            throw ReportInputError(file: path, location: "line 1", message: "no header row")
+            throw ImportError(file: path, location: "line 1", message: "no header row")
         }
         var rows: [[String: String]] = []
         for (index, record) in records.dropFirst().enumerated() {
             if record == [""] { continue }
             guard record.count == header.count else {
-                throw ReportInputError(
+                throw ImportError(
                     file: path,
                     location: "record \(index + 2)",
                     message: "\(record.count) fields; the header has \(header.count)"
@@ -153,26 +138,26 @@ public struct AWSReportFile: Sendable {
         return (header, rows)
     }
 
-    static func json(path: String, bytes: [UInt8]) throws(ReportInputError) -> ([String], [[String: String]]) {
+    static func json(path: String, bytes: [UInt8]) throws(ImportError) -> ([String], [[String: String]]) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw ReportInputError(
+            throw ImportError(
                 file: path,
                 location: "line \(error.line), column \(error.column)",
                 message: error.message
             )
         }
         guard case .object(let envelope) = value else {
-            throw ReportInputError(
+            throw ImportError(
                 file: path,
                 location: "$",
                 message: "expected an object with a \"reportItems\" array, found \(value.kindDescription)"
             )
         }
         guard case .array(let items)? = envelope["reportItems"] else {
-            throw ReportInputError(
+            throw ImportError(
                 file: path,
                 location: "$.reportItems",
                 message: envelope["reportItems"].map { "expected an array, found \($0.kindDescription)" }
@@ -184,7 +169,7 @@ public struct AWSReportFile: Sendable {
         var rows: [[String: String]] = []
         for (index, item) in items.enumerated() {
             guard case .object(let fields) = item else {
-                throw ReportInputError(
+                throw ImportError(
                     file: path,
                     location: "$.reportItems[\(index)]",
                     message: "expected an object, found \(item.kindDescription)"

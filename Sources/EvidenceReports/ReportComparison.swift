@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 
 /// One way our report differs from AWS's for the same window: a column or a row or a cell.
 public struct AWSDifference: Hashable, Sendable, CustomStringConvertible {
@@ -107,7 +107,7 @@ public enum ReportComparison {
         public var rows: [[String: String]]
 
         /// Reads our CSV; `path` names it in errors.
-        public init(path: String, bytes: [UInt8]) throws(ReportInputError) {
+        public init(path: String, bytes: [UInt8]) throws(ImportError) {
             (header, rows) = try AWSReportFile.csv(path: path, bytes: bytes)
         }
     }

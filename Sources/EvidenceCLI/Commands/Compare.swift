@@ -100,7 +100,7 @@ struct Compare: ParsableCommand {
             } catch {
                 var located = error
                 located.file = shown
-                throw IOFailure(description: located.description)
+                throw located
             }
         }
         guard !files.isEmpty else { throw IOFailure(description: "\(aws): holds no AWS report files") }

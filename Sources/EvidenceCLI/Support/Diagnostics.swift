@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import EvidenceControls
 internal import EvidenceIngest
+internal import EvidenceModel
 internal import EvidenceSimulation
 internal import Foundation
 

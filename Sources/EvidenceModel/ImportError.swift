@@ -1,6 +1,7 @@
-/// Why a scenario could not be read: the file, where in it, and what was expected.
+/// Why an input file could not be read: the file, where in it, and what was expected.
 ///
-/// The description reads like a compiler diagnostic and stands alone on one line:
+/// Every reader uses it: the scenario folder's, `validate`'s and `compare`'s. The description reads like a compiler
+/// diagnostic and stands alone on one line:
 /// `accounts/111122223333/us-east-1/backup-plans/daily.json: $.BackupPlan.Rules[0].StartWindowMinutes: expected an integer, found a string`.
 public struct ImportError: Error, Hashable, CustomStringConvertible {
     /// The file, relative to the scenario folder when it is inside one.
