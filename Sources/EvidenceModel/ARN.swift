@@ -36,40 +36,54 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// like; a non-empty lower-case service; an empty or well-formed Region; an empty or 12-digit account
     /// (or `aws`, as in AWS-managed resources); a non-empty resource without whitespace.
     public static func isWellFormed(_ text: String) -> Bool {
-        let bytes = text.utf8
-        if bytes.contains(where: { $0 >= 0x80 }) {
-            guard !text.contains(where: \.isWhitespace) else { return false }
-        } else if bytes.contains(where: { $0 == 32 || (9...13).contains($0) }) {
-            return false
-        }
-        var fields: [Substring.UTF8View] = []
-        var start = bytes.startIndex
-        var index = bytes.startIndex
-        while index != bytes.endIndex, fields.count < 5 {
-            if bytes[index] == 58 {
-                fields.append(Substring(text)[start..<index].utf8)
-                start = bytes.index(after: index)
+        if text.utf8.contains(where: { $0 >= 0x80 }), text.contains(where: \.isWhitespace) { return false }
+        var copy = text
+        return copy.withUTF8 { isWellFormed(utf8: $0) }
+    }
+
+    private static func isWellFormed(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The first five colons split arn, partition, service, Region and account from the resource.
+        var colons = (0, 0, 0, 0, 0)
+        var found = 0
+        for (index, byte) in bytes.enumerated() {
+            if byte == 32 || (9...13).contains(byte) { return false }
+            guard byte == 58, found < 5 else { continue }
+            switch found {
+            case 0: colons.0 = index
+            case 1: colons.1 = index
+            case 2: colons.2 = index
+            case 3: colons.3 = index
+            default: colons.4 = index
             }
-            index = bytes.index(after: index)
+            found += 1
         }
-        guard fields.count == 5 else { return false }
-        let (arn, partition, service, region, account) = (fields[0], fields[1], fields[2], fields[3], fields[4])
-        let resourceEmpty = start == bytes.endIndex
+        guard found == 5 else { return false }
+        let arn = bytes[0..<colons.0]
+        let partition = bytes[(colons.0 + 1)..<colons.1]
+        let service = bytes[(colons.1 + 1)..<colons.2]
+        let region = bytes[(colons.2 + 1)..<colons.3]
+        let account = bytes[(colons.3 + 1)..<colons.4]
         return arn.elementsEqual("arn".utf8)
             && (partition.elementsEqual("aws".utf8) || partition.starts(with: "aws-".utf8))
             && !service.isEmpty && service.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
-            && (region.isEmpty || isRegion(String(Substring(region))))
+            && (region.isEmpty || isRegion(utf8: region))
             && (account.isEmpty || account.elementsEqual("aws".utf8)
                 || (account.count == 12 && account.allSatisfy { (48...57).contains($0) }))
-            && !resourceEmpty
+            && colons.4 + 1 < bytes.count
     }
 
     /// Whether `text` looks like a Region code such as `us-east-1` or `ap-southeast-2`.
     public static func isRegion(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.utf8.allSatisfy({ (48...57).contains($0) })
+        var copy = text
+        return copy.withUTF8 { isRegion(utf8: $0[...]) }
+    }
+
+    /// Lower-case words and a final number, joined by single hyphens, at least three parts.
+    private static func isRegion(utf8 bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let parts = bytes.split(separator: 45, omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy({ (48...57).contains($0) })
         else { return false }
-        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (97...122).contains($0) } }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { (97...122).contains($0) } }
     }
 
     /// Whether `text` is a 12-digit AWS account id.
