@@ -44,67 +44,104 @@ public final class SQLiteConnection {
     /// Runs one statement with its parameters and returns every result row.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+        try prepare(sql).run(parameters)
+    }
+
+    /// Compiles a statement once, to be run many times (an insert per row, for one).
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         var statement: OpaquePointer?
         try check(sqlite3_prepare_v2(handle, sql, -1, &statement, nil), sql: sql)
-        defer { sqlite3_finalize(statement) }
-        for (index, value) in parameters.enumerated() {
-            let position = Int32(index + 1)
-            switch value {
-            case .null: try check(sqlite3_bind_null(statement, position), sql: sql)
-            case .integer(let v): try check(sqlite3_bind_int64(statement, position, v), sql: sql)
-            case .real(let v): try check(sqlite3_bind_double(statement, position, v), sql: sql)
-            case .text(let v):
-                try check(sqlite3_bind_text(statement, position, v, -1, cevidence_sqlite_transient()), sql: sql)
-            }
-        }
-        var rows: [[SQLiteValue]] = []
-        while true {
-            let step = sqlite3_step(statement)
-            switch step {
-            case SQLITE_DONE:
-                return rows
-            case SQLITE_ROW:
-                let columns = sqlite3_column_count(statement)
-                var row: [SQLiteValue] = []
-                row.reserveCapacity(Int(columns))
-                for column in 0..<columns {
-                    switch sqlite3_column_type(statement, column) {
-                    case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
-                    case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(statement, column)))
-                    case SQLITE_NULL: row.append(.null)
-                    default:
-                        let text = sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
-                        row.append(.text(text))
-                    }
-                }
-                rows.append(row)
-            default:
-                throw lastError(code: step, sql: sql)
-            }
-        }
+        guard let statement else { throw SQLiteError(code: SQLITE_MISUSE, message: "empty statement", sql: sql) }
+        return SQLiteStatement(connection: self, handle: statement, sql: sql)
     }
 
     /// Runs one statement and returns its column names with every result row.
     public func query(_ sql: String) throws(SQLiteError) -> (columns: [String], rows: [[SQLiteValue]]) {
-        var statement: OpaquePointer?
-        try check(sqlite3_prepare_v2(handle, sql, -1, &statement, nil), sql: sql)
-        let count = sqlite3_column_count(statement)
-        let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
-        sqlite3_finalize(statement)
-        return (columns, try execute(sql))
+        let statement = try prepare(sql)
+        return (statement.columnNames, try statement.run())
     }
 
     /// The SQLite library's version string, such as `3.40.1`.
     public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
-    private func check(_ code: Int32, sql: String) throws(SQLiteError) {
+    fileprivate func check(_ code: Int32, sql: String) throws(SQLiteError) {
         guard code == SQLITE_OK else { throw lastError(code: code, sql: sql) }
     }
 
-    private func lastError(code: Int32, sql: String) -> SQLiteError {
+    fileprivate func lastError(code: Int32, sql: String) -> SQLiteError {
         SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 }
 
 @available(*, unavailable, message: "A connection holds a C handle; use it from one task only")
 extension SQLiteConnection: Sendable {}
+
+/// A compiled statement of one connection; each run binds its parameters, steps to the end and resets.
+public final class SQLiteStatement {
+    private let connection: SQLiteConnection
+    private let handle: OpaquePointer
+    private let sql: String
+
+    fileprivate init(connection: SQLiteConnection, handle: OpaquePointer, sql: String) {
+        self.connection = connection
+        self.handle = handle
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// The names of the result columns.
+    public var columnNames: [String] {
+        (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+    }
+
+    /// Runs the statement with `parameters` bound in order and returns every result row.
+    @discardableResult
+    public func run(_ parameters: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (index, value) in parameters.enumerated() {
+            let position = Int32(index + 1)
+            switch value {
+            case .null: try connection.check(sqlite3_bind_null(handle, position), sql: sql)
+            case .integer(let v): try connection.check(sqlite3_bind_int64(handle, position, v), sql: sql)
+            case .real(let v): try connection.check(sqlite3_bind_double(handle, position, v), sql: sql)
+            case .text(let v):
+                try connection.check(
+                    sqlite3_bind_text(handle, position, v, -1, cevidence_sqlite_transient()),
+                    sql: sql
+                )
+            }
+        }
+        var rows: [[SQLiteValue]] = []
+        while true {
+            let step = sqlite3_step(handle)
+            switch step {
+            case SQLITE_DONE:
+                return rows
+            case SQLITE_ROW:
+                let columns = sqlite3_column_count(handle)
+                var row: [SQLiteValue] = []
+                row.reserveCapacity(Int(columns))
+                for column in 0..<columns {
+                    switch sqlite3_column_type(handle, column) {
+                    case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(handle, column)))
+                    case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(handle, column)))
+                    case SQLITE_NULL: row.append(.null)
+                    default:
+                        let text = sqlite3_column_text(handle, column).map { String(cString: $0) } ?? ""
+                        row.append(.text(text))
+                    }
+                }
+                rows.append(row)
+            default:
+                throw connection.lastError(code: step, sql: sql)
+            }
+        }
+    }
+}
+
+@available(*, unavailable, message: "A statement belongs to its connection; use it from one task only")
+extension SQLiteStatement: Sendable {}

@@ -76,10 +76,11 @@ public final class EvidenceStore {
                 let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
                 let insert = "INSERT INTO \(table) (\(names)) VALUES (\(marks))"
                 try database.execute("BEGIN")
+                let statement = try database.prepare(insert)
                 for record in records.dropFirst() {
                     var values = record.map { SQLiteValue.text($0) }
                     values += [.integer(Int64(report.period.year)), .text(report.monthText)]
-                    try database.execute(insert, values)
+                    try statement.run(values)
                 }
                 try database.execute("COMMIT")
             } catch {

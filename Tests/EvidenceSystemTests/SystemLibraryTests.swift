@@ -39,4 +39,17 @@ struct SystemLibraryTests {
         #expect(try db.execute("SELECT a, b FROM t") == [[.integer(7), .text("seven")]])
         #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO t VALUES (?, ?)", [.text("x"), .text("y")]) }
     }
+
+    @Test("A prepared statement runs many times, each with its own bindings; a failed run leaves it usable")
+    func sqlitePrepared() throws {
+        let db = try SQLiteConnection(path: ":memory:")
+        try db.execute("CREATE TABLE t (a INTEGER, b TEXT) STRICT")
+        let insert = try db.prepare("INSERT INTO t VALUES (?, ?)")
+        try insert.run([.integer(1), .text("one")])
+        #expect(throws: SQLiteError.self) { try insert.run([.text("x"), .text("y")]) }
+        try insert.run([.integer(2)])
+        let (columns, rows) = try db.query("SELECT a, b FROM t ORDER BY a")
+        #expect(columns == ["a", "b"])
+        #expect(rows == [[.integer(1), .text("one")], [.integer(2), .null]])
+    }
 }
