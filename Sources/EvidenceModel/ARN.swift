@@ -19,14 +19,11 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses and validates an ARN; returns nil when the text is not one (the rules of ``isWellFormed(_:)``).
     public init?(_ text: String) {
         guard ARN.isWellFormed(text) else { return nil }
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        self.init(
-            partition: String(parts[1]),
-            service: String(parts[2]),
-            region: String(parts[3]),
-            account: String(parts[4]),
-            resource: String(parts[5])
-        )
+        // Split on the colon bytes isWellFormed checked, not on Characters (a colon may carry a combining mark).
+        let parts = text.utf8.split(separator: 58, maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6 else { return nil }
+        let field = { (index: Int) in String(decoding: parts[index], as: UTF8.self) }
+        self.init(partition: field(1), service: field(2), region: field(3), account: field(4), resource: field(5))
     }
 
     /// Whether `text` is an ARN, checked on its bytes without building its parts (ARNs are read by the million
@@ -36,7 +33,9 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// like; a non-empty lower-case service; an empty or well-formed Region; an empty or 12-digit account
     /// (or `aws`, as in AWS-managed resources); a non-empty resource without whitespace.
     public static func isWellFormed(_ text: String) -> Bool {
-        if text.utf8.contains(where: { $0 >= 0x80 }), text.contains(where: \.isWhitespace) { return false }
+        if text.utf8.contains(where: { $0 >= 0x80 }), text.unicodeScalars.contains(where: \.properties.isWhitespace) {
+            return false
+        }
         var copy = text
         return copy.withUTF8 { isWellFormed(utf8: $0) }
     }

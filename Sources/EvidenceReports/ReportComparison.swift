@@ -163,7 +163,10 @@ public enum ReportComparison {
                 }
                 newest[scope] = file.window
             }
+            // Newest window last, so where scopes overlap (an organization-wide file and an account's), the newer
+            // snapshot's row is the one compared.
             compared = files.filter { newest[scope($0)] == $0.window }
+                .sorted { ($0.window.upperBound, $0.path) < ($1.window.upperBound, $1.path) }
         }
         var awsRows: [String: (row: [String: String], file: String)] = [:]
         for file in compared {

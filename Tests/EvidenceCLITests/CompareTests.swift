@@ -265,6 +265,25 @@ struct CompareTests {
         #expect(await setup.compare() == 0)
     }
 
+    @Test("Where an organization-wide snapshot and an account's overlap, the newer one's rows are compared")
+    func newestSnapshotWins() async throws {
+        let setup = try await Setup()
+        let orgWide =
+            "Backup/crossaccount/crossregion/2028/03/31/org_compliance/"
+            + "RESOURCE_COMPLIANCE_REPORT_org_compliance_2028-03-30T00:00:00Z_2028-03-31T00:00:00Z.json"
+        try FileManager.default.createDirectory(
+            at: setup.aws.appendingPathComponent(orgWide).deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.copyItem(
+            at: setup.aws.appendingPathComponent(Self.resources),
+            to: setup.aws.appendingPathComponent(orgWide)
+        )
+        try setup.edit(orgWide) { $0.replacingOccurrences(of: "\"COMPLIANT\"", with: "\"NON_COMPLIANT\"") }
+        #expect(try setup.differences() == [])
+        #expect(await setup.compare() == 0)
+    }
+
     @Test("--aws inside Backup/<account>/<region>/ keeps the files' account and Region")
     func scopeAboveTheFolder() async throws {
         let setup = try await Setup()

@@ -189,3 +189,22 @@ struct ParallelMapTests {
         #expect(Tracked.live.load(ordering: .relaxed) == before)
     }
 }
+
+@Suite("ARN edge cases")
+struct ARNEdgeCaseTests {
+    @Test("Parts split on colon bytes, whatever marks follow a colon; whitespace anywhere in the text is refused")
+    func edges() throws {
+        let marked = try #require(ARN("arn:aws:backup:us-east-1:555566667777:\u{0301}backup-plan"))
+        #expect(marked.account == "555566667777")
+        #expect(marked.resource == "\u{0301}backup-plan")
+        #expect(ARN("arn:aws:backup:us-east-1:555566667777:\u{0301}backup-plan:x")?.account == "555566667777")
+        for text in [
+            "arn:aws:s3:::b\u{0600}\u{00A0}x", "arn:aws:s3:::b\u{0600}\u{3000}x", "arn:aws:s3:::b\u{0600} ",
+            "arn:aws:s3:::", "", "arn:aws:s3", "arn:aws::us-east-1:111122223333:x",
+        ] {
+            #expect(ARN(text) == nil, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(ARN("arn:aws:s3:::bucket")?.resource == "bucket")
+        #expect(ARN("arn:aws:s3::::x")?.resource == ":x")
+    }
+}

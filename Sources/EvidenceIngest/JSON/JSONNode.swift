@@ -147,10 +147,11 @@ public struct JSONNode: Sendable {
         }
     }
 
-    /// Epoch seconds as an instant, refusing what no calendar date up to year 9999 is (and what would overflow).
+    /// Epoch seconds as an instant, from 1970 up to the year 9999; anything else (negative, not finite, beyond) is
+    /// no AWS Backup time and would overflow or print badly.
     private func epoch(_ seconds: Double) throws -> Instant {
-        guard seconds.isFinite, abs(seconds) <= 253_402_300_799 else {
-            throw failure("expected epoch seconds up to the year 9999, found \(seconds)")
+        guard seconds.isFinite, (0...253_402_300_799).contains(seconds) else {
+            throw failure("expected epoch seconds from 1970 up to the year 9999, found \(seconds)")
         }
         return Instant(milliseconds: Int64((seconds * 1000).rounded()))
     }
