@@ -154,7 +154,8 @@ let package = Package(
         .testTarget(
             name: "EvidenceReportsTests",
             dependencies: [
-                "EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceTestSupport",
+                "EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceCompression",
+                "EvidenceTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

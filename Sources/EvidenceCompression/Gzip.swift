@@ -73,7 +73,7 @@ public enum Gzip {
     /// Decompresses zlib (RFC 1950) data, such as a PDF's FlateDecode stream.
     public static func zlibDecompress(_ input: [UInt8], limit: Int = 1 << 30) throws(CompressionError) -> [UInt8] {
         var output = [UInt8]()
-        try inflateFrames(input, limit: limit, windowBits: 15) { output.append(contentsOf: $0) }
+        try inflateFrames(input, limit: limit, windowBits: 15, multipleMembers: false) { output.append(contentsOf: $0) }
         return output
     }
 
@@ -83,14 +83,16 @@ public enum Gzip {
         limit: Int = 1 << 30,
         sink: ([UInt8]) -> Void
     ) throws(CompressionError) {
-        try inflateFrames(input, limit: limit, windowBits: 15 + 16, sink: sink)
+        try inflateFrames(input, limit: limit, windowBits: 15 + 16, multipleMembers: true, sink: sink)
     }
 
-    /// zlib's inflate over gzip (`windowBits` 31) or zlib (15) framing.
+    /// zlib's inflate over gzip (`windowBits` 31) or zlib (15) framing; `multipleMembers` reads on after the first
+    /// stream ends (gzip), or refuses what follows it (zlib).
     private static func inflateFrames(
         _ input: [UInt8],
         limit: Int,
         windowBits: Int32,
+        multipleMembers: Bool,
         sink: ([UInt8]) -> Void
     ) throws(CompressionError) {
         guard !input.isEmpty else { throw .truncatedInput }
@@ -124,6 +126,8 @@ public enum Gzip {
                     continue
                 case Z_STREAM_END:
                     if stream.avail_in == 0 { return nil }
+                    // gzip files may hold several members; a zlib stream is one, and bytes after it are not its.
+                    guard multipleMembers else { return .corruptInput("data after the end of the zlib stream") }
                     guard inflateReset(&stream) == Z_OK else { return .corruptInput("cannot reset the stream") }
                 case Z_BUF_ERROR:
                     if stream.avail_in == 0 { return .truncatedInput }

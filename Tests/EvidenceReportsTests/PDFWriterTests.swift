@@ -1,3 +1,4 @@
+import EvidenceCompression
 import EvidenceModel
 import EvidenceReports
 import EvidenceTestSupport
@@ -198,5 +199,33 @@ struct PDFContentTests {
         }
         #expect(!PDFDocument.sameContent(best, damaged))
         #expect(!PDFDocument.sameContent(best, Array("not a pdf".utf8)))
+    }
+
+    @Test("An incremental update after %%EOF, or a stream hiding a second zlib stream, is not the same content")
+    func tampering() throws {
+        let best = PDFWriterTests.sample().bytes()
+        // An update appended after the end replaces what a reader shows; the file is no longer this writer's.
+        let update = Array(
+            "8 0 obj\n<< /Length 0 >>\nstream\n\nendstream\nendobj\nxref\n0 1\ntrailer\n<< >>\n%%EOF\n".utf8
+        )
+        #expect(!PDFDocument.sameContent(best, best + update))
+        #expect(!PDFDocument.sameContent(best, best + [10]))
+
+        // The first page's stream rewritten as two zlib streams: readers decode only the first.
+        let key = Array("<< /Length ".utf8)
+        let head = Array(" /Filter /FlateDecode >>\nstream\n".utf8)
+        let at = try #require((0..<best.count).first { best[$0...].starts(with: key) })
+        let digits = best[(at + key.count)...].prefix { (48...57).contains($0) }
+        let length = try #require(Int(String(decoding: digits, as: UTF8.self)))
+        let dataStart = at + key.count + digits.count + head.count
+        let content = try Gzip.zlibDecompress(Array(best[dataStart..<(dataStart + length)]))
+        let split =
+            Gzip.zlibCompress(Array(content.prefix(content.count / 3)))
+            + Gzip.zlibCompress(Array(content.dropFirst(content.count / 3)))
+        let forged =
+            Array(best[..<(at + key.count)]) + Array(String(split.count).utf8) + head + split
+            + Array(best[(dataStart + length)...])
+        #expect(!PDFDocument.sameContent(best, forged))
+        #expect(throws: CompressionError.self) { try Gzip.zlibDecompress(split) }
     }
 }

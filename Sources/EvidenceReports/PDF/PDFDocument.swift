@@ -170,21 +170,32 @@ extension PDFDocument {
         return left == right
     }
 
-    /// The file with each `/Length n /Filter /FlateDecode` stream inflated and without its length, and without the
-    /// cross-reference table and trailer, whose offsets follow the compressed lengths.
+    /// The file with each `/Length n /Filter /FlateDecode` stream inflated and without its length, then its trailer.
+    ///
+    /// Nil unless the file is exactly in this writer's layout: each stream one complete zlib stream, objects numbered
+    /// in order, and after the last object only the cross-reference table those objects' own offsets give, the
+    /// trailer and `%%EOF` (no incremental update, nothing after it). The offsets themselves, which follow the
+    /// compressed lengths, are checked but left out.
     static func contentForm(_ bytes: [UInt8]) -> [UInt8]? {
         let lengthKey = Array("<< /Length ".utf8)
         let streamHead = Array(" /Filter /FlateDecode >>\nstream\n".utf8)
         let streamTail = Array("\nendstream".utf8)
-        let xref = Array("\nendobj\nxref\n".utf8)
+        let bodyEnd = Array("\nendobj\nxref\n".utf8)
         func matches(_ pattern: [UInt8], at index: Int) -> Bool {
             index + pattern.count <= bytes.count && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
         }
         var out: [UInt8] = []
+        var objects: [Int] = []
         var index = 0
         while index < bytes.count {
-            if matches(xref, at: index) {
+            if index > 0, bytes[index - 1] == 10, matches(Array("\(objects.count + 1) 0 obj\n".utf8), at: index) {
+                objects.append(index)
+            }
+            if matches(bodyEnd, at: index) {
+                let xref = index + Array("\nendobj\n".utf8).count
                 out.append(contentsOf: Array("\nendobj\n".utf8))
+                guard let trailer = trailer(bytes, xref: xref, objects: objects) else { return nil }
+                out.append(contentsOf: trailer)
                 return out
             }
             guard matches(lengthKey, at: index) else {
@@ -209,5 +220,25 @@ extension PDFDocument {
             index = start + length + streamTail.count
         }
         return nil
+    }
+
+    /// The trailer dictionary, when everything from `xref` to the end of the file is exactly what this writer makes
+    /// for objects at `objects`; nil otherwise.
+    private static func trailer(_ bytes: [UInt8], xref: Int, objects: [Int]) -> [UInt8]? {
+        var expected = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in objects {
+            let digits = String(offset)
+            expected += String(repeating: "0", count: max(0, 10 - digits.count)) + digits + " 00000 n \n"
+        }
+        let head = Array(expected.utf8)
+        let tail = Array(bytes[xref...])
+        guard tail.starts(with: head) else { return nil }
+        let rest = String(decoding: tail[head.count...], as: UTF8.self)
+        let lines = rest.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == 6, lines[0] == "trailer", lines[2] == "startxref", lines[3] == "\(xref)",
+            lines[4] == "%%EOF", lines[5].isEmpty,
+            lines[1].hasPrefix("<< /Size \(objects.count + 1) /Root 1 0 R /Info "), lines[1].hasSuffix(" 0 R >>")
+        else { return nil }
+        return Array("trailer\n\(lines[1])\n".utf8)
     }
 }
