@@ -256,16 +256,7 @@ enum CloudFormationReaders {
         case .object: text = jsonText(node.value)
         default: throw node.expected("a policy document (an object or JSON text)")
         }
-        let root = JSONNode(
-            value: .object(["BackupVaultName": .string(vaultName), "Policy": .string(text)]),
-            file: node.file
-        )
-        do {
-            return try AWSShapes.vaultAccessPolicy(root).policy
-        } catch var error as ImportError where error.location.hasPrefix("$.Policy") {
-            error.location = node.path + error.location.dropFirst("$.Policy".count)
-            throw error
-        }
+        return try AWSShapes.embeddedAccessPolicy(text, vaultName: vaultName, at: node)
     }
 
     /// JSON text of a resolved value; scalars are written as strings, as the policy model holds strings only.

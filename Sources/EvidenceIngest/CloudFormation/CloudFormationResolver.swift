@@ -6,6 +6,17 @@ struct CloudFormationDeployment {
     var region: String
     var stackName: String
 
+    /// A deployment of `file` into an account and Region, both checked.
+    static func validated(account: String, region: String, stackName: String, file: String) throws -> Self {
+        guard ARN.isAccountID(account) else {
+            throw ImportError(file: file, message: "\"\(account)\" is not a 12-digit account id")
+        }
+        guard ARN.isRegion(region) else {
+            throw ImportError(file: file, message: "\"\(region)\" is not a Region code such as us-east-1")
+        }
+        return Self(account: account, region: region, stackName: stackName)
+    }
+
     /// `aws`, or `aws-cn` and `aws-us-gov` for the China and GovCloud Regions.
     var partition: String {
         if region.hasPrefix("cn-") { return "aws-cn" }

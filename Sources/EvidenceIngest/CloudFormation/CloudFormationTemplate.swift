@@ -74,16 +74,11 @@ public enum CloudFormationTemplate {
         parameters: [String: String] = [:],
         stackName: String? = nil
     ) throws -> BackupDefinitions {
-        guard ARN.isAccountID(account) else {
-            throw ImportError(file: file, message: "\"\(account)\" is not a 12-digit account id")
-        }
-        guard ARN.isRegion(region) else {
-            throw ImportError(file: file, message: "\"\(region)\" is not a Region code such as us-east-1")
-        }
-        let deployment = CloudFormationDeployment(
+        let deployment = try CloudFormationDeployment.validated(
             account: account,
             region: region,
-            stackName: stackName ?? defaultStackName(file: file)
+            stackName: stackName ?? defaultStackName(file: file),
+            file: file
         )
         let root = JSONNode(value: try CloudFormationLoader.load(bytes, file: file), file: file)
         let resolver = try CloudFormationResolver(template: root, deployment: deployment, overrides: parameters)

@@ -330,6 +330,21 @@ enum AWSShapes {
         return BackupResourceType.of(arn)?.rawValue ?? ""
     }
 
+    /// A vault access policy given as JSON text inside a definition (a template property, a Terraform attribute),
+    /// read by the `get-backup-vault-access-policy` reader; its errors, located under `$.Policy`, are moved to `node`.
+    static func embeddedAccessPolicy(_ text: String, vaultName: String, at node: JSONNode) throws -> AccessPolicy {
+        let root = JSONNode(
+            value: .object(["BackupVaultName": .string(vaultName), "Policy": .string(text)]),
+            file: node.file
+        )
+        do {
+            return try vaultAccessPolicy(root).policy
+        } catch var error as ImportError where error.location.hasPrefix("$.Policy") {
+            error.location = node.path + error.location.dropFirst("$.Policy".count)
+            throw error
+        }
+    }
+
     /// `backup list-backup-jobs`.
     static func backupJobs(_ root: JSONNode, location: AccountRegion) throws -> [BackupJob] {
         try root.required("BackupJobs").array().map { entry in

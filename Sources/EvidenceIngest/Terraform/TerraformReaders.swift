@@ -296,15 +296,6 @@ enum TerraformReaders {
     /// `aws_backup_vault_policy`'s `policy` (JSON text), read by the `get-backup-vault-access-policy` reader, whose
     /// `$.Policy…` locations are moved to the attribute's.
     private static func accessPolicy(_ node: JSONNode, vaultName: String) throws -> AccessPolicy {
-        let root = JSONNode(
-            value: .object(["BackupVaultName": .string(vaultName), "Policy": .string(try node.string())]),
-            file: node.file
-        )
-        do {
-            return try AWSShapes.vaultAccessPolicy(root).policy
-        } catch var error as ImportError where error.location.hasPrefix("$.Policy") {
-            error.location = node.path + error.location.dropFirst("$.Policy".count)
-            throw error
-        }
+        try AWSShapes.embeddedAccessPolicy(try node.string(), vaultName: vaultName, at: node)
     }
 }

@@ -47,17 +47,12 @@ public enum TerraformShow {
     ) throws
         -> BackupDefinitions
     {
-        guard ARN.isAccountID(account) else {
-            throw ImportError(file: file, message: "\"\(account)\" is not a 12-digit account id")
-        }
-        guard ARN.isRegion(region) else {
-            throw ImportError(file: file, message: "\"\(region)\" is not a Region code such as us-east-1")
-        }
         // The file's name without extension qualifies the stand-in ids of its plans and selections.
-        let deployment = CloudFormationDeployment(
+        let deployment = try CloudFormationDeployment.validated(
             account: account,
             region: region,
-            stackName: CloudFormationTemplate.defaultStackName(file: file)
+            stackName: CloudFormationTemplate.defaultStackName(file: file),
+            file: file
         )
         let document = try TerraformDocument(root: try JSONNode.parse(bytes, file: file), deployment: deployment)
         return try TerraformReaders.read(document)
