@@ -71,6 +71,17 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
             && colons.4 + 1 < bytes.count
     }
 
+    /// A backup vault's ARN, `arn:<partition>:backup:<region>:<account>:backup-vault:<name>`.
+    public static func backupVault(partition: String = "aws", region: String, account: String, name: String) -> ARN {
+        ARN(partition: partition, service: "backup", region: region, account: account, resource: "backup-vault:\(name)")
+    }
+
+    /// The vault name of a backup vault's ARN; nil for any other ARN.
+    public var backupVaultName: String? {
+        guard service == "backup", resource.hasPrefix("backup-vault:") else { return nil }
+        return String(resource.dropFirst("backup-vault:".count))
+    }
+
     /// Whether `text` looks like a Region code such as `us-east-1` or `ap-southeast-2`.
     public static func isRegion(_ text: String) -> Bool {
         var copy = text

@@ -673,7 +673,7 @@ struct Synthesis: Sendable {
         let destinationVault =
             destination
             ?? Vault(
-                name: String(action.destinationVaultARN.resource.dropFirst("backup-vault:".count)),
+                name: action.destinationVaultARN.backupVaultName ?? action.destinationVaultARN.resource,
                 arn: action.destinationVaultARN,
                 account: action.destinationVaultARN.account,
                 region: action.destinationVaultARN.region

@@ -153,7 +153,12 @@ enum EventReaders {
                     for key in ["backupVaultName", "sourceBackupVaultName"] {
                         if let name = try request.optional(key)?.string() {
                             base.vaultARN =
-                                "arn:\(partition):backup:\(base.region):\(base.account):backup-vault:\(name)"
+                                ARN.backupVault(
+                                    partition: partition,
+                                    region: base.region,
+                                    account: base.account,
+                                    name: name
+                                ).description
                         }
                     }
                 }

@@ -158,7 +158,7 @@ private struct Merged {
             recoveryPointARN: state == .completed || state == .partial ? value.recoveryPointARN ?? "" : "",
             sizeBytes: value.sizeBytes,
             placement: VaultPlacement(
-                vaultName: value.vaultName ?? value.vaultARN.flatMap(Self.vaultName) ?? "",
+                vaultName: value.vaultName ?? value.vaultARN.flatMap { ARN($0)?.backupVaultName } ?? "",
                 vaultARN: value.vaultARN ?? "",
                 isEncrypted: value.isEncrypted
             ),
@@ -210,10 +210,4 @@ private struct Merged {
         )
     }
 
-    /// The vault name at the end of a `backup-vault:<name>` ARN.
-    static func vaultName(_ arn: String) -> String? {
-        let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false)
-        guard parts.count == 7, parts[5] == "backup-vault" else { return nil }
-        return String(parts[6])
-    }
 }

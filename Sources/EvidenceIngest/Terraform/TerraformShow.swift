@@ -234,7 +234,9 @@ struct TerraformDocument {
             ("aws_iam_role", "id"):
             text = try named("name")
         case ("aws_backup_vault", "arn"):
-            text = try named("name").map { "arn:\(partition):backup:\(region):\(account):backup-vault:\($0)" }
+            text = try named("name").map {
+                ARN.backupVault(partition: partition, region: region, account: account, name: $0).description
+            }
         case ("aws_backup_framework", "arn"):
             text = try named("name").map { "arn:\(partition):backup:\(region):\(account):framework:\($0)" }
         case ("aws_backup_report_plan", "arn"):
