@@ -70,15 +70,16 @@ public enum SelectionMatcher {
     /// Whether every condition holds.
     ///
     /// A missing tag fails `StringEquals` and `StringLike`, and satisfies
-    /// `StringNotEquals` and `StringNotLike` (IAM's condition-operator rule for absent keys).
+    /// `StringNotEquals` and `StringNotLike` (IAM's condition-operator rule for absent keys). In `StringLike` and
+    /// `StringNotLike`, `*` does not match whitespace (AWS's "Assign resources with the AWS CLI" page).
     public static func conditionsHold(_ conditions: SelectionConditions, tags: [String: String]) -> Bool {
         for c in conditions.stringEquals where tags[c.key] != c.value { return false }
         for c in conditions.stringNotEquals where tags[c.key] == c.value { return false }
         for c in conditions.stringLike {
-            guard let value = tags[c.key], Wildcard.matches(c.value, value) else { return false }
+            guard let value = tags[c.key], Wildcard.matchesTagValue(c.value, value) else { return false }
         }
         for c in conditions.stringNotLike {
-            if let value = tags[c.key], Wildcard.matches(c.value, value) { return false }
+            if let value = tags[c.key], Wildcard.matchesTagValue(c.value, value) { return false }
         }
         return true
     }

@@ -112,10 +112,67 @@ struct ModelTests {
             ("a*b*c", "acb", false),
             ("exact", "exact", true),
             ("exact", "Exact", false),
+            // ARN patterns and IAM actions: `*` matches anything, whitespace too.
+            ("prod*", "prod server", true),
         ]
     )
     func wildcards(pattern: String, text: String, matches: Bool) {
         #expect(Wildcard.matches(pattern, text) == matches)
+    }
+
+    @Test(
+        "A26: in tag conditions `*` matches no whitespace (AWS's prod* example)",
+        arguments: [
+            ("prod*", "prod_server", true),
+            ("prod*", "prod server", false),
+            ("prod*", "production", true),
+            ("*rod*", "production", true),
+            ("*", "prod server", false),
+            ("*", "", true),
+            ("prod *", "prod server", true),
+            ("* *", "prod server", true),
+            ("*server", "prod server", false),
+            ("prod*", "prod\tserver", false),
+            ("prod*", "prod\u{3000}server", false),
+            ("prod*", "prod-server\u{00E9}", true),
+        ]
+    )
+    func tagValueWildcards(pattern: String, value: String, matches: Bool) {
+        #expect(Wildcard.matchesTagValue(pattern, value) == matches)
+    }
+
+    @Test("A26: the tag-value wildcard agrees with a reference matcher on every short pattern and value")
+    func tagValueWildcardsExhaustive() {
+        // Reference: `*` consumes zero or more non-whitespace characters, tried every way (exponential, tiny inputs).
+        func reference(_ p: Substring, _ t: Substring) -> Bool {
+            guard let first = p.first else { return t.isEmpty }
+            if first == "*" {
+                if reference(p.dropFirst(), t) { return true }
+                guard let c = t.first, c != " " else { return false }
+                return reference(p, t.dropFirst())
+            }
+            guard let c = t.first, c == first else { return false }
+            return reference(p.dropFirst(), t.dropFirst())
+        }
+        func strings(_ alphabet: [String], upTo length: Int) -> [String] {
+            var all = [""]
+            var layer = [""]
+            for _ in 0..<length {
+                layer = layer.flatMap { prefix in alphabet.map { prefix + $0 } }
+                all += layer
+            }
+            return all
+        }
+        let patterns = strings(["a", " ", "*"], upTo: 5)
+        let values = strings(["a", "b", " "], upTo: 5)
+        var disagreements: [String] = []
+        for pattern in patterns {
+            for value in values
+            where Wildcard.matchesTagValue(pattern, value) != reference(pattern[...], value[...]) {
+                disagreements.append("'\(pattern)' ~ '\(value)'")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
     }
 
     @Test("A locked vault accepts retention within its bounds only")

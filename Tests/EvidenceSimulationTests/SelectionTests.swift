@@ -83,6 +83,24 @@ struct SelectionTests {
         #expect(!SelectionMatcher.conditionsHold(equals, tags: ["b": "3"]))
     }
 
+    @Test("A26: StringLike env=prod* selects env=prod_server, not env=prod server; StringNotLike the other way")
+    func wildcardsAndWhitespace() {
+        let server = Self.resource("arn:aws:ec2:us-east-1:111122223333:volume/vol-1", ["env": "prod server"])
+        let underscore = Self.resource("arn:aws:ec2:us-east-1:111122223333:volume/vol-2", ["env": "prod_server"])
+        let like = Self.selection(
+            resources: ["arn:aws:ec2:*:*:volume/*"],
+            conditions: SelectionConditions(stringLike: [TagCondition(key: "env", value: "prod*")])
+        )
+        #expect(SelectionMatcher.match(like, underscore) != nil)
+        #expect(SelectionMatcher.match(like, server) == nil)
+        let notLike = Self.selection(
+            resources: ["arn:aws:ec2:*:*:volume/*"],
+            conditions: SelectionConditions(stringNotLike: [TagCondition(key: "env", value: "prod*")])
+        )
+        #expect(SelectionMatcher.match(notLike, underscore) == nil)
+        #expect(SelectionMatcher.match(notLike, server) != nil)
+    }
+
     @Test("ListOfTags entries are OR'ed and case-sensitive")
     func listOfTags() {
         let s = Self.selection(tags: [
