@@ -226,15 +226,22 @@ private struct SplitMix64 {
 /// - `nW` for a day some selected month lacks (`31W` in April): croniter moves it to the month's last day, the
 ///   EventBridge documentation says nothing, and we do not fire that month; `29W`-`31W` come only with months that
 ///   have the day;
-/// - zones with daylight saving: only UTC, Asia/Tokyo, Asia/Kolkata and Etc/GMT+5, so DST policy cannot differ;
 /// - minutes: a single minute, as AWS Backup allows at most one firing an hour.
+///
+/// Zones with daylight saving are generated too (New York, Los Angeles, Berlin, Sydney and Lord Howe, whose clocks move
+/// by half an hour): croniter walks the wall clock and the oracle applies EventBridge Scheduler's documented rule
+/// with Python's zoneinfo, independently of Foundation: a skipped local time does not fire, a repeated one fires once,
+/// at its first occurrence (A27).
 private struct CronCaseGenerator {
     private var random: SplitMix64
     private let windowStart: Instant
 
     static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
     static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-    static let zones = ["UTC", "UTC", "Asia/Tokyo", "Asia/Kolkata", "Etc/GMT+5"]
+    static let zones = [
+        "UTC", "UTC", "Asia/Tokyo", "Asia/Kolkata", "Etc/GMT+5", "America/New_York", "America/Los_Angeles",
+        "Europe/Berlin", "Australia/Sydney", "Australia/Lord_Howe",
+    ]
     /// Windows start on or after 2027-01-01 and end before 2030-01-01 (1,096 days with the leap day of 2028).
     static let windowDays = 1_096
 

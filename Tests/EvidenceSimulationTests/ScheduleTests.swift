@@ -63,29 +63,47 @@ struct ScheduleTests {
         )
     }
 
-    @Test("Daylight saving: a skipped local time fires an hour later; a repeated one fires once, the first time")
-    func daylightSaving() throws {
-        // 2028-03-12 02:30 does not exist in New York (clocks jump from 02:00 to 03:00 EST to EDT).
+    @Test("A27: AWS's example cron(30 2 * * ? *) in America/Los_Angeles skips the spring-forward day")
+    func springForwardSkipped() throws {
+        // 2028-03-12 02:30 does not exist in Los Angeles (clocks jump from 02:00 PST to 03:00 PDT): no firing.
         #expect(
             try Self.firings(
-                "cron(30 2 ? * * *)",
+                "cron(30 2 * * ? *)",
                 "2028-03-11T00:00:00Z",
                 "2028-03-14T00:00:00Z",
-                zone: "America/New_York"
-            ) == [
-                "2028-03-11T07:30:00Z", "2028-03-12T07:30:00Z", "2028-03-13T06:30:00Z",
-            ]
+                zone: "America/Los_Angeles"
+            ) == ["2028-03-11T10:30:00Z", "2028-03-13T09:30:00Z"]
         )
-        // 2028-11-05 01:30 occurs twice (EDT, then EST): it fires once, at 05:30Z.
+        // An hourly schedule: 00:00 PST is 08:00Z, 01:00 PST 09:00Z, 02:00 is skipped, 03:00 PDT is 10:00Z.
+        #expect(
+            try Self.firings(
+                "cron(0 * * * ? *)",
+                "2028-03-12T08:00:00Z",
+                "2028-03-12T12:00:00Z",
+                zone: "America/Los_Angeles"
+            ) == ["2028-03-12T08:00:00Z", "2028-03-12T09:00:00Z", "2028-03-12T10:00:00Z", "2028-03-12T11:00:00Z"]
+        )
+    }
+
+    @Test("A27: a local time that occurs twice in the fall fires once, at its first occurrence")
+    func fallBackOnce() throws {
+        // 2028-11-05 01:30 occurs twice in Los Angeles (PDT 08:30Z, then PST 09:30Z): one firing, at 08:30Z.
+        #expect(
+            try Self.firings(
+                "cron(30 1 * * ? *)",
+                "2028-11-04T00:00:00Z",
+                "2028-11-07T00:00:00Z",
+                zone: "America/Los_Angeles"
+            ) == ["2028-11-04T08:30:00Z", "2028-11-05T08:30:00Z", "2028-11-06T09:30:00Z"]
+        )
+        // The same in New York.
         #expect(
             try Self.firings(
                 "cron(30 1 ? * * *)",
                 "2028-11-04T00:00:00Z",
                 "2028-11-07T00:00:00Z",
                 zone: "America/New_York"
-            ) == [
-                "2028-11-04T05:30:00Z", "2028-11-05T05:30:00Z", "2028-11-06T06:30:00Z",
-            ]
+            ) == ["2028-11-04T05:30:00Z", "2028-11-05T05:30:00Z", "2028-11-06T06:30:00Z"]
         )
     }
 

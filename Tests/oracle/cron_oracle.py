@@ -14,8 +14,14 @@ with every firing in [from, to) as a UTC instant. A case that cannot be translat
 {"id": n, "error": "..."} instead, so the caller fails loudly rather than comparing nothing.
 
 The AWS fields are translated to croniter's five standard fields and all calendar arithmetic
-(steps, ranges, names, L, nL, n#k, nW, time zones) is left to croniter. Only the year field is
-applied here, because standard cron has none: firings whose local year is outside it are dropped.
+(steps, ranges, names, L, nL, n#k, nW) is left to croniter, which walks the local wall clock.
+Two things are applied here: the year field, because standard cron has none (firings whose
+local year is outside it are dropped), and the time zone, with Python's zoneinfo, as EventBridge
+Scheduler documents daylight saving time: "When the time shifts forward in Spring, your schedule
+invocation gets skipped if the cron expression falls on a non-existent date and time. When the
+time shifts back in the Fall, your schedule runs only once and doesn't repeat its invocation."
+(https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst). A local time that occurs
+twice fires at its first occurrence (Docs/ASSUMPTIONS.md A27).
 
 Exit status 3 means croniter is not installed (python3 -m pip install croniter).
 """
@@ -132,6 +138,16 @@ def zone(name):
     return timezone.utc if name == "UTC" else ZoneInfo(name)
 
 
+def to_utc(local, tz):
+    """The UTC instant of a naive local time: the first when it occurs twice, None when it does not exist."""
+    if tz is timezone.utc:
+        return local.replace(tzinfo=timezone.utc)
+    first = local.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
+    if first.astimezone(tz).replace(tzinfo=None) != local:
+        return None  # the clocks skip this wall-clock time
+    return first
+
+
 def firings(case):
     fields = case["cron"].split()
     if len(fields) != 6:
@@ -142,18 +158,23 @@ def firings(case):
     tz = zone(case["tz"])
     start = parse_instant(case["from"])
     end = parse_instant(case["to"])
-    # croniter returns times strictly after its start; begin one second early so `from` itself can fire.
-    iterator = croniter(expression, (start - timedelta(seconds=1)).astimezone(tz))
+    # croniter walks naive wall-clock times from a day before the window to a day after it (any offset fits);
+    # croniter returns times strictly after its start.
+    local_start = start.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
+    local_end = end.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
+    iterator = croniter(expression, local_start)
     out = []
     while True:
         try:
             local = iterator.get_next(datetime)
         except CroniterBadDateError:  # croniter's way of saying no date ever matches (31 FEB): no firings
             break
-        utc = local.astimezone(timezone.utc)
-        if utc >= end:
+        if local >= local_end:
             break
-        if utc >= start and (years is None or local.year in years):
+        if years is not None and local.year not in years:
+            continue
+        utc = to_utc(local, tz)
+        if utc is not None and start <= utc < end:
             out.append(utc.strftime("%Y-%m-%dT%H:%M:%SZ"))
     return out
 

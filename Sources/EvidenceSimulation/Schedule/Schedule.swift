@@ -4,12 +4,13 @@ internal import Foundation
 /// A rule's schedule: a cron expression read in a time zone.
 ///
 /// Firings are computed on local calendar days and converted to UTC. Around daylight-saving changes a local
-/// time that does not exist fires as if the clock had not yet moved (so it lands after the jump), and a local
-/// time that occurs twice fires once, at its first occurrence (Docs/ASSUMPTIONS.md).
+/// time that does not exist (the hour the clocks skip in spring) does not fire, and a local time that occurs
+/// twice fires once, at its first occurrence, as EventBridge Scheduler documents (Docs/ASSUMPTIONS.md A27).
 public struct Schedule: Hashable, Sendable {
     public let cron: CronExpression
     public let timeZoneIdentifier: String
-    private let timeZone: TimeZone
+    /// nil for UTC, whose offset is always zero.
+    private let timeZone: TimeZone?
 
     public init(expression: String, timeZone identifier: String = "UTC") throws(ScheduleError) {
         cron = try CronExpression(expression)
@@ -30,22 +31,19 @@ public struct Schedule: Hashable, Sendable {
     }
 
     private func offsetSeconds(at instant: Instant) -> Int64 {
-        if timeZoneIdentifier == "UTC" { return 0 }
+        guard let timeZone, timeZoneIdentifier != "UTC" else { return 0 }
         let date = Date(timeIntervalSince1970: Double(instant.milliseconds) / 1000)
         return Int64(timeZone.secondsFromGMT(for: date))
     }
 
-    /// The UTC instant of a local civil time in this zone.
-    func instant(ofLocal local: Instant) -> Instant {
+    /// The UTC instant of a local civil time in this zone: the first when it occurs twice, nil when the clocks
+    /// skip it.
+    func instant(ofLocal local: Instant) -> Instant? {
         if timeZoneIdentifier == "UTC" { return local }
         let before = offsetSeconds(at: local.adding(seconds: -43_200))
         let after = offsetSeconds(at: local.adding(seconds: 43_200))
-        let candidates = [before, after].map { local.adding(seconds: -$0) }.sorted()
-        for (candidate, offset) in zip(candidates, candidates.map { local.milliseconds - $0.milliseconds })
-        where offsetSeconds(at: candidate) * 1000 == offset {
-            return candidate
-        }
-        return local.adding(seconds: -before)
+        let candidates = Set([before, after].map { local.adding(seconds: -$0) }).sorted()
+        return candidates.first { offsetSeconds(at: $0) * 1000 == local.milliseconds - $0.milliseconds }
     }
 
     /// Every firing in `[from, to)`, ascending, in UTC.
@@ -63,7 +61,7 @@ public struct Schedule: Hashable, Sendable {
             if cron.matchesDay(year: date.year, month: date.month, day: date.day) {
                 for minute in times {
                     let local = Instant(milliseconds: day * 86_400_000 + Int64(minute) * 60_000)
-                    let utc = instant(ofLocal: local)
+                    guard let utc = instant(ofLocal: local) else { continue }
                     if utc >= from, utc < to, out.last.map({ $0 < utc }) ?? true { out.append(utc) }
                 }
             }
