@@ -125,12 +125,23 @@ struct ScheduleTests {
         }
     }
 
-    @Test("Largest gap between firings")
-    func largestGap() throws {
+    @Test("A13: the nominal period is read on the rule's own wall clock, so a daily rule is daily all year")
+    func nominalPeriod() throws {
         let from = try #require(Instant(iso8601: "2028-03-01T00:00:00Z"))
         let to = from.adding(days: 400)
-        #expect(try Schedule(expression: "cron(0 5 ? * * *)").largestGapMinutes(from: from, to: to) == 1440)
-        #expect(try Schedule(expression: "cron(30 * ? * * *)").largestGapMinutes(from: from, to: to) == 60)
-        #expect(try Schedule(expression: "cron(0 7 1 * ? *)").largestGapMinutes(from: from, to: to) == 31 * 1440)
+        func period(_ expression: String, _ zone: String = "UTC") throws -> Int? {
+            try Schedule(expression: expression, timeZone: zone).nominalPeriodMinutes(from: from, to: to)
+        }
+        for zone in ["UTC", "America/Los_Angeles", "Europe/Berlin", "Australia/Sydney"] {
+            #expect(try period("cron(0 5 ? * * *)", zone) == 1440)
+            // AWS's example fires in the skipped hour once a year: still daily.
+            #expect(try period("cron(30 2 * * ? *)", zone) == 1440)
+            #expect(try period("cron(30 * ? * * *)", zone) == 60)
+            #expect(try period("cron(0 7 1 * ? *)", zone) == 31 * 1440)
+            #expect(try period("cron(0 3 ? * SUN *)", zone) == 7 * 1440)
+        }
+        // A year field ends the schedule: the period is over the firings the horizon holds.
+        #expect(try period("cron(0 7 1 * ? 2028)") == 31 * 1440)
+        #expect(try period("cron(0 7 1 1 ? 2029)") == nil)
     }
 }

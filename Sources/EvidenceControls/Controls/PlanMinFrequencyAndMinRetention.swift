@@ -6,9 +6,9 @@ internal import EvidenceSimulation
 ///
 /// Evaluates each in-scope plan of the folder (tag scope reads the plan's tags; a single-resource scope names the
 /// plan id). COMPLIANT iff at least one rule alone meets both requirements (facts sheet §2.4 #2). A rule's
-/// frequency is the largest gap between consecutive firings of its schedule, in its time zone, over the 400 days
-/// from the month's start; retention is `DeleteAfterDays`, and a rule without one keeps points forever
-/// (Docs/ASSUMPTIONS.md).
+/// frequency is its schedule's nominal period: the largest gap between consecutive firings on the wall clock of
+/// its own time zone over the 400 days from the month's start, so a daily rule is daily across daylight-saving
+/// changes (A13); retention is `DeleteAfterDays`, and a rule without one keeps points forever (Docs/ASSUMPTIONS.md).
 public enum PlanMinFrequencyAndMinRetention: Control {
     public static let name = "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"
     public static let parameters: [ParameterSpec] = [
@@ -43,12 +43,15 @@ public enum PlanMinFrequencyAndMinRetention: Control {
             var passing: String?
             for rule in plan.rules {
                 let gap = (try? Schedule(expression: rule.scheduleExpression, timeZone: rule.scheduleTimezone))?
-                    .largestGapMinutes(from: from, to: to)
+                    .nominalPeriodMinutes(from: from, to: to)
                 let frequencyOK = gap.map { $0 <= requiredMinutes } ?? false
                 let kept = rule.lifecycle.deleteAfterDays
                 let retentionOK = kept.map { $0 >= retention } ?? true
+                let clock =
+                    ["UTC", "Etc/UTC"].contains(rule.scheduleTimezone) ? "" : " (\(rule.scheduleTimezone) time)"
                 let every =
-                    gap.map { "at most \(describe(minutes: $0)) apart" } ?? "fewer than two runs in \(horizonDays) days"
+                    gap.map { "at most \(describe(minutes: $0)) apart\(clock)" }
+                    ?? "fewer than two runs in \(horizonDays) days"
                 let keeps = kept.map { "kept \($0) days" } ?? "kept indefinitely"
                 evidence.append(
                     "plan \(plan.name) rule \(rule.name): \(rule.scheduleExpression) runs \(every), \(keeps)"

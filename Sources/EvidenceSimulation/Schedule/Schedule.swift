@@ -70,12 +70,27 @@ public struct Schedule: Hashable, Sendable {
         return out
     }
 
-    /// The longest gap between consecutive firings over `[from, to)`, in minutes; nil with fewer than two.
-    public func largestGapMinutes(from: Instant, to: Instant) -> Int? {
-        let all = firings(from: from, to: to)
+    /// The schedule's nominal period over `[from, to)`, in minutes; nil with fewer than two firings.
+    ///
+    /// It is the longest gap between consecutive firings on the local wall clock of the rule's own time zone, so
+    /// that daylight-saving changes (a 23- or 25-hour day, a firing skipped in the spring gap) do not count: a rule
+    /// AWS calls daily is 24 hours apart all year (Docs/ASSUMPTIONS.md A13).
+    public func nominalPeriodMinutes(from: Instant, to: Instant) -> Int? {
+        guard from < to else { return nil }
+        let localFrom = from.adding(seconds: offsetSeconds(at: from))
+        let localTo = to.adding(seconds: offsetSeconds(at: to))
+        let wallClock = Schedule(cron: cron)
+        let all = wallClock.firings(from: localFrom, to: localTo)
         guard all.count >= 2 else { return nil }
         var gap: Int64 = 0
         for i in 1..<all.count { gap = max(gap, all[i].milliseconds - all[i - 1].milliseconds) }
         return Int(gap / 60_000)
+    }
+
+    /// The same cron expression read on a clock without offsets (local civil time as UTC).
+    private init(cron: CronExpression) {
+        self.cron = cron
+        timeZoneIdentifier = "UTC"
+        timeZone = nil
     }
 }
