@@ -39,6 +39,7 @@ public enum Validation {
         }
         if plan.rules.isEmpty { add("$.BackupPlan.Rules", "a plan needs at least one rule") }
         if plan.rules.count > 10 { add("$.BackupPlan.Rules", "at most 10 rules per plan, found \(plan.rules.count)") }
+        if let (index, message) = Simulator.planProblem(plan) { add("$.BackupPlan.Rules[\(index)]", message) }
         var names = Set<String>()
         for (index, rule) in plan.rules.enumerated() {
             let at = "$.BackupPlan.Rules[\(index)]"

@@ -252,6 +252,9 @@ public enum Simulator {
     static func validatedSchedules(_ estate: Estate) throws -> [String: Schedule] {
         var out: [String: Schedule] = [:]
         for plan in estate.plans {
+            if let (index, message) = planProblem(plan) {
+                throw SimulationError(file: plan.source, location: "$.BackupPlan.Rules[\(index)]", message: message)
+            }
             for (index, rule) in plan.rules.enumerated() {
                 do {
                     out[Context.ruleKey(plan, rule)] = try Schedule(

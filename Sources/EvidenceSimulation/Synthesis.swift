@@ -6,9 +6,9 @@ internal import EvidenceModel
 /// - one job per plan however many of its selections pick the resource;
 /// - within a plan, a firing whose start window overlaps a firing of a rule with longer retention is taken by that
 ///   rule (facts sheet §3.9);
-/// - one continuous recovery point per resource: among continuous rules the first processed (plan name, rule name)
-///   decides the vault; a rule of the same vault with longer retention wins, others are ignored; rules of other
-///   vaults fall back to snapshots (facts sheet §3.6);
+/// - one continuous recovery point per resource: the first plan evaluated (by plan name) with a continuous rule makes
+///   it, with its continuous rule of longest retention; its other continuous rules are disregarded; continuous rules
+///   of every other plan take snapshots (AWS's "Overlapping continuous backups on the same resource", A32);
 /// - one running job per resource: a job that would start while another backup or copy job of the resource runs is
 ///   retried every 10 minutes and expires if its start window closes first (`CONCURRENT_JOB`);
 /// - a job still running at its completion deadline expires (`JOB_EXPIRED`), except FSx, to which the completion
@@ -117,7 +117,7 @@ struct Synthesis: Sendable {
     enum Mode: Hashable {
         case snapshot
         case continuous
-        /// A continuous rule that lost to another rule's continuous point in a different vault.
+        /// A continuous rule of another plan than the one that makes the continuous point.
         case snapshotFallback(ownerPlanARN: String)
         case ignored
     }
@@ -155,7 +155,9 @@ struct Synthesis: Sendable {
         for (plan, _) in plans { for rule in plan.rules where rule.continuous { rules.append((plan, rule)) } }
         rules.sort { ($0.0.name, $0.1.name) < ($1.0.name, $1.1.name) }
         guard let first = rules.first else { return [:] }
-        let vault = first.1.targetVaultName
+        // The first plan evaluated makes the continuous point; within it the rule with the longest retention does
+        // (the first in rule-name order on a tie), and its other continuous rules are disregarded.
+        let ownerPlan = first.0
         func longer(_ a: Int?, _ b: Int?) -> Bool {
             switch (a, b) {
             case (nil, nil): false
@@ -166,7 +168,7 @@ struct Synthesis: Sendable {
         }
         var owner = first
         for candidate in rules
-        where candidate.1.targetVaultName == vault
+        where candidate.0.id == ownerPlan.id
             && longer(candidate.1.lifecycle.deleteAfterDays, owner.1.lifecycle.deleteAfterDays)
         {
             owner = candidate
@@ -176,7 +178,7 @@ struct Synthesis: Sendable {
             let key = Context.ruleKey(plan, rule)
             if plan.id == owner.0.id && rule.id == owner.1.id {
                 modes[key] = .continuous
-            } else if rule.targetVaultName == vault {
+            } else if plan.id == ownerPlan.id {
                 modes[key] = .ignored
             } else {
                 modes[key] = .snapshotFallback(ownerPlanARN: owner.0.arn)

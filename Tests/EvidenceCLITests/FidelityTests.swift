@@ -142,4 +142,29 @@ struct FidelityTests {
         #expect(windows.filter { $0[arn] == Self.space }.count == 30)
         #expect(windows.filter { $0[arn] == Self.underscore }.isEmpty)
     }
+
+    @Test("A32: validate refuses a plan whose continuous rules target two vaults, as AWS does")
+    func continuousRulesInTwoVaults() throws {
+        let folder = try TemporaryFolder()
+        let plan = folder.url.appendingPathComponent("plan.json")
+        try Data(
+            """
+            {"BackupPlan": {"BackupPlanName": "pitr", "Rules": [
+              {"RuleName": "a", "RuleId": "1", "TargetBackupVaultName": "one", "ScheduleExpression": "cron(0 5 ? * * *)",
+               "EnableContinuousBackup": true, "Lifecycle": {"DeleteAfterDays": 7}},
+              {"RuleName": "b", "RuleId": "2", "TargetBackupVaultName": "two", "ScheduleExpression": "cron(0 7 ? * * *)",
+               "EnableContinuousBackup": true, "Lifecycle": {"DeleteAfterDays": 14}}]},
+             "BackupPlanId": "p", "BackupPlanArn": "arn:aws:backup:us-east-1:111122223333:backup-plan:p", "VersionId": "v"}
+            """.utf8
+        ).write(to: plan)
+        let result = try ValidateDefinitionsTests.run(["validate", plan.path])
+        #expect(result.status == 2)
+        #expect(
+            result.out.contains(
+                "$.BackupPlan.Rules[1]: continuous backup rules of one plan must target one backup vault: "
+                    + "rule a targets one, rule b targets two"
+            ),
+            "\(result.out)"
+        )
+    }
 }

@@ -89,6 +89,53 @@ struct SimulationRulesTests {
         #expect(fallback.allSatisfy { $0.recoveryPointARN.contains(":snapshot:awsbackup:job-") })
     }
 
+    @Test("A32: the first plan evaluated makes the continuous point, even when a later plan keeps points longer")
+    func continuousFirstPlan() throws {
+        var b = EstateBuilder()
+        b.resource("arn:aws:rds:us-east-1:111122223333:db:orders")
+        b.plan(
+            "a-pitr",
+            rules: [
+                EstateBuilder.rule("short", "cron(0 5 ? * * *)", keep: 7, vault: "one", continuous: true),
+                EstateBuilder.rule("long", "cron(0 7 ? * * *)", keep: 14, vault: "one", continuous: true),
+            ]
+        )
+        b.plan(
+            "b-pitr",
+            rules: [EstateBuilder.rule("pitr", "cron(0 6 ? * * *)", keep: 35, vault: "one", continuous: true)]
+        )
+        let result = try Self.run(b)
+        // Within the first plan, the rule with the longest retention makes it; its other rule is disregarded.
+        let continuous = result.backupJobs.filter { $0.recoveryPointARN.contains(":recovery-point:continuous:") }
+        #expect(!continuous.isEmpty)
+        #expect(continuous.allSatisfy { $0.origin.planName == "a-pitr" && $0.origin.ruleName == "long" })
+        #expect(!result.backupJobs.contains { $0.origin.planName == "a-pitr" && $0.origin.ruleName == "short" })
+        // Every other plan takes snapshot backups, in the same vault too.
+        let other = result.backupJobs.filter { $0.origin.planName == "b-pitr" }
+        #expect(!other.isEmpty)
+        #expect(other.allSatisfy { $0.recoveryPointARN.contains(":snapshot:awsbackup:job-") })
+    }
+
+    @Test("A32: a plan whose continuous rules target two vaults is refused, as AWS rejects it")
+    func continuousTwoVaultsRefused() throws {
+        var b = EstateBuilder()
+        b.resource("arn:aws:rds:us-east-1:111122223333:db:orders")
+        b.plan(
+            "p",
+            rules: [
+                EstateBuilder.rule("a", "cron(0 5 ? * * *)", keep: 7, vault: "one", continuous: true),
+                EstateBuilder.rule("b", "cron(0 7 ? * * *)", keep: 14, vault: "two", continuous: true),
+            ]
+        )
+        let message =
+            "continuous backup rules of one plan must target one backup vault: rule a targets one, rule b targets two"
+        #expect(
+            throws: SimulationError(file: "backup-plans/p.json", location: "$.BackupPlan.Rules[1]", message: message)
+        ) {
+            try Self.run(b)
+        }
+    }
+
     @Test("A continuous rule on an unsupported type falls back to snapshots")
     func continuousUnsupported() throws {
         var b = EstateBuilder()
