@@ -8,6 +8,11 @@ public struct ReportSet: Sendable {
     public var files: [String: [UInt8]]
     /// Row counts per template, for summaries.
     public var rowCounts: [ReportTemplate: Int]
+
+    public init(files: [String: [UInt8]], rowCounts: [ReportTemplate: Int]) {
+        self.files = files
+        self.rowCounts = rowCounts
+    }
 }
 
 /// One control's outcome in its folder: what a CONTROL_COMPLIANCE_REPORT row says.

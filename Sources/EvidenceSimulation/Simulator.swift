@@ -516,7 +516,7 @@ public struct MonthSimulation: Sendable {
     /// Whether the month's jobs are synthesized from the plans (no job list or event stream in the scenario).
     public var synthesizesJobs: Bool { !estate.hasJobSource }
 
-    /// The resource's synthesized month. Only for estates without a job source.
+    /// The resource's synthesized month, for estates without a job source.
     public func simulate(_ resource: Resource) -> ResourceMonth {
         Synthesis(context: context, coverage: coverage).resourceMonth(resource)
     }
