@@ -169,6 +169,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EvidencePipelineTests",
+            dependencies: ["EvidencePipeline", "EvidenceReports", "EvidenceModel", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EvidenceLedgerTests",
             dependencies: ["EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceTestSupport"],
             swiftSettings: swiftSettings

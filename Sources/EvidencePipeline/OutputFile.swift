@@ -52,9 +52,10 @@ final class OutputFile {
     func flush() throws(PipelineError) {
         var failure: PipelineError?
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failure = .system(path, "cannot write")
@@ -86,7 +87,7 @@ final class InputFile {
     private var end = 0
     private var finished = false
 
-    init(path: String, capacity: Int = 1 << 20) throws(PipelineError) {
+    init(path: String, capacity: Int = 1 << 18) throws(PipelineError) {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .system(path, "cannot open") }
@@ -101,7 +102,8 @@ final class InputFile {
         if start > 0 {
             let remaining = end - start
             buffer.withUnsafeMutableBytes { raw in
-                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: remaining)
+                guard let base = raw.baseAddress else { return }
+                base.copyMemory(from: base + start, byteCount: remaining)
             }
             start = 0
             end = remaining
@@ -109,8 +111,9 @@ final class InputFile {
         if buffer.count < count { buffer += [UInt8](repeating: 0, count: count - buffer.count) }
         while end - start < count && !finished {
             let capacity = buffer.count
-            let got = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(descriptor, raw.baseAddress! + end, capacity - end)
+            let got = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.read(descriptor, base + end, capacity - end)
             }
             if got < 0 {
                 if errno == EINTR { continue }

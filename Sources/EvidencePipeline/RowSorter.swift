@@ -106,7 +106,7 @@ final class RowSorter {
     /// Sorts the rows held in memory, by key then by the order they were added.
     private func sortEntries() {
         buffer.withUnsafeBytes { raw in
-            let base = raw.baseAddress!
+            guard let base = raw.baseAddress else { return }
             entries.sort { a, b in
                 let common = Int(min(a.keyLength, b.keyLength))
                 let order = memcmp(base + a.offset, base + b.offset, common)
@@ -163,7 +163,10 @@ final class RowSorter {
         func less(_ a: Int, _ b: Int) -> Bool {
             let (x, y) = (readers[a], readers[b])
             let order = x.key.withUnsafeBytes { p in
-                y.key.withUnsafeBytes { q in memcmp(p.baseAddress!, q.baseAddress!, min(p.count, q.count)) }
+                y.key.withUnsafeBytes { q -> Int32 in
+                    guard let left = p.baseAddress, let right = q.baseAddress else { return 0 }
+                    return memcmp(left, right, min(p.count, q.count))
+                }
             }
             if order != 0 { return order < 0 }
             if x.key.count != y.key.count { return x.key.count < y.key.count }

@@ -31,8 +31,9 @@ enum AtomicFolder {
         }
     }
 
-    /// Lets `body` write the folder `destination` in a hidden staging sibling, then renames it into place,
-    /// replacing an existing folder if `replace` is true. A failure removes the staging folder.
+    /// Lets `body` write the folder `destination` in a hidden staging sibling, then renames it into place.
+    ///
+    /// An existing folder is replaced if `replace` is true. A failure removes the staging folder.
     static func fill(_ destination: URL, replace: Bool, _ body: (URL) throws -> Void) throws {
         let manager = FileManager.default
         let parent = destination.deletingLastPathComponent()
