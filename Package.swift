@@ -28,7 +28,7 @@ let package = Package(
             name: "BackupEvidence",
             targets: [
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
-                "EvidenceLedger",
+                "EvidenceLedger", "EvidencePipeline",
             ]
         ),
     ],
@@ -87,6 +87,14 @@ let package = Package(
         ),
 
         .target(
+            name: "EvidencePipeline",
+            dependencies: [
+                "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
             name: "EvidenceStore",
             dependencies: ["EvidenceModel", "EvidenceSQLite", "EvidenceReports", "EvidenceLedger"],
             swiftSettings: swiftSettings
@@ -104,7 +112,8 @@ let package = Package(
             name: "EvidenceCLI",
             dependencies: [
                 "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceControls", "EvidenceReports",
-                "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", "EvidencePublish", argumentParser,
+                "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", "EvidencePublish", "EvidencePipeline",
+                argumentParser,
             ],
             swiftSettings: swiftSettings
         ),
@@ -157,6 +166,11 @@ let package = Package(
                 "EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceCompression",
                 "EvidenceTestSupport",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidencePipelineTests",
+            dependencies: ["EvidencePipeline", "EvidenceReports", "EvidenceModel", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -72,37 +72,104 @@ public struct ParameterSpec: Hashable, Sendable {
     }
 }
 
+/// What the month knows of one resource, for the controls that judge resources.
+public struct ResourceFacts: Sendable {
+    /// The plan selections that pick the resource, sorted by plan name, then selection name.
+    public var assignments: [Assignment]
+    /// The resource's recovery points (any vault, copies included) that exist in the month, newest first.
+    public var recoveryPoints: [RecoveryPoint]
+    /// Restore jobs whose source is the resource.
+    public var restoreJobs: [RestoreJob]
+
+    public init(assignments: [Assignment], recoveryPoints: [RecoveryPoint], restoreJobs: [RestoreJob]) {
+        self.assignments = assignments
+        self.recoveryPoints = recoveryPoints
+        self.restoreJobs = restoreJobs
+    }
+}
+
+/// What a control judges: each gives the rows of one kind of thing in the framework's account and Region.
+public enum ControlSubject: Hashable, Sendable {
+    /// Resources active at the evaluation instant and in the control's scope.
+    case resource
+    /// Recovery points stored in the folder's vaults that exist in the month, whose tags fall in the tag scope.
+    case recoveryPoint
+    /// The folder's backup plans.
+    case plan
+    /// The folder's backup vaults.
+    case vault
+}
+
+/// The estate's plans and vaults, indexed once for every control evaluation of a month.
+public final class EstateIndex: Sendable {
+    public let estate: Estate
+    private let plans: [String: BackupPlan]
+    private let vaults: [String: Vault]
+
+    public init(_ estate: Estate) {
+        self.estate = estate
+        var plans: [String: BackupPlan] = [:]
+        for plan in estate.plans where plans["\(plan.account)/\(plan.region)/\(plan.id)"] == nil {
+            plans["\(plan.account)/\(plan.region)/\(plan.id)"] = plan
+        }
+        self.plans = plans
+        var vaults: [String: Vault] = [:]
+        for vault in estate.vaults where vaults["\(vault.account)/\(vault.region)/\(vault.name)"] == nil {
+            vaults["\(vault.account)/\(vault.region)/\(vault.name)"] = vault
+        }
+        self.vaults = vaults
+    }
+
+    /// The plan of that id in the account and Region; the first listed when ids repeat.
+    public func plan(account: String, region: String, id: String) -> BackupPlan? {
+        plans["\(account)/\(region)/\(id)"]
+    }
+
+    /// The vault of that name in the account and Region, as `Estate.vault(named:account:region:)` finds it.
+    public func vault(named name: String, account: String, region: String) -> Vault? {
+        vaults["\(account)/\(region)/\(name)"]
+    }
+}
+
 /// Everything a control needs to evaluate one framework control in one account/Region folder.
 public struct ControlContext: Sendable {
-    public var estate: Estate
-    public var simulation: SimulationResult
+    public var index: EstateIndex
     public var location: AccountRegion
     public var control: FrameworkControl
+    public var month: Month
     public var asOf: Instant
+
+    public init(index: EstateIndex, location: AccountRegion, control: FrameworkControl, month: Month, asOf: Instant) {
+        self.index = index
+        self.location = location
+        self.control = control
+        self.month = month
+        self.asOf = asOf
+    }
+
+    public var estate: Estate { index.estate }
 
     /// The parameter's value as given, or its default.
     public func parameter(_ spec: ParameterSpec) -> String? { control.parameter(spec.name) ?? spec.defaultValue }
 
-    /// Resources of this folder that AWS evaluates: existing and active at the evaluation instant.
-    public var activeResources: [Resource] {
-        estate.resources.filter {
-            $0.account == location.account && $0.region == location.region && $0.isActive(at: asOf)
-        }
+    /// Whether AWS evaluates the resource for this control: it is in this folder, exists and is active at the
+    /// evaluation instant, and falls in the control's scope.
+    public func evaluates(_ resource: Resource) -> Bool {
+        resource.account == location.account && resource.region == location.region && resource.isActive(at: asOf)
+            && inScope(resource)
     }
 
-    /// Recovery points created in the month and stored in this folder's vaults.
-    public var recoveryPoints: [RecoveryPoint] {
-        simulation.recoveryPoints.filter { $0.account == location.account && $0.region == location.region }
+    /// Whether a recovery point is judged by this control: stored in this folder and within the tag scope.
+    public func evaluates(_ point: RecoveryPoint) -> Bool {
+        point.account == location.account && point.region == location.region && tagsMatch(point.tags)
     }
 
     /// The plans whose selections pick the resource, once each, in plan-name order.
-    public func coveringPlans(_ resource: Resource) -> [BackupPlan] {
+    public func coveringPlans(_ resource: Resource, _ facts: ResourceFacts) -> [BackupPlan] {
         var seen = Set<String>()
         var out: [BackupPlan] = []
-        for assignment in simulation.coverage.assignments(for: resource) where seen.insert(assignment.planID).inserted {
-            if let plan = estate.plans.first(where: {
-                $0.id == assignment.planID && $0.account == resource.account && $0.region == resource.region
-            }) {
+        for assignment in facts.assignments where seen.insert(assignment.planID).inserted {
+            if let plan = index.plan(account: resource.account, region: resource.region, id: assignment.planID) {
                 out.append(plan)
             }
         }
@@ -111,9 +178,9 @@ public struct ControlContext: Sendable {
 
     /// The copy actions of every rule of the plans that pick the resource, as `plan P rule R copies to <vault ARN>`
     /// evidence items, for those whose destination vault ARN satisfies `qualifies`.
-    public func copies(of resource: Resource, where qualifies: (ARN) -> Bool) -> [String] {
+    public func copies(of resource: Resource, _ facts: ResourceFacts, where qualifies: (ARN) -> Bool) -> [String] {
         var out: [String] = []
-        for plan in coveringPlans(resource) {
+        for plan in coveringPlans(resource, facts) {
             for rule in plan.rules {
                 for action in rule.copyActions where qualifies(action.destinationVaultARN) {
                     out.append("plan \(plan.name) rule \(rule.name) copies to \(action.destinationVaultARN)")
@@ -130,10 +197,10 @@ public struct ControlContext: Sendable {
         }
     }
 
-    /// The resource's recovery points known to the simulation (any vault, copies included), newest first.
-    public func recoveryPoints(of resource: Resource) -> [RecoveryPoint] {
-        (simulation.pointsByResource[resource.arnString] ?? []).map { simulation.recoveryPoints[$0] }
-            .filter { $0.creationDate < asOf }
+    /// The resource's recovery points known to the month (any vault, copies included) created before the
+    /// evaluation instant, newest first.
+    public func recoveryPoints(_ facts: ResourceFacts) -> [RecoveryPoint] {
+        facts.recoveryPoints.filter { $0.creationDate < asOf }
     }
 
     /// An age parameter pair (`recoveryPointAgeValue`, `recoveryPointAgeUnit`) in minutes.
@@ -176,10 +243,29 @@ public protocol Control: Sendable {
     /// AWS Config's `MaximumExecutionFrequency` for periodic controls; nil for configuration-change controls.
     static var frequency: String? { get }
 
-    /// One verdict per evaluated resource, plan or recovery point, in a stable order.
-    static func evaluate(_ context: ControlContext) -> [ResourceVerdict]
+    /// What the control judges; the verdict function of that kind is the one called.
+    static var subject: ControlSubject { get }
+
+    /// The verdict on a resource the context `evaluates`; nil when the control gives it no row.
+    static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict?
+    /// The verdict on a recovery point the context `evaluates`.
+    static func verdict(recoveryPoint: RecoveryPoint, context: ControlContext) -> ResourceVerdict?
+    /// The verdict on a plan of the folder; nil when it is outside the control's scope.
+    static func verdict(plan: BackupPlan, context: ControlContext) -> ResourceVerdict?
+    /// The verdict on a vault of the folder; nil when it is outside the control's scope.
+    static func verdict(vault: Vault, context: ControlContext) -> ResourceVerdict?
 }
 
 extension Control {
     public static var requiredParameters: Set<String> { [] }
+
+    public static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict? {
+        nil
+    }
+
+    public static func verdict(recoveryPoint: RecoveryPoint, context: ControlContext) -> ResourceVerdict? { nil }
+
+    public static func verdict(plan: BackupPlan, context: ControlContext) -> ResourceVerdict? { nil }
+
+    public static func verdict(vault: Vault, context: ControlContext) -> ResourceVerdict? { nil }
 }

@@ -163,39 +163,98 @@ public struct ControlEvaluation: Sendable {
     public var nonCompliantCount: Int { verdicts.filter { $0.status == .nonCompliant }.count }
 }
 
+/// One framework control to evaluate in its framework's account and Region.
+public struct ControlWork: Sendable {
+    public var framework: Framework
+    public var control: FrameworkControl
+    public var type: any Control.Type
+    public var context: ControlContext
+
+    public var location: AccountRegion { context.location }
+}
+
 /// Evaluates every framework of the estate against a simulation.
 public enum ComplianceEvaluator {
-    /// Evaluations sorted by account, Region, framework name, then catalog order of the control.
-    public static func evaluate(estate: Estate, simulation: SimulationResult) throws -> [ControlEvaluation] {
-        var work: [(Framework, FrameworkControl, any Control.Type)] = []
-        for framework in estate.frameworks {
+    /// Every control of every framework, validated, sorted by account, Region, framework name, then catalog order
+    /// of the control (the order of the compliance reports).
+    public static func work(index: EstateIndex, month: Month, asOf: Instant) throws -> [ControlWork] {
+        var work: [ControlWork] = []
+        for framework in index.estate.frameworks {
             try ControlCatalog.validate(framework)
             for control in framework.controls {
-                if let type = ControlCatalog.control(named: control.name) { work.append((framework, control, type)) }
+                guard let type = ControlCatalog.control(named: control.name) else { continue }
+                let location = AccountRegion(account: framework.account, region: framework.region)
+                work.append(
+                    ControlWork(
+                        framework: framework,
+                        control: control,
+                        type: type,
+                        context: ControlContext(
+                            index: index,
+                            location: location,
+                            control: control,
+                            month: month,
+                            asOf: asOf
+                        )
+                    )
+                )
             }
         }
-        // Each framework control is evaluated on its own core; results keep the work list's order.
-        var out = Parallel.map(work) { framework, control, type in
-            let location = AccountRegion(account: framework.account, region: framework.region)
-            let context = ControlContext(
-                estate: estate,
-                simulation: simulation,
-                location: location,
-                control: control,
-                asOf: simulation.asOf
-            )
-            return ControlEvaluation(
-                location: location,
-                framework: framework,
-                control: control,
-                frequency: type.frequency,
-                verdicts: type.evaluate(context).sorted { $0.resourceID < $1.resourceID }
-            )
-        }
-        out.sort {
+        work.sort {
             ($0.location, $0.framework.name, ControlCatalog.order(of: $0.control.name), $0.control.name)
                 < ($1.location, $1.framework.name, ControlCatalog.order(of: $1.control.name), $1.control.name)
         }
-        return out
+        return work
+    }
+
+    /// Evaluations sorted by account, Region, framework name, then catalog order of the control; each one's
+    /// verdicts sorted by Resource ID.
+    public static func evaluate(estate: Estate, simulation: SimulationResult) throws -> [ControlEvaluation] {
+        let index = EstateIndex(estate)
+        let work = try work(index: index, month: simulation.month, asOf: simulation.asOf)
+        let restores = Dictionary(grouping: simulation.restoreJobs, by: \.sourceResourceARN)
+        @Sendable func facts(_ resource: Resource) -> ResourceFacts {
+            ResourceFacts(
+                assignments: simulation.coverage.assignments(for: resource),
+                recoveryPoints: (simulation.pointsByResource[resource.arnString] ?? []).map {
+                    simulation.recoveryPoints[$0]
+                },
+                restoreJobs: restores[resource.arnString] ?? []
+            )
+        }
+        // Each framework control is evaluated on its own core; results keep the work list's order.
+        return Parallel.map(work) { item in
+            let (type, context) = (item.type, item.context)
+            var verdicts: [ResourceVerdict] = []
+            switch type.subject {
+            case .resource:
+                for resource in estate.resources where context.evaluates(resource) {
+                    if let verdict = type.verdict(resource: resource, facts: facts(resource), context: context) {
+                        verdicts.append(verdict)
+                    }
+                }
+            case .recoveryPoint:
+                for point in simulation.recoveryPoints where context.evaluates(point) {
+                    if let verdict = type.verdict(recoveryPoint: point, context: context) { verdicts.append(verdict) }
+                }
+            case .plan:
+                for plan in estate.plans
+                where AccountRegion(account: plan.account, region: plan.region) == item.location {
+                    if let verdict = type.verdict(plan: plan, context: context) { verdicts.append(verdict) }
+                }
+            case .vault:
+                for vault in estate.vaults
+                where AccountRegion(account: vault.account, region: vault.region) == item.location {
+                    if let verdict = type.verdict(vault: vault, context: context) { verdicts.append(verdict) }
+                }
+            }
+            return ControlEvaluation(
+                location: item.location,
+                framework: item.framework,
+                control: item.control,
+                frequency: type.frequency,
+                verdicts: verdicts.sorted { $0.resourceID < $1.resourceID }
+            )
+        }
     }
 }

@@ -8,9 +8,263 @@ public struct ReportSet: Sendable {
     public var files: [String: [UInt8]]
     /// Row counts per template, for summaries.
     public var rowCounts: [ReportTemplate: Int]
+
+    public init(files: [String: [UInt8]], rowCounts: [ReportTemplate: Int]) {
+        self.files = files
+        self.rowCounts = rowCounts
+    }
 }
 
-/// Builds the month's reports for the whole organization from a simulation and its control evaluations.
+/// One control's outcome in its folder: what a CONTROL_COMPLIANCE_REPORT row says.
+public struct ControlSummary: Sendable {
+    public var location: AccountRegion
+    public var framework: Framework
+    public var control: FrameworkControl
+    public var frequency: String?
+    public var compliantCount: Int
+    public var nonCompliantCount: Int
+
+    public init(location: AccountRegion, framework: Framework, control: FrameworkControl, frequency: String?) {
+        self.location = location
+        self.framework = framework
+        self.control = control
+        self.frequency = frequency
+        self.compliantCount = 0
+        self.nonCompliantCount = 0
+    }
+
+    public init(_ evaluation: ControlEvaluation) {
+        self.init(
+            location: evaluation.location,
+            framework: evaluation.framework,
+            control: evaluation.control,
+            frequency: evaluation.frequency
+        )
+        compliantCount = evaluation.compliantCount
+        nonCompliantCount = evaluation.nonCompliantCount
+    }
+
+    /// Counts a verdict of the control.
+    public mutating func count(_ status: ComplianceStatus) {
+        switch status {
+        case .compliant: compliantCount += 1
+        case .nonCompliant: nonCompliantCount += 1
+        case .notApplicable, .insufficientData: break
+        }
+    }
+
+    /// The control's status, rolled up as `ControlEvaluation.status` does.
+    public var status: ComplianceStatus {
+        if nonCompliantCount > 0 { return .nonCompliant }
+        if compliantCount > 0 { return .compliant }
+        return .insufficientData
+    }
+}
+
+/// A row of RESOURCE_COMPLIANCE_REPORT: a verdict of a framework control in its folder.
+public struct VerdictRow: Sendable {
+    public var location: AccountRegion
+    public var framework: Framework
+    public var control: FrameworkControl
+    public var verdict: ResourceVerdict
+
+    public init(location: AccountRegion, framework: Framework, control: FrameworkControl, verdict: ResourceVerdict) {
+        self.location = location
+        self.framework = framework
+        self.control = control
+        self.verdict = verdict
+    }
+}
+
+/// Renders report rows as CSV records: each template's columns are resolved once to a function of the row, so a
+/// row costs one call per column.
+public struct ReportRows: Sendable {
+    typealias Column<T> = @Sendable (T) -> String
+    let backupJob: [Column<BackupJob>]
+    let copyJob: [Column<CopyJob>]
+    let restoreJob: [Column<RestoreJob>]
+    let window: [Column<ExpectedWindow>]
+    let resourceCompliance: [Column<VerdictRow>]
+    let controlCompliance: [Column<ControlSummary>]
+
+    /// - Parameters:
+    ///   - accounts: `pathToRoot` of each account (scenario.json).
+    ///   - vaults: the estate's vaults, for restore jobs' vault type and lock.
+    public init(month: Month, asOf: Instant, accounts: [String: AccountSettings], vaults: [Vault]) {
+        let period = (month.start.iso8601, month.end.iso8601)
+        let evaluated = asOf.iso8601
+        let paths = accounts.mapValues { $0.pathToRoot }
+        var byARN: [String: Vault] = [:]
+        for vault in vaults where byARN[vault.arn.description] == nil { byARN[vault.arn.description] = vault }
+        let vaultsByARN = byARN
+        let stamp = MonthlyReports.stamp
+        func columns<T>(_ template: ReportTemplate, _ column: (String) -> Column<T>) -> [Column<T>] {
+            template.columns.map { column($0.key) }
+        }
+        func shared<T: ReportedJob>(_ key: String) -> Column<T> {
+            MonthlyReports.sharedJobColumn(key, period: period, paths: paths)
+        }
+        backupJob = columns(.backupJob) { key -> Column<BackupJob> in
+            switch key {
+            case "backupJobId": { $0.id }
+            case "backupPlanArn": { $0.origin.planARN }
+            case "backupRuleId": { $0.origin.ruleID }
+            case "initiationDate": { stamp($0.initiationDate) }
+            case "startWindowEnd": { stamp($0.startBy) }
+            case "backupOptions": { MonthlyReports.options($0.backupOptions) }
+            case "expectedCompletionDate": { stamp($0.expectedCompletionDate) }
+            case "recoveryPointArn": { $0.recoveryPointARN }
+            case "backupVaultName": { $0.placement.vaultName }
+            case "backupVaultArn": { $0.placement.vaultARN }
+            default: shared(key)
+            }
+        }
+        copyJob = columns(.copyJob) { key -> Column<CopyJob> in
+            switch key {
+            case "copyJobId": { $0.id }
+            case "initiationDate": { $0.creationDate.iso8601Milliseconds }
+            case "startWindowEnd", "backupOptions": { _ in "" }
+            case "sourceRecoveryPointArn": { $0.sourceRecoveryPointARN }
+            case "sourceBackupVaultArn": { $0.sourceVaultARN }
+            case "destinationRecoveryPointArn": { $0.destinationRecoveryPointARN }
+            case "destinationBackupVaultArn": { $0.destinationVaultARN }
+            default: shared(key)
+            }
+        }
+        restoreJob = columns(.restoreJob) { key -> Column<RestoreJob> in
+            switch key {
+            case "reportTimePeriodStart": { _ in period.0 }
+            case "reportTimePeriodEnd": { _ in period.1 }
+            case "pathToRoot": { paths[$0.account] ?? "" }
+            case "accountId": { $0.account }
+            case "region": { $0.region }
+            case "restoreJobId": { $0.id }
+            case "jobStatus": { $0.status.rawValue }
+            case "statusMessage": { $0.statusMessage }
+            case "resourceType": { $0.resourceType }
+            case "recoveryPointArn": { $0.recoveryPointARN }
+            case "initiationDate": { $0.creationDate.iso8601Milliseconds }
+            case "isParentJob": { _ in "false" }
+            case "vaultType": { vaultsByARN[$0.backupVaultARN]?.vaultType ?? "" }
+            case "vaultLockStatus": { vaultsByARN[$0.backupVaultARN]?.lockStatus ?? "" }
+            case "sourceResourceArn": { $0.sourceResourceARN }
+            case "backupVaultArn": { $0.backupVaultARN }
+            case "creationDate": { $0.creationDate.iso8601Milliseconds }
+            case "completionDate": { stamp($0.completionDate) }
+            case "backupSizeInBytes": { $0.sizeBytes.map(String.init) ?? "" }
+            case "percentDone": { $0.percentDone }
+            case "createdResourceArn": { $0.createdResourceARN }
+            case "iamRoleArn": { $0.iamRoleARN }
+            default: { _ in "" }
+            }
+        }
+        window = columns(.backupWindow) { key -> Column<ExpectedWindow> in
+            switch key {
+            case "accountId": { $0.account }
+            case "region": { $0.region }
+            case "resourceType": { $0.resourceType }
+            case "resourceArn": { $0.resourceARN }
+            case "resourceName": { $0.resourceName }
+            case "backupPlanName": { $0.planName }
+            case "backupRuleName": { $0.ruleName }
+            case "backupRuleSchedule": { $0.schedule }
+            case "backupRuleTimezone": { $0.timezone }
+            case "scheduledTime": { $0.scheduled.iso8601 }
+            case "startWindowEnd": { $0.startBy.iso8601 }
+            case "completionWindowEnd": { $0.completeBy.iso8601 }
+            case "outcome": { $0.outcome.rawValue }
+            case "backupJobId": { $0.job?.id ?? "" }
+            case "jobStatus": { $0.job?.state.rawValue ?? "" }
+            case "creationDate": { stamp($0.job?.creationDate) }
+            case "startDate": { stamp($0.job?.startDate) }
+            case "completionDate": { stamp($0.job?.completionDate) }
+            case "answeredByRule": { $0.takenByRule ?? $0.ruleName }
+            case "recoveryPointArn": { $0.job?.recoveryPointARN ?? "" }
+            case "retentionRequiredDays": { $0.requiredRetentionDays.map(String.init) ?? "" }
+            case "retentionTakenDays":
+                { window in
+                    window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays }.map(
+                        String.init
+                    ) ?? ""
+                }
+            case "detail": { $0.detail }
+            default: { _ in "" }
+            }
+        }
+        resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
+            switch key {
+            case "accountId": { $0.location.account }
+            case "region": { $0.location.region }
+            case "frameworkName": { $0.framework.name }
+            case "frameworkDescription": { $0.framework.description }
+            case "controlName": { $0.control.name }
+            case "resourceId": { $0.verdict.resourceID }
+            case "resourceType": { $0.verdict.resourceType }
+            case "resourceComplianceStatus": { $0.verdict.status.rawValue }
+            case "lastEvaluationTime": { _ in evaluated }
+            case "evaluationReason": { $0.verdict.reason }
+            case "evidence": { $0.verdict.evidence.joined(separator: "; ") }
+            default: { _ in "" }
+            }
+        }
+        controlCompliance = columns(.controlCompliance) { key -> Column<ControlSummary> in
+            switch key {
+            case "accountId": { $0.location.account }
+            case "region": { $0.location.region }
+            case "frameworkName": { $0.framework.name }
+            case "frameworkDescription": { $0.framework.description }
+            case "controlName": { $0.control.name }
+            case "controlComplianceStatus": { $0.status.rawValue }
+            case "lastEvaluationTime": { _ in evaluated }
+            case "numResourcesCompliant": { String($0.compliantCount) }
+            case "numResourcesNonCompliant": { String($0.nonCompliantCount) }
+            case "controlFrequency": { $0.frequency ?? "" }
+            case "controlScope": { MonthlyReports.scopeText($0.control.scope) }
+            case "controlParameters": { MonthlyReports.parametersText($0.control) }
+            default: { _ in "" }
+            }
+        }
+    }
+
+    public init(estate: Estate, month: Month, asOf: Instant) {
+        self.init(month: month, asOf: asOf, accounts: estate.settings.accounts, vaults: estate.vaults)
+    }
+
+    /// The header record of a template, with its line end.
+    public static func header(_ template: ReportTemplate) -> [UInt8] {
+        var bytes: [UInt8] = []
+        append(template.columns.map(\.header), to: &bytes)
+        return bytes
+    }
+
+    public func append(_ job: BackupJob, to bytes: inout [UInt8]) { Self.append(job, backupJob, to: &bytes) }
+    public func append(_ job: CopyJob, to bytes: inout [UInt8]) { Self.append(job, copyJob, to: &bytes) }
+    public func append(_ job: RestoreJob, to bytes: inout [UInt8]) { Self.append(job, restoreJob, to: &bytes) }
+    public func append(_ item: ExpectedWindow, to bytes: inout [UInt8]) { Self.append(item, window, to: &bytes) }
+    public func append(_ row: VerdictRow, to bytes: inout [UInt8]) { Self.append(row, resourceCompliance, to: &bytes) }
+    public func append(_ summary: ControlSummary, to bytes: inout [UInt8]) {
+        Self.append(summary, controlCompliance, to: &bytes)
+    }
+
+    static func append<T>(_ item: T, _ columns: [Column<T>], to bytes: inout [UInt8]) {
+        for (index, column) in columns.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CSVWriter.appendField(column(item), to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    static func append(_ fields: [String], to bytes: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            CSVWriter.appendField(field, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+}
+
+/// Builds the month's reports for the whole organization from a simulation and its control evaluations, in
+/// memory (for what-if comparisons and tests; the month pipeline streams the same rows to files).
 ///
 /// Row orders (a total order, so output bytes are stable):
 /// - job reports: account, Region, creation date, job id;
@@ -22,164 +276,32 @@ public enum MonthlyReports {
         simulation: SimulationResult,
         evaluations: [ControlEvaluation]
     ) -> ReportSet {
-        let period = (simulation.month.start.iso8601, simulation.month.end.iso8601)
-        let accounts = estate.settings.accounts
-        @Sendable func pathToRoot(_ account: String) -> String { accounts[account]?.pathToRoot ?? "" }
-        @Sendable func write<T>(
-            _ template: ReportTemplate,
-            _ items: [T],
-            _ value: (String, T) -> String
-        ) -> ([UInt8], Int) {
-            var csv = CSVWriter(header: template.columns.map(\.header))
-            let keys = template.columns.map(\.key)
-            for item in items { csv.append(row: keys.map { value($0, item) }) }
-            return (csv.bytes, items.count)
-        }
-
-        // The simulation already holds jobs in report order: account, Region, creation date, job id.
-        let backups = simulation.backupJobs
-        let copies = simulation.copyJobs
-        let restores = simulation.restoreJobs
-        let vaultsByARN = Dictionary(estate.vaults.map { ($0.arn.description, $0) }, uniquingKeysWith: { a, _ in a })
-        let evaluated = simulation.asOf.iso8601
-        let rows = evaluations.flatMap { evaluation in evaluation.verdicts.map { (evaluation, $0) } }
-
+        let rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
         // Each template is written on its own core; the bytes do not depend on which.
         let rendered = Parallel.map(ReportTemplate.allCases) { template -> ([UInt8], Int) in
+            var bytes = ReportRows.header(template)
+            func write<T>(_ items: [T], _ append: (T, inout [UInt8]) -> Void) -> ([UInt8], Int) {
+                for item in items { append(item, &bytes) }
+                return (bytes, items.count)
+            }
             switch template {
-
-            case .backupJob:
-                return write(.backupJob, backups) { key, job in
-                    switch key {
-                    case "backupJobId": job.id
-                    case "backupPlanArn": job.origin.planARN
-                    case "backupRuleId": job.origin.ruleID
-                    case "initiationDate": stamp(job.initiationDate)
-                    case "startWindowEnd": stamp(job.startBy)
-                    case "backupOptions": options(job.backupOptions)
-                    case "expectedCompletionDate": stamp(job.expectedCompletionDate)
-                    case "recoveryPointArn": job.recoveryPointARN
-                    case "backupVaultName": job.placement.vaultName
-                    case "backupVaultArn": job.placement.vaultARN
-                    default: sharedJobValue(key, job, period: period, pathToRoot: pathToRoot(job.account))
-                    }
-                }
-
-            case .copyJob:
-                return write(.copyJob, copies) { key, job in
-                    switch key {
-                    case "copyJobId": job.id
-                    case "initiationDate": job.creationDate.iso8601Milliseconds
-                    case "startWindowEnd", "backupOptions": ""
-                    case "sourceRecoveryPointArn": job.sourceRecoveryPointARN
-                    case "sourceBackupVaultArn": job.sourceVaultARN
-                    case "destinationRecoveryPointArn": job.destinationRecoveryPointARN
-                    case "destinationBackupVaultArn": job.destinationVaultARN
-                    default: sharedJobValue(key, job, period: period, pathToRoot: pathToRoot(job.account))
-                    }
-                }
-
-            case .restoreJob:
-                return write(.restoreJob, restores) { key, job in
-                    let vault = vaultsByARN[job.backupVaultARN]
-                    return switch key {
-                    case "reportTimePeriodStart": period.0
-                    case "reportTimePeriodEnd": period.1
-                    case "pathToRoot": pathToRoot(job.account)
-                    case "accountId": job.account
-                    case "region": job.region
-                    case "restoreJobId": job.id
-                    case "jobStatus": job.status.rawValue
-                    case "statusMessage": job.statusMessage
-                    case "resourceType": job.resourceType
-                    case "recoveryPointArn": job.recoveryPointARN
-                    case "initiationDate": job.creationDate.iso8601Milliseconds
-                    case "isParentJob": "false"
-                    case "vaultType": vault?.vaultType ?? ""
-                    case "vaultLockStatus": vault?.lockStatus ?? ""
-                    case "sourceResourceArn": job.sourceResourceARN
-                    case "backupVaultArn": job.backupVaultARN
-                    case "creationDate": job.creationDate.iso8601Milliseconds
-                    case "completionDate": stamp(job.completionDate)
-                    case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
-                    case "percentDone": job.percentDone
-                    case "createdResourceArn": job.createdResourceARN
-                    case "iamRoleArn": job.iamRoleARN
-                    default: ""
-                    }
-                }
-
-            case .backupWindow:
-                return write(.backupWindow, simulation.windows) { key, window in
-                    switch key {
-                    case "accountId": window.account
-                    case "region": window.region
-                    case "resourceType": window.resourceType
-                    case "resourceArn": window.resourceARN
-                    case "resourceName": window.resourceName
-                    case "backupPlanName": window.planName
-                    case "backupRuleName": window.ruleName
-                    case "backupRuleSchedule": window.schedule
-                    case "backupRuleTimezone": window.timezone
-                    case "scheduledTime": window.scheduled.iso8601
-                    case "startWindowEnd": window.startBy.iso8601
-                    case "completionWindowEnd": window.completeBy.iso8601
-                    case "outcome": window.outcome.rawValue
-                    case "backupJobId": window.job?.id ?? ""
-                    case "jobStatus": window.job?.state.rawValue ?? ""
-                    case "creationDate": stamp(window.job?.creationDate)
-                    case "startDate": stamp(window.job?.startDate)
-                    case "completionDate": stamp(window.job?.completionDate)
-                    case "answeredByRule": window.takenByRule ?? window.ruleName
-                    case "recoveryPointArn": window.job?.recoveryPointARN ?? ""
-                    case "retentionRequiredDays": window.requiredRetentionDays.map(String.init) ?? ""
-                    case "retentionTakenDays":
-                        window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays }.map(
-                            String.init
-                        )
-                            ?? ""
-                    case "detail": window.detail
-                    default: ""
-                    }
-                }
-
+            case .backupJob: return write(simulation.backupJobs, rows.append)
+            case .copyJob: return write(simulation.copyJobs, rows.append)
+            case .restoreJob: return write(simulation.restoreJobs, rows.append)
+            case .backupWindow: return write(simulation.windows, rows.append)
             case .resourceCompliance:
-                return write(.resourceCompliance, rows) { key, item in
-                    let (evaluation, verdict) = item
-                    return switch key {
-                    case "accountId": evaluation.location.account
-                    case "region": evaluation.location.region
-                    case "frameworkName": evaluation.framework.name
-                    case "frameworkDescription": evaluation.framework.description
-                    case "controlName": evaluation.control.name
-                    case "resourceId": verdict.resourceID
-                    case "resourceType": verdict.resourceType
-                    case "resourceComplianceStatus": verdict.status.rawValue
-                    case "lastEvaluationTime": evaluated
-                    case "evaluationReason": verdict.reason
-                    case "evidence": verdict.evidence.joined(separator: "; ")
-                    default: ""
+                let verdicts = evaluations.flatMap { evaluation in
+                    evaluation.verdicts.map {
+                        VerdictRow(
+                            location: evaluation.location,
+                            framework: evaluation.framework,
+                            control: evaluation.control,
+                            verdict: $0
+                        )
                     }
                 }
-
-            case .controlCompliance:
-                return write(.controlCompliance, evaluations) { key, evaluation in
-                    switch key {
-                    case "accountId": evaluation.location.account
-                    case "region": evaluation.location.region
-                    case "frameworkName": evaluation.framework.name
-                    case "frameworkDescription": evaluation.framework.description
-                    case "controlName": evaluation.control.name
-                    case "controlComplianceStatus": evaluation.status.rawValue
-                    case "lastEvaluationTime": evaluated
-                    case "numResourcesCompliant": String(evaluation.compliantCount)
-                    case "numResourcesNonCompliant": String(evaluation.nonCompliantCount)
-                    case "controlFrequency": evaluation.frequency ?? ""
-                    case "controlScope": scopeText(evaluation.control.scope)
-                    case "controlParameters": parametersText(evaluation.control)
-                    default: ""
-                    }
-                }
+                return write(verdicts, rows.append)
+            case .controlCompliance: return write(evaluations.map(ControlSummary.init), rows.append)
             }
         }
         var files: [String: [UInt8]] = [:]
@@ -192,44 +314,41 @@ public enum MonthlyReports {
     }
 
     /// The columns backup and copy job reports share, from the fields both kinds of job have; "" for other keys.
-    static func sharedJobValue(
+    static func sharedJobColumn<T: ReportedJob>(
         _ key: String,
-        _ job: some ReportedJob,
         period: (String, String),
-        pathToRoot: String
-    )
-        -> String
-    {
+        paths: [String: String]
+    ) -> @Sendable (T) -> String {
         switch key {
-        case "reportTimePeriodStart": period.0
-        case "reportTimePeriodEnd": period.1
-        case "pathToRoot": pathToRoot
-        case "accountId": job.account
-        case "region": job.region
-        case "jobStatus": job.stateText
-        case "statusMessage": job.statusMessage
-        case "resourceType": job.resourceType
-        case "resourceArn": job.resourceARN
-        case "resourceName": job.resourceName
-        case "backupPlanName": job.origin.planName
-        case "backupRuleName": job.origin.ruleName
-        case "backupRuleSchedule": job.origin.schedule
-        case "backupRuleTimezone": job.origin.timezone
-        case "isParentJob": job.isParent ? "true" : "false"
-        case "parentJobId": job.parentJobID
-        case "creationDate": job.creationDate.iso8601Milliseconds
-        case "completionDate": stamp(job.completionDate)
-        case "jobRunTime": runTime(job.creationDate, job.completionDate)
-        case "backupSizeInBytes": job.sizeBytes.map(String.init) ?? ""
-        case "vaultType": job.placement.vaultType
-        case "vaultLockStatus": job.placement.lockStatus
-        case "isEncrypted": job.placement.isEncrypted.map { $0 ? "true" : "false" } ?? ""
-        case "encryptionKeyArn": job.placement.encryptionKeyARN
-        case "deleteAfterDays": job.lifecycle.deleteAfterDays.map(String.init) ?? ""
-        case "moveToColdAfterDays": job.lifecycle.moveToColdAfterDays.map(String.init) ?? ""
-        case "enableArchive": job.lifecycle.optInToArchive ? "true" : "false"
-        case "iamRoleArn": job.iamRoleARN
-        default: ""
+        case "reportTimePeriodStart": { _ in period.0 }
+        case "reportTimePeriodEnd": { _ in period.1 }
+        case "pathToRoot": { paths[$0.account] ?? "" }
+        case "accountId": { $0.account }
+        case "region": { $0.region }
+        case "jobStatus": { $0.stateText }
+        case "statusMessage": { $0.statusMessage }
+        case "resourceType": { $0.resourceType }
+        case "resourceArn": { $0.resourceARN }
+        case "resourceName": { $0.resourceName }
+        case "backupPlanName": { $0.origin.planName }
+        case "backupRuleName": { $0.origin.ruleName }
+        case "backupRuleSchedule": { $0.origin.schedule }
+        case "backupRuleTimezone": { $0.origin.timezone }
+        case "isParentJob": { $0.isParent ? "true" : "false" }
+        case "parentJobId": { $0.parentJobID }
+        case "creationDate": { $0.creationDate.iso8601Milliseconds }
+        case "completionDate": { stamp($0.completionDate) }
+        case "jobRunTime": { runTime($0.creationDate, $0.completionDate) }
+        case "backupSizeInBytes": { $0.sizeBytes.map(String.init) ?? "" }
+        case "vaultType": { $0.placement.vaultType }
+        case "vaultLockStatus": { $0.placement.lockStatus }
+        case "isEncrypted": { $0.placement.isEncrypted.map { $0 ? "true" : "false" } ?? "" }
+        case "encryptionKeyArn": { $0.placement.encryptionKeyARN }
+        case "deleteAfterDays": { $0.lifecycle.deleteAfterDays.map(String.init) ?? "" }
+        case "moveToColdAfterDays": { $0.lifecycle.moveToColdAfterDays.map(String.init) ?? "" }
+        case "enableArchive": { $0.lifecycle.optInToArchive ? "true" : "false" }
+        case "iamRoleArn": { $0.iamRoleARN }
+        default: { _ in "" }
         }
     }
 
@@ -296,7 +415,7 @@ extension MonthlyReports {
 }
 
 /// What backup and copy jobs have in common for their reports.
-protocol ReportedJob {
+protocol ReportedJob: Sendable {
     var account: String { get }
     var region: String { get }
     var stateText: String { get }

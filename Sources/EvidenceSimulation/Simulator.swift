@@ -43,8 +43,14 @@ public enum Simulator {
     static let lookbackDays = 2
 
     public static func run(estate: Estate, month: Month, asOf: Instant) throws -> SimulationResult {
-        let coverage = Coverage(estate: estate)
-        let schedules = try validatedSchedules(estate)
+        try run(MonthSimulation(estate: estate, month: month, asOf: asOf))
+    }
+
+    /// The whole month in memory, in report order: for what-if comparisons, tests and exported job sources.
+    public static func run(_ simulation: MonthSimulation) throws -> SimulationResult {
+        let (estate, month, asOf) = (simulation.estate, simulation.month, simulation.asOf)
+        let coverage = simulation.coverage
+        let context = simulation.context
         var result = SimulationResult(
             backupJobs: [],
             copyJobs: [],
@@ -55,7 +61,6 @@ public enum Simulator {
             month: month,
             asOf: asOf
         )
-        let context = Context(estate: estate, month: month, asOf: asOf, schedules: schedules)
         if estate.hasJobSource {
             result.backupJobs = attributeOrigins(
                 estate.backupJobs.filter { context.inReport(ended: $0.terminalInstant, created: $0.creationDate) },
@@ -74,13 +79,15 @@ public enum Simulator {
             result.recoveryPoints = context.recoveryPointsFromExports(result.backupJobs, result.copyJobs)
             result.windows = exportedWindows(context: context, coverage: coverage, jobs: result.backupJobs)
         } else {
-            var synthesis = Synthesis(context: context, coverage: coverage)
-            synthesis.run()
-            result.backupJobs = synthesis.backupJobs
-            result.copyJobs = synthesis.copyJobs
-            result.recoveryPoints = synthesis.recoveryPoints()
-            result.windows = synthesis.windows
-            result.restoreJobs = synthesis.restoreTests()
+            let synthesis = Synthesis(context: context, coverage: coverage)
+            // Resources are independent; each is simulated on its own core and results are merged in order.
+            for month in Parallel.map(estate.resources, synthesis.resourceMonth) {
+                result.backupJobs += month.backupJobs
+                result.copyJobs += month.copyJobs
+                result.windows += month.windows
+                result.recoveryPoints += month.recoveryPoints
+                result.restoreJobs += month.restoreJobs
+            }
         }
         result.windows.sort {
             ($0.account, $0.region, $0.resourceARN, $0.scheduled, $0.planName, $0.ruleName)
@@ -304,6 +311,8 @@ struct Context: Sendable {
     let plans: [String: BackupPlan]
     let vaults: [String: Vault]
     let resources: [String: Resource]
+    /// Vaults by `account/region/name`.
+    let vaultsByName: [String: Vault]
 
     init(estate: Estate, month: Month, asOf: Instant, schedules: [String: Schedule]) {
         self.estate = estate
@@ -314,11 +323,22 @@ struct Context: Sendable {
         for plan in estate.plans { plans["\(plan.account)/\(plan.region)/\(plan.id)"] = plan }
         self.plans = plans
         var vaults: [String: Vault] = [:]
-        for vault in estate.vaults { vaults[vault.arn.description] = vault }
+        var vaultsByName: [String: Vault] = [:]
+        for vault in estate.vaults {
+            vaults[vault.arn.description] = vault
+            let key = "\(vault.account)/\(vault.region)/\(vault.name)"
+            if vaultsByName[key] == nil { vaultsByName[key] = vault }
+        }
         self.vaults = vaults
+        self.vaultsByName = vaultsByName
         var resources: [String: Resource] = [:]
         for resource in estate.resources { resources[resource.arnString] = resource }
         self.resources = resources
+    }
+
+    /// The vault of that name in the account and Region, as `Estate.vault(named:account:region:)` finds it.
+    func vault(named name: String, account: String, region: String) -> Vault? {
+        vaultsByName["\(account)/\(region)/\(name)"]
     }
 
     static func ruleKey(_ plan: BackupPlan, _ rule: BackupRule) -> String {
@@ -454,4 +474,66 @@ struct Context: Sendable {
         plan(account: account, region: region, id: origin.planID)?.rules.first { $0.id == origin.ruleID }?
             .recoveryPointTags ?? [:]
     }
+}
+
+/// One resource's month, as the streaming month pipeline consumes it.
+public struct ResourceMonth: Sendable {
+    /// Backup jobs in the month's report.
+    public var backupJobs: [BackupJob] = []
+    /// Copy jobs in the month's report.
+    public var copyJobs: [CopyJob] = []
+    /// Expected windows of the month, in report order.
+    public var windows: [ExpectedWindow] = []
+    /// The resource's recovery points (any vault, copies included) that exist at some instant of the month before
+    /// the evaluation instant, newest first.
+    public var recoveryPoints: [RecoveryPoint] = []
+    /// Restore jobs of the restore tests scenario.json declares for the resource.
+    public var restoreJobs: [RestoreJob] = []
+
+    public init() {}
+}
+
+/// A month ready to simulate: the estate, its validated schedules, selections resolved and lookups indexed.
+///
+/// `Simulator.run` simulates the whole month in memory; the month pipeline calls `simulate(_:)` one resource at a
+/// time, so memory follows the resources, not the jobs.
+public struct MonthSimulation: Sendable {
+    public let estate: Estate
+    public let month: Month
+    public let asOf: Instant
+    /// Which plan selections pick each resource.
+    public let coverage: Coverage
+    let context: Context
+
+    /// Validates every rule (schedule, windows, lifecycle, target vault); throws `SimulationError` on the first
+    /// problem.
+    public init(estate: Estate, month: Month, asOf: Instant) throws {
+        let schedules = try Simulator.validatedSchedules(estate)
+        self.estate = estate
+        self.month = month
+        self.asOf = asOf
+        self.coverage = Coverage(estate: estate)
+        self.context = Context(estate: estate, month: month, asOf: asOf, schedules: schedules)
+    }
+
+    /// Whether the month's jobs are synthesized from the plans (no job list or event stream in the scenario).
+    public var synthesizesJobs: Bool { !estate.hasJobSource }
+
+    /// The resource's synthesized month, for estates without a job source.
+    public func simulate(_ resource: Resource) -> ResourceMonth {
+        Synthesis(context: context, coverage: coverage).resourceMonth(resource)
+    }
+
+    /// The plan of that id in the account and Region.
+    public func plan(account: String, region: String, id: String) -> BackupPlan? {
+        context.plan(account: account, region: region, id: id)
+    }
+
+    /// The vault of that name in the account and Region.
+    public func vault(named name: String, account: String, region: String) -> Vault? {
+        context.vault(named: name, account: account, region: region)
+    }
+
+    /// The vault with that ARN.
+    public func vault(arn: String) -> Vault? { context.vaults[arn] }
 }

@@ -19,11 +19,6 @@ internal import EvidenceModel
 struct Synthesis: Sendable {
     let context: Context
     let coverage: Coverage
-    var backupJobs: [BackupJob] = []
-    var copyJobs: [CopyJob] = []
-    var windows: [ExpectedWindow] = []
-    private var points: [String: RecoveryPoint] = [:]
-
     init(context: Context, coverage: Coverage) {
         self.context = context
         self.coverage = coverage
@@ -42,74 +37,70 @@ struct Synthesis: Sendable {
         var points: [String: RecoveryPoint] = [:]
     }
 
-    /// Simulates every resource, on all cores; resources are independent, and results are merged in resource order.
-    mutating func run() {
-        let this = self
-        let results = Parallel.map(context.estate.resources) { resource in
-            var result = ResourceResult()
-            this.simulate(resource, into: &result)
-            return result
-        }
-        for result in results {
-            backupJobs += result.backupJobs
-            copyJobs += result.copyJobs
-            windows += result.windows
-            points.merge(result.points) { first, _ in first }
-        }
-    }
-
-    /// Recovery points that exist at some instant of the month before the evaluation instant.
-    func recoveryPoints() -> [RecoveryPoint] {
+    /// One resource's month: its jobs in the report, windows, recovery points and restore tests.
+    ///
+    /// Resources are independent: a resource's jobs, copies and points depend only on it, its plans and the seed.
+    func resourceMonth(_ resource: Resource) -> ResourceMonth {
+        var result = ResourceResult()
+        simulate(resource, into: &result)
         let to = min(context.month.end, context.asOf)
-        return points.values.filter { $0.exists(during: context.month.start, to) }
+        var month = ResourceMonth()
+        month.backupJobs = result.backupJobs
+        month.copyJobs = result.copyJobs
+        month.windows = result.windows
+        month.recoveryPoints = result.points.values.filter { $0.exists(during: context.month.start, to) }
+            .sorted { ($0.creationDate, $0.arn) > ($1.creationDate, $1.arn) }
+        for test in context.estate.settings.restoreTests where test.resourceARN == resource.arnString {
+            if let job = restoreJob(test, resource: resource, points: result.points.values) {
+                month.restoreJobs.append(job)
+            }
+        }
+        return month
     }
 
-    /// Restore jobs of the restore tests scenario.json declares: each restores the resource's latest recovery
-    /// point (in its own account and Region, not a copy) that exists at the test's instant.
-    func restoreTests() -> [RestoreJob] {
-        var out: [RestoreJob] = []
-        for test in context.estate.settings.restoreTests {
-            guard let resource = context.resources[test.resourceARN] else { continue }
-            let candidates = points.values.filter {
-                $0.resourceARN == test.resourceARN && !$0.isCopy && $0.creationDate < test.at
-                    && ($0.deleteAt.map { $0 > test.at } ?? true)
-            }
-            guard let point = candidates.max(by: { ($0.creationDate, $0.arn) < ($1.creationDate, $1.arn) }) else {
-                continue
-            }
-            var random = SeededRandom(seed: seed, key: "restore|\(test.resourceARN)|\(test.at.milliseconds)")
-            let id = random.guid()
-            let completed = test.at.adding(minutes: test.minutes)
-            var status = test.status
-            var completion: Optional = completed
-            if context.asOf < completed {
-                status = .running
-                completion = nil
-            }
-            guard test.at < context.asOf, context.inReport(ended: completion, created: test.at) else { continue }
-            let vault = context.estate.vault(named: point.vaultName, account: point.account, region: point.region)
-            out.append(
-                RestoreJob(
-                    id: id,
-                    account: resource.account,
-                    region: resource.region,
-                    status: status,
-                    statusMessage: status == .completed || status == .running ? "" : test.message,
-                    recoveryPointARN: point.arn,
-                    sourceResourceARN: resource.arnString,
-                    createdResourceARN: status == .completed
-                        ? RecoveryPointNaming.restoredARN(resource: resource, suffix: random.hex(8)) : "",
-                    resourceType: resource.type.rawValue,
-                    creationDate: test.at,
-                    completionDate: completion,
-                    sizeBytes: nil,
-                    percentDone: status == .completed ? "100.00%" : "0.00%",
-                    iamRoleARN: coverage.assignments(for: resource).first?.iamRoleARN ?? "",
-                    backupVaultARN: vault?.arn.description ?? ""
-                )
-            )
+    /// The restore job of a restore test scenario.json declares: it restores the resource's latest recovery point
+    /// (in its own account and Region, not a copy) that exists at the test's instant.
+    func restoreJob(
+        _ test: RestoreTest,
+        resource: Resource,
+        points: some Collection<RecoveryPoint>
+    ) -> RestoreJob? {
+        let candidates = points.filter {
+            $0.resourceARN == test.resourceARN && !$0.isCopy && $0.creationDate < test.at
+                && ($0.deleteAt.map { $0 > test.at } ?? true)
         }
-        return out
+        guard let point = candidates.max(by: { ($0.creationDate, $0.arn) < ($1.creationDate, $1.arn) }) else {
+            return nil
+        }
+        var random = SeededRandom(seed: seed, key: "restore|\(test.resourceARN)|\(test.at.milliseconds)")
+        let id = random.guid()
+        let completed = test.at.adding(minutes: test.minutes)
+        var status = test.status
+        var completion: Optional = completed
+        if context.asOf < completed {
+            status = .running
+            completion = nil
+        }
+        guard test.at < context.asOf, context.inReport(ended: completion, created: test.at) else { return nil }
+        let vault = context.vault(named: point.vaultName, account: point.account, region: point.region)
+        return RestoreJob(
+            id: id,
+            account: resource.account,
+            region: resource.region,
+            status: status,
+            statusMessage: status == .completed || status == .running ? "" : test.message,
+            recoveryPointARN: point.arn,
+            sourceResourceARN: resource.arnString,
+            createdResourceARN: status == .completed
+                ? RecoveryPointNaming.restoredARN(resource: resource, suffix: random.hex(8)) : "",
+            resourceType: resource.type.rawValue,
+            creationDate: test.at,
+            completionDate: completion,
+            sizeBytes: nil,
+            percentDone: status == .completed ? "100.00%" : "0.00%",
+            iamRoleARN: coverage.assignments(for: resource).first?.iamRoleARN ?? "",
+            backupVaultARN: vault?.arn.description ?? ""
+        )
     }
 
     // MARK: Candidates
@@ -428,7 +419,7 @@ struct Synthesis: Sendable {
         let plan = c.plan
         let rule = c.rule
         let scheduled = c.scheduled
-        guard let vault = context.estate.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
+        guard let vault = context.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
         else { return nil }
         var random = SeededRandom(
             seed: seed,

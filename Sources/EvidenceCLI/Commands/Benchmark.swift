@@ -3,6 +3,7 @@ internal import EvidenceCrypto
 internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
@@ -60,8 +61,10 @@ struct Benchmark: ParsableCommand {
         if let simulateStreams {
             try withExitStatuses {
                 let estate = try ScenarioReader.read(folder: simulateStreams)
-                let reports = try MonthlyReports.compute(estate: estate, month: estate.settings.month, asOf: nil)
-                print("\(reports.files.count) reports")
+                let folder = URL(fileURLWithPath: simulateStreams).appendingPathComponent(".benchmark-reports")
+                defer { try? FileManager.default.removeItem(at: folder) }
+                let statistics = try MonthPipeline(scenario: simulateStreams, estate: estate).writeReports(to: folder)
+                print("\(statistics.rows.count) reports")
                 print("peak_kb=\(peakResidentKilobytes())")
             }
             return
@@ -87,18 +90,17 @@ struct Benchmark: ParsableCommand {
             try? FileManager.default.removeItem(at: root)
             let key = try Ed25519PrivateKey.generate()
             let ledger = Ledger(root: root)
-            let inputs = try SealedInputs.normalize(scenario: scenario)
             var month = estate.settings.month
             let clock = ContinuousClock()
             let sealStart = clock.now
             for _ in 0..<months {
-                let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
+                let pipeline = try MonthPipeline(scenario: scenario, estate: estate, month: month)
                 let position = ChainPosition(
                     month: month,
                     chainID: estate.settings.chainID,
                     previousSeal: ledger.entries().last?.seal
                 )
-                let files = try monthFolderFiles(reports: reports, position: position, inputs: inputs)
+                let files = try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
                 try ledger.seal(
                     SealRequest(
                         period: month,
@@ -139,7 +141,8 @@ struct Benchmark: ParsableCommand {
 
             // The PDF of the first month, rendered alone from its reports.
             let first = estate.settings.month
-            let firstReports = try MonthlyReports.compute(estate: estate, month: first, asOf: nil)
+            let firstReports = try MonthPipeline(scenario: scenario, estate: estate, month: first)
+                .reports(scratch: scratchFolder())
             let pdfStart = clock.now
             let pdf = try ComplianceReport.render(
                 reports: firstReports.files,

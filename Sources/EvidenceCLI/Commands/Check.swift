@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import EvidenceIngest
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
@@ -40,10 +41,10 @@ struct Check: ParsableCommand {
         for name in names {
             let folder = root.appendingPathComponent(name).path
             do {
-                let estate = try ScenarioReader.read(folder: folder)
-                let month = estate.settings.month
+                let pipeline = try MonthPipeline(scenario: folder)
+                let (estate, month) = (pipeline.estate, pipeline.month)
                 // The reports of the month as the first month of its chain: the CSVs and the PDF.
-                let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: nil)
+                let reports = try pipeline.reports(scratch: scratchFolder())
                     .withComplianceReport(
                         ChainPosition(month: month, chainID: estate.settings.chainID, previousSeal: nil)
                     )

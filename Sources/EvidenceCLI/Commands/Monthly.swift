@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
@@ -14,7 +15,13 @@ struct MonthOptions: ParsableArguments {
     var asOf: String?
 
     func resolve(_ estate: Estate) throws -> (Month, Instant?) {
-        var month = estate.settings.month
+        let (month, asOf) = try parse()
+        return (month ?? estate.settings.month, asOf)
+    }
+
+    /// The month and as-of instant given, each nil when not given.
+    func parse() throws -> (Month?, Instant?) {
+        var month: Month?
         if let text = self.month {
             guard let parsed = Month(text) else { throw ValidationError("--month: expected YYYY-MM, found '\(text)'") }
             month = parsed
@@ -32,20 +39,8 @@ struct MonthOptions: ParsableArguments {
     }
 }
 
-/// A month folder's files, keyed by their path inside it.
-///
-/// That is `reports/<TEMPLATE>.csv`, `reports/compliance-report.pdf` (rendered from those CSVs and the month's
-/// place in the chain) and `inputs/<path>`.
-func monthFolderFiles(
-    reports: ReportSet,
-    position: ChainPosition,
-    inputs: [String: [UInt8]] = [:]
-) throws -> [String: [UInt8]] {
-    var files: [String: [UInt8]] = [:]
-    for (name, bytes) in try reports.withComplianceReport(position) { files["reports/\(name)"] = bytes }
-    for (path, bytes) in inputs { files["inputs/\(path)"] = bytes }
-    return files
-}
+/// Scratch space for a month's reports while they are written: the system's temporary folder.
+func scratchFolder() -> URL { FileManager.default.temporaryDirectory }
 
 struct Monthly: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,9 +75,9 @@ struct Monthly: ParsableCommand {
 
     func run() throws {
         try withExitStatuses {
-            let estate = try ScenarioReader.read(folder: scenario)
-            let (month, asOf) = try monthOptions.resolve(estate)
-            let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
+            let (givenMonth, asOf) = try monthOptions.parse()
+            let pipeline = try MonthPipeline(scenario: scenario, month: givenMonth, asOf: asOf)
+            let (estate, month) = (pipeline.estate, pipeline.month)
             let signingKey = try SigningKeys.load(key)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
@@ -92,11 +87,7 @@ struct Monthly: ParsableCommand {
                 chainID: estate.settings.chainID,
                 previousSeal: ledger.entries().last?.seal
             )
-            let files = try monthFolderFiles(
-                reports: reports,
-                position: position,
-                inputs: try SealedInputs.normalize(scenario: scenario)
-            )
+            let files = try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
             let failpoint = ProcessInfo.processInfo.environment["BACKUP_EVIDENCE_FAILPOINT"].flatMap(
                 Ledger.SealStep.init(rawValue:)
             )
@@ -136,14 +127,11 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try withExitStatuses {
-            let estate = try ScenarioReader.read(folder: scenario)
-            let (month, asOf) = try monthOptions.resolve(estate)
-            let reports = try MonthlyReports.compute(estate: estate, month: month, asOf: asOf)
-            try AtomicFolder.write(
-                reports.files,
-                to: URL(fileURLWithPath: out).appendingPathComponent("reports"),
-                replace: true
-            )
+            let (month, asOf) = try monthOptions.parse()
+            let pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
+            try AtomicFolder.fill(URL(fileURLWithPath: out).appendingPathComponent("reports"), replace: true) {
+                try pipeline.writeReports(to: $0)
+            }
         }
     }
 }

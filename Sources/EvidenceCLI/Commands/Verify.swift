@@ -3,6 +3,7 @@ internal import EvidenceCrypto
 internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
@@ -101,14 +102,17 @@ struct Verify: ParsableCommand {
 
     /// Runs a sealed month's inputs again and returns its reports, for `--rebuild`.
     @Sendable static func rebuild(_ folder: URL, _ manifest: Manifest) throws -> [String: [UInt8]] {
-        let estate = try ScenarioReader.read(folder: folder.appendingPathComponent("inputs").path)
-        let reports = try MonthlyReports.compute(estate: estate, month: manifest.period, asOf: manifest.dataAsOf)
+        let pipeline = try MonthPipeline(
+            scenario: folder.appendingPathComponent("inputs").path,
+            month: manifest.period,
+            asOf: manifest.dataAsOf
+        )
         let position = ChainPosition(
             month: manifest.period,
             chainID: manifest.chainID,
             previousSeal: manifest.prevSealSHA256
         )
-        return try monthFolderFiles(reports: reports, position: position)
+        return try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
     }
 
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {

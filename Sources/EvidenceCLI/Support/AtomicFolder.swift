@@ -1,3 +1,4 @@
+internal import EvidencePipeline
 internal import Foundation
 
 /// Writes a folder of files so that readers see the old folder or the complete new one, never a partial one.
@@ -6,17 +7,13 @@ internal import Foundation
 enum AtomicFolder {
     /// Writes `files` (relative path → bytes) as the folder `destination`, replacing it if `replace` is true.
     static func write(_ files: [String: [UInt8]], to destination: URL, replace: Bool) throws {
-        let manager = FileManager.default
-        let parent = destination.deletingLastPathComponent()
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(pid)")
-        do {
-            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-            if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
-            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        try fill(destination, replace: replace) { staging in
             for name in files.keys.sorted() {
                 let url = staging.appendingPathComponent(name)
-                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(),
+                    withIntermediateDirectories: true
+                )
                 let handle = try FileHandle(forWritingTo: createEmpty(url))
                 try (files[name] ?? []).withUnsafeBytes { raw in
                     guard let base = raw.baseAddress, raw.count > 0 else { return }
@@ -31,6 +28,22 @@ enum AtomicFolder {
                 try handle.synchronize()
                 try handle.close()
             }
+        }
+    }
+
+    /// Lets `body` write the folder `destination` in a hidden staging sibling, then renames it into place.
+    ///
+    /// An existing folder is replaced if `replace` is true. A failure removes the staging folder.
+    static func fill(_ destination: URL, replace: Bool, _ body: (URL) throws -> Void) throws {
+        let manager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(pid)")
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+            try body(staging)
             if manager.fileExists(atPath: destination.path) {
                 guard replace else {
                     try? manager.removeItem(at: staging)
@@ -43,11 +56,13 @@ enum AtomicFolder {
             } else {
                 try manager.moveItem(at: staging, to: destination)
             }
-        } catch let failure as IOFailure {
-            throw failure
-        } catch {
+        } catch let error as CocoaError {
             try? manager.removeItem(at: staging)
             throw IOFailure(description: "\(destination.path): cannot write: \(error.localizedDescription)")
+        } catch {
+            // The body's own errors (input, simulation, I/O) keep their kind and exit status.
+            try? manager.removeItem(at: staging)
+            throw error
         }
     }
 

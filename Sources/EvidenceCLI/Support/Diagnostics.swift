@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import EvidenceControls
 internal import EvidenceIngest
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceSimulation
 internal import Foundation
 
@@ -36,6 +37,9 @@ func withExitStatuses(_ body: () throws -> Void) throws {
         printError(error.description)
         throw ExitCode(ExitStatus.invalidInput)
     } catch let error as ScheduleError {
+        printError(error.description)
+        throw ExitCode(ExitStatus.invalidInput)
+    } catch let error as PipelineError {
         printError(error.description)
         throw ExitCode(ExitStatus.invalidInput)
     } catch let error as IOFailure {

@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK`: a plan has a rule that backs up often enough and keeps
@@ -25,48 +25,47 @@ public enum PlanMinFrequencyAndMinRetention: Control {
 
     static let horizonDays = 400
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+    public static let subject = ControlSubject.plan
+
+    public static func verdict(plan: BackupPlan, context: ControlContext) -> ResourceVerdict? {
         let value = Int(context.parameter(parameters[0]) ?? "1") ?? 1
         let retention = Int(context.parameter(parameters[1]) ?? "35") ?? 35
         let unit = context.parameter(parameters[2]) ?? "days"
         let requiredMinutes = value * (unit == "hours" ? 60 : 1440)
-        let from = context.simulation.month.start
+        let from = context.month.start
         let to = from.adding(days: horizonDays)
-        let plans = context.estate.plans.filter {
-            $0.account == context.location.account && $0.region == context.location.region
-                && context.tagsMatch($0.tags)
-                && (context.control.scope.resourceIDs.isEmpty || context.control.scope.resourceIDs.contains($0.id)
-                    || context.control.scope.resourceIDs.contains($0.arn))
-        }
-        return plans.map { plan in
-            var evidence: [String] = []
-            var passing: String?
-            for rule in plan.rules {
-                let gap = (try? Schedule(expression: rule.scheduleExpression, timeZone: rule.scheduleTimezone))?
-                    .nominalPeriodMinutes(from: from, to: to)
-                let frequencyOK = gap.map { $0 <= requiredMinutes } ?? false
-                let kept = rule.lifecycle.deleteAfterDays
-                let retentionOK = kept.map { $0 >= retention } ?? true
-                let clock =
-                    ["UTC", "Etc/UTC"].contains(rule.scheduleTimezone) ? "" : " (\(rule.scheduleTimezone) time)"
-                let every =
-                    gap.map { "at most \(describe(minutes: $0)) apart\(clock)" }
-                    ?? "fewer than two runs in \(horizonDays) days"
-                let keeps = kept.map { "kept \($0) days" } ?? "kept indefinitely"
-                evidence.append(
-                    "plan \(plan.name) rule \(rule.name): \(rule.scheduleExpression) runs \(every), \(keeps)"
-                )
-                if frequencyOK && retentionOK && passing == nil { passing = rule.name }
-            }
-            let requirement = "every \(value) \(unit) and \(retention) days' retention"
-            return ResourceVerdict(
-                resourceID: "AWS::Backup::BackupPlan/\(plan.id)",
-                resourceType: "AWS::Backup::BackupPlan",
-                status: passing == nil ? .nonCompliant : .compliant,
-                reason: passing.map { "rule \($0) meets \(requirement)" } ?? "no single rule meets \(requirement)",
-                evidence: evidence
+        let scope = context.control.scope
+        guard
+            context.tagsMatch(plan.tags)
+                && (scope.resourceIDs.isEmpty || scope.resourceIDs.contains(plan.id)
+                    || scope.resourceIDs.contains(plan.arn))
+        else { return nil }
+        var evidence: [String] = []
+        var passing: String?
+        for rule in plan.rules {
+            let gap = (try? Schedule(expression: rule.scheduleExpression, timeZone: rule.scheduleTimezone))?
+                .nominalPeriodMinutes(from: from, to: to)
+            let frequencyOK = gap.map { $0 <= requiredMinutes } ?? false
+            let kept = rule.lifecycle.deleteAfterDays
+            let retentionOK = kept.map { $0 >= retention } ?? true
+            let clock = ["UTC", "Etc/UTC"].contains(rule.scheduleTimezone) ? "" : " (\(rule.scheduleTimezone) time)"
+            let every =
+                gap.map { "at most \(describe(minutes: $0)) apart\(clock)" }
+                ?? "fewer than two runs in \(horizonDays) days"
+            let keeps = kept.map { "kept \($0) days" } ?? "kept indefinitely"
+            evidence.append(
+                "plan \(plan.name) rule \(rule.name): \(rule.scheduleExpression) runs \(every), \(keeps)"
             )
+            if frequencyOK && retentionOK && passing == nil { passing = rule.name }
         }
+        let requirement = "every \(value) \(unit) and \(retention) days' retention"
+        return ResourceVerdict(
+            resourceID: "AWS::Backup::BackupPlan/\(plan.id)",
+            resourceType: "AWS::Backup::BackupPlan",
+            status: passing == nil ? .nonCompliant : .compliant,
+            reason: passing.map { "rule \($0) meets \(requirement)" } ?? "no single rule meets \(requirement)",
+            evidence: evidence
+        )
     }
 
     static func describe(minutes: Int) -> String {

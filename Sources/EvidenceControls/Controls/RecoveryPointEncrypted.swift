@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RECOVERY_POINT_ENCRYPTED`: every recovery point is encrypted.
@@ -11,18 +11,18 @@ public enum RecoveryPointEncrypted: Control {
     public static let scopeKinds: Set<ScopeKind> = [.tags]
     public static let frequency: String? = nil
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
-        context.recoveryPoints.filter { context.tagsMatch($0.tags) }.map { point in
-            ResourceVerdict(
-                resourceID: "AWS::Backup::RecoveryPoint/\(point.arn)",
-                resourceType: "AWS::Backup::RecoveryPoint",
-                status: point.isEncrypted ? .compliant : .nonCompliant,
-                reason: point.isEncrypted
-                    ? "encrypted" + (point.encryptionKeyARN.isEmpty ? "" : " with \(point.encryptionKeyARN)")
-                    : "recovery point of \(point.resourceARN) is not encrypted",
-                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
-                protectedResourceARN: point.resourceARN
-            )
-        }
+    public static let subject = ControlSubject.recoveryPoint
+
+    public static func verdict(recoveryPoint point: RecoveryPoint, context: ControlContext) -> ResourceVerdict? {
+        ResourceVerdict(
+            resourceID: "AWS::Backup::RecoveryPoint/\(point.arn)",
+            resourceType: "AWS::Backup::RecoveryPoint",
+            status: point.isEncrypted ? .compliant : .nonCompliant,
+            reason: point.isEncrypted
+                ? "encrypted" + (point.encryptionKeyARN.isEmpty ? "" : " with \(point.encryptionKeyARN)")
+                : "recovery point of \(point.resourceARN) is not encrypted",
+            evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
+            protectedResourceARN: point.resourceARN
+        )
     }
 }

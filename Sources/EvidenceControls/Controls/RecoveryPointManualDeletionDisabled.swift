@@ -22,24 +22,24 @@ public enum RecoveryPointManualDeletionDisabled: Control {
     ]
     static let exemptionOperators: Set<String> = ["ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike"]
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+    public static let subject = ControlSubject.vault
+
+    public static func verdict(vault: Vault, context: ControlContext) -> ResourceVerdict? {
         let allowed = Set(context.listParameter(parameters[0]))
         let scope = context.control.scope
-        let vaults = context.estate.vaults.filter {
-            $0.account == context.location.account && $0.region == context.location.region && context.tagsMatch($0.tags)
-                && (scope.resourceIDs.isEmpty || scope.resourceIDs.contains($0.name)
-                    || scope.resourceIDs.contains($0.arn.description))
-        }
-        return vaults.map { vault in
-            let (ok, reason) = judge(vault, allowed: allowed)
-            return ResourceVerdict(
-                resourceID: "AWS::Backup::BackupVault/\(vault.name)",
-                resourceType: "AWS::Backup::BackupVault",
-                status: ok ? .compliant : .nonCompliant,
-                reason: reason,
-                evidence: ["vault \(vault.arn)"]
-            )
-        }
+        guard
+            context.tagsMatch(vault.tags)
+                && (scope.resourceIDs.isEmpty || scope.resourceIDs.contains(vault.name)
+                    || scope.resourceIDs.contains(vault.arn.description))
+        else { return nil }
+        let (ok, reason) = judge(vault, allowed: allowed)
+        return ResourceVerdict(
+            resourceID: "AWS::Backup::BackupVault/\(vault.name)",
+            resourceType: "AWS::Backup::BackupVault",
+            status: ok ? .compliant : .nonCompliant,
+            reason: reason,
+            evidence: ["vault \(vault.arn)"]
+        )
     }
 
     /// Whether the vault's policy disables manual deletion, and why.

@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK`: each recovery point is kept at least the required days.
@@ -14,19 +14,19 @@ public enum RecoveryPointMinimumRetention: Control {
     public static let scopeKinds: Set<ScopeKind> = [.tags]
     public static let frequency: String? = nil
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+    public static let subject = ControlSubject.recoveryPoint
+
+    public static func verdict(recoveryPoint point: RecoveryPoint, context: ControlContext) -> ResourceVerdict? {
         let required = Int(context.parameter(parameters[0]) ?? "35") ?? 35
-        return context.recoveryPoints.filter { context.tagsMatch($0.tags) }.map { point in
-            let kept = point.lifecycle.deleteAfterDays
-            let ok = kept.map { $0 >= required } ?? true
-            return ResourceVerdict(
-                resourceID: "AWS::Backup::RecoveryPoint/\(point.arn)",
-                resourceType: "AWS::Backup::RecoveryPoint",
-                status: ok ? .compliant : .nonCompliant,
-                reason: (kept.map { "kept \($0) days" } ?? "kept indefinitely") + "; \(required) required",
-                evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
-                protectedResourceARN: point.resourceARN
-            )
-        }
+        let kept = point.lifecycle.deleteAfterDays
+        let ok = kept.map { $0 >= required } ?? true
+        return ResourceVerdict(
+            resourceID: "AWS::Backup::RecoveryPoint/\(point.arn)",
+            resourceType: "AWS::Backup::RecoveryPoint",
+            status: ok ? .compliant : .nonCompliant,
+            reason: (kept.map { "kept \($0) days" } ?? "kept indefinitely") + "; \(required) required",
+            evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
+            protectedResourceARN: point.resourceARN
+        )
     }
 }

@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT`: a recent recovery point of the resource is in a logically air-gapped
@@ -19,29 +19,26 @@ public enum ResourcesInLogicallyAirGappedVault: Control {
     public static let scopeKinds: Set<ScopeKind> = [.resourceTypes, .singleResource]
     public static let frequency: String? = "TwentyFour_Hours"
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+    public static let subject = ControlSubject.resource
+
+    public static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict? {
         let since = context.asOf.adding(minutes: -context.ageMinutes(value: parameters[0], unit: parameters[1]))
-        let airGapped = Set(
-            context.estate.vaults.filter { $0.vaultType == "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" }
-                .map { "\($0.account)/\($0.region)/\($0.name)" }
-        )
-        return context.activeResources.filter(context.inScope).map { resource in
-            let inVault = context.recoveryPoints(of: resource).filter {
-                airGapped.contains("\($0.account)/\($0.region)/\($0.vaultName)")
-            }
-            let latest = inVault.first
-            let ok = latest.map { $0.creationDate >= since } ?? false
-            return ResourceVerdict(
-                resourceID: resource.complianceResourceID,
-                resourceType: resource.type.configType,
-                status: ok ? .compliant : .nonCompliant,
-                reason: latest.map { "latest air-gapped recovery point created \($0.creationDate.iso8601)" }
-                    ?? "no recovery point of the resource in a logically air-gapped vault",
-                evidence: latest.map { point in
-                    point.jobIDs.suffix(1).map { "job \($0)" } + ["recovery point \(point.arn)"]
-                }
-                    ?? []
-            )
+        let inVault = context.recoveryPoints(facts).filter {
+            context.index.vault(named: $0.vaultName, account: $0.account, region: $0.region)?.vaultType
+                == "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
         }
+        let latest = inVault.first
+        let ok = latest.map { $0.creationDate >= since } ?? false
+        return ResourceVerdict(
+            resourceID: resource.complianceResourceID,
+            resourceType: resource.type.configType,
+            status: ok ? .compliant : .nonCompliant,
+            reason: latest.map { "latest air-gapped recovery point created \($0.creationDate.iso8601)" }
+                ?? "no recovery point of the resource in a logically air-gapped vault",
+            evidence: latest.map { point in
+                point.jobIDs.suffix(1).map { "job \($0)" } + ["recovery point \(point.arn)"]
+            }
+                ?? []
+        )
     }
 }

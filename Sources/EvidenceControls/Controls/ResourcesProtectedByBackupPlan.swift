@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN`: the resource is included in at least one backup plan.
@@ -12,18 +12,18 @@ public enum ResourcesProtectedByBackupPlan: Control {
     public static let scopeKinds: Set<ScopeKind> = [.resourceTypes, .tags, .singleResource]
     public static let frequency: String? = "TwentyFour_Hours"
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
-        context.activeResources.filter(context.inScope).map { resource in
-            let assignments = context.simulation.coverage.assignments(for: resource)
-            return ResourceVerdict(
-                resourceID: resource.complianceResourceID,
-                resourceType: resource.type.configType,
-                status: assignments.isEmpty ? .nonCompliant : .compliant,
-                reason: assignments.isEmpty
-                    ? "no backup plan selection in \(resource.account)/\(resource.region) selects the resource"
-                    : "selected by \(assignments.count) backup plan selection\(assignments.count == 1 ? "" : "s")",
-                evidence: assignments.map(\.trace)
-            )
-        }
+    public static let subject = ControlSubject.resource
+
+    public static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict? {
+        let assignments = facts.assignments
+        return ResourceVerdict(
+            resourceID: resource.complianceResourceID,
+            resourceType: resource.type.configType,
+            status: assignments.isEmpty ? .nonCompliant : .compliant,
+            reason: assignments.isEmpty
+                ? "no backup plan selection in \(resource.account)/\(resource.region) selects the resource"
+                : "selected by \(assignments.count) backup plan selection\(assignments.count == 1 ? "" : "s")",
+            evidence: assignments.map(\.trace)
+        )
     }
 }

@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK`: the resource's backups go to a locked vault.
@@ -15,43 +15,43 @@ public enum ResourcesProtectedByBackupVaultLock: Control {
     public static let scopeKinds: Set<ScopeKind> = [.resourceTypes, .tags, .singleResource]
     public static let frequency: String? = "TwentyFour_Hours"
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+    public static let subject = ControlSubject.resource
+
+    public static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict? {
         let minimum = context.parameter(parameters[0]).flatMap { Int($0) }
         let maximum = context.parameter(parameters[1]).flatMap { Int($0) }
-        return context.activeResources.filter(context.inScope).map { resource in
-            var passing: [String] = []
-            var seen: [String] = []
-            for plan in context.coveringPlans(resource) {
-                for rule in plan.rules {
-                    guard
-                        let vault = context.estate.vault(
-                            named: rule.targetVaultName,
-                            account: plan.account,
-                            region: plan.region
-                        )
-                    else { continue }
-                    let bounds =
-                        "min \(vault.minRetentionDays.map(String.init) ?? "none"), "
-                        + "max \(vault.maxRetentionDays.map(String.init) ?? "none")"
-                    let description =
-                        "plan \(plan.name) rule \(rule.name) targets vault \(vault.name) "
-                        + (vault.locked ? "(locked, \(bounds))" : "(not locked)")
-                    seen.append(description)
-                    guard vault.locked else { continue }
-                    if let minimum, (vault.minRetentionDays ?? 0) < minimum { continue }
-                    if let maximum, (vault.maxRetentionDays ?? Int.max) > maximum { continue }
-                    passing.append(description)
-                }
+        var passing: [String] = []
+        var seen: [String] = []
+        for plan in context.coveringPlans(resource, facts) {
+            for rule in plan.rules {
+                guard
+                    let vault = context.index.vault(
+                        named: rule.targetVaultName,
+                        account: plan.account,
+                        region: plan.region
+                    )
+                else { continue }
+                let bounds =
+                    "min \(vault.minRetentionDays.map(String.init) ?? "none"), "
+                    + "max \(vault.maxRetentionDays.map(String.init) ?? "none")"
+                let description =
+                    "plan \(plan.name) rule \(rule.name) targets vault \(vault.name) "
+                    + (vault.locked ? "(locked, \(bounds))" : "(not locked)")
+                seen.append(description)
+                guard vault.locked else { continue }
+                if let minimum, (vault.minRetentionDays ?? 0) < minimum { continue }
+                if let maximum, (vault.maxRetentionDays ?? Int.max) > maximum { continue }
+                passing.append(description)
             }
-            return ResourceVerdict(
-                resourceID: resource.complianceResourceID,
-                resourceType: resource.type.configType,
-                status: passing.isEmpty ? .nonCompliant : .compliant,
-                reason: passing.isEmpty
-                    ? "no backup plan covering the resource targets a vault locked within the required bounds"
-                    : "backed up to a locked vault",
-                evidence: passing.isEmpty ? seen : passing
-            )
         }
+        return ResourceVerdict(
+            resourceID: resource.complianceResourceID,
+            resourceType: resource.type.configType,
+            status: passing.isEmpty ? .nonCompliant : .compliant,
+            reason: passing.isEmpty
+                ? "no backup plan covering the resource targets a vault locked within the required bounds"
+                : "backed up to a locked vault",
+            evidence: passing.isEmpty ? seen : passing
+        )
     }
 }

@@ -1,4 +1,4 @@
-internal import EvidenceModel
+public import EvidenceModel
 internal import EvidenceSimulation
 
 /// `BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT`: a plan covering the resource copies it to another account.
@@ -14,22 +14,22 @@ public enum ResourcesProtectedByCrossAccount: Control {
     public static let scopeKinds: Set<ScopeKind> = [.resourceTypes, .tags, .singleResource]
     public static let frequency: String? = "TwentyFour_Hours"
 
-    public static func evaluate(_ context: ControlContext) -> [ResourceVerdict] {
+    public static let subject = ControlSubject.resource
+
+    public static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict? {
         let wanted = context.listParameter(parameters[0])
-        return context.activeResources.filter(context.inScope).map { resource in
-            let evidence = context.copies(of: resource) { vault in
-                vault.account != resource.account && (wanted.isEmpty || wanted.contains(vault.account))
-            }
-            let target = wanted.isEmpty ? "another account" : "account " + wanted.joined(separator: " or ")
-            return ResourceVerdict(
-                resourceID: resource.complianceResourceID,
-                resourceType: resource.type.configType,
-                status: evidence.isEmpty ? .nonCompliant : .compliant,
-                reason: evidence.isEmpty
-                    ? "no backup plan covering the resource copies it to \(target)"
-                    : "a backup plan covering the resource copies it to \(target)",
-                evidence: evidence
-            )
+        let evidence = context.copies(of: resource, facts) { vault in
+            vault.account != resource.account && (wanted.isEmpty || wanted.contains(vault.account))
         }
+        let target = wanted.isEmpty ? "another account" : "account " + wanted.joined(separator: " or ")
+        return ResourceVerdict(
+            resourceID: resource.complianceResourceID,
+            resourceType: resource.type.configType,
+            status: evidence.isEmpty ? .nonCompliant : .compliant,
+            reason: evidence.isEmpty
+                ? "no backup plan covering the resource copies it to \(target)"
+                : "a backup plan covering the resource copies it to \(target)",
+            evidence: evidence
+        )
     }
 }

@@ -1,0 +1,46 @@
+public import EvidenceModel
+internal import Foundation
+
+/// The inputs a month is computed from, normalized for sealing.
+///
+/// They are scenario.json, every file under accounts/, and the job streams under AWSLogs/ and events/; JSON
+/// re-encoded canonically (sorted keys, no white space), other files (CloudTrail's gzip files, EventBridge's JSON
+/// lines, templates) as they are. The result is itself a scenario folder, which `verify --rebuild` runs again.
+public enum ScenarioInputs {
+    /// The folders of a scenario whose files are inputs, beside scenario.json.
+    public static let folders = ["accounts", "AWSLogs", "events"]
+
+    /// Every input file of the scenario, by its path inside the scenario folder, normalized.
+    public static func normalized(scenario: String) throws(ImportError) -> [String: [UInt8]] {
+        let root = URL(fileURLWithPath: scenario)
+        var out: [String: [UInt8]] = [:]
+        var paths = ["scenario.json"]
+        for folder in folders {
+            guard let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent(folder).path) else {
+                continue
+            }
+            for case let path as String in walker {
+                var isDirectory: ObjCBool = false
+                _ = FileManager.default.fileExists(
+                    atPath: root.appendingPathComponent("\(folder)/\(path)").path,
+                    isDirectory: &isDirectory
+                )
+                if !isDirectory.boolValue, !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                    paths.append("\(folder)/\(path)")
+                }
+            }
+        }
+        for path in paths.sorted() {
+            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+                throw ImportError(file: "\(scenario)/\(path)", message: "cannot read")
+            }
+            let bytes = [UInt8](data)
+            if path.hasSuffix(".json"), let value = try? JSONParser.parse(bytes) {
+                out[path] = CanonicalJSON.encode(value)
+            } else {
+                out[path] = bytes
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,106 @@
+public import EvidenceIngest
+public import EvidenceModel
+public import EvidenceReports
+public import EvidenceSimulation
+public import Foundation
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// A scenario's month, from the scenario folder to the month's files: the one pipeline every command runs.
+///
+/// `ScenarioReader.read` → `MonthSimulation` (rules validated) → simulate, judge and render each resource (the
+/// streaming `MonthStream`) → six report CSVs, then the PDF rendered from them and the normalized inputs
+/// (`ScenarioInputs`) for a sealed month. `simulate`, `monthly`, `verify --rebuild`, `check` and the bench all
+/// call it, so a new input kind or report is added here once.
+public struct MonthPipeline: Sendable {
+    /// The scenario folder.
+    public let scenario: String
+    public let estate: Estate
+    public let month: Month
+    /// The evaluation instant as given; nil means the first instant after the month.
+    public let asOf: Instant?
+    /// The validated month, ready to simulate.
+    public let simulation: MonthSimulation
+
+    /// Bytes each report's sorter holds before spilling a sorted run (64 MiB; four sorters at most).
+    public static let defaultSortBudget = 64 << 20
+
+    /// Reads the scenario and validates every rule; nothing is simulated yet.
+    ///
+    /// - Parameters:
+    ///   - month: the month to run; nil means the scenario's month.
+    ///   - asOf: the evaluation instant; nil means the first instant after the month.
+    public init(scenario: String, month: Month? = nil, asOf: Instant? = nil) throws {
+        try self.init(scenario: scenario, estate: ScenarioReader.read(folder: scenario), month: month, asOf: asOf)
+    }
+
+    /// The pipeline over an estate already read from `scenario`.
+    public init(scenario: String, estate: Estate, month: Month? = nil, asOf: Instant? = nil) throws {
+        self.scenario = scenario
+        self.estate = estate
+        let month = month ?? estate.settings.month
+        self.month = month
+        self.asOf = asOf
+        simulation = try MonthSimulation(estate: estate, month: month, asOf: asOf ?? month.end)
+    }
+
+    /// The instant the month is evaluated at.
+    public var evaluationInstant: Instant { asOf ?? month.end }
+
+    /// What a run wrote.
+    public struct Statistics: Sendable {
+        /// Rows per report.
+        public var rows: [ReportTemplate: Int]
+        /// Sorted runs spilled to the scratch folder (0 when every sort fit its budget).
+        public var spilledRuns: Int
+    }
+
+    /// Streams the six report CSVs into `folder` (created if missing), with sorted runs spilled under
+    /// `folder/.sort-runs` and removed before returning.
+    @discardableResult
+    public func writeReports(to folder: URL, sortBudget: Int = defaultSortBudget) throws -> Statistics {
+        let scratch = folder.appendingPathComponent(".sort-runs")
+        do {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError(path: scratch.path, message: "cannot create the folder")
+        }
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let stream = try MonthStream(simulation: simulation, budget: sortBudget)
+        let statistics = try stream.write(to: folder, scratch: scratch)
+        return Statistics(rows: statistics.rows, spilledRuns: statistics.spilledRuns)
+    }
+
+    /// The six reports in memory, written by `writeReports` through a scratch folder under `scratch`.
+    public func reports(scratch: URL) throws -> ReportSet {
+        let folder = scratch.appendingPathComponent(
+            "reports-\(getpid())-\(UInt64(bitPattern: Int64(month.start.milliseconds)))"
+        )
+        try? FileManager.default.removeItem(at: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let statistics = try writeReports(to: folder)
+        var files: [String: [UInt8]] = [:]
+        for template in ReportTemplate.allCases {
+            let path = folder.appendingPathComponent(template.fileName).path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw PipelineError(path: path, message: "cannot read")
+            }
+            files[template.fileName] = [UInt8](data)
+        }
+        return ReportSet(files: files, rowCounts: statistics.rows)
+    }
+
+    /// A month folder's files, keyed by their path inside it: `reports/<TEMPLATE>.csv`,
+    /// `reports/compliance-report.pdf` (rendered from those CSVs and the month's place in the chain) and
+    /// `inputs/<path>` (the normalized scenario, which `verify --rebuild` runs again).
+    public func monthFolderFiles(position: ChainPosition, scratch: URL) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for (name, bytes) in try reports(scratch: scratch).withComplianceReport(position) {
+            files["reports/\(name)"] = bytes
+        }
+        for (path, bytes) in try ScenarioInputs.normalized(scenario: scenario) { files["inputs/\(path)"] = bytes }
+        return files
+    }
+}

@@ -1,0 +1,293 @@
+internal import EvidenceControls
+internal import EvidenceModel
+internal import EvidenceReports
+internal import EvidenceSimulation
+internal import Foundation
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Writes a month's six report CSVs, streaming: resources are simulated and judged a batch at a time, and their
+/// rows go to the files in the reports' documented order without the month being held in memory.
+///
+/// - Backup, copy and restore job rows (ordered by account, Region, creation date, job id) come from the resources
+///   of their own account and Region: partitions are simulated in (account, Region) order and each partition's rows
+///   are sorted by (creation date, job id) in a `RowSorter`, which spills sorted runs to the scratch folder when a
+///   partition outgrows its budget.
+/// - Window rows (account, Region, resource ARN, scheduled time, plan, rule) are written as each resource is
+///   simulated, resources in ARN order.
+/// - Resource compliance rows are keyed by (framework control in report order, Resource ID): a recovery point is
+///   judged in the account and Region of its vault, which may be another partition's, so they go through one
+///   sorter for the whole month.
+/// - Control compliance rows are the controls' tallies, written last.
+///
+/// Months whose jobs come from exports (job lists, event streams) are simulated in memory, since the exports are
+/// read whole; their rows are written from that result through the same row renderer.
+struct MonthStream {
+    let simulation: MonthSimulation
+    let rows: ReportRows
+    let work: [ControlWork]
+    /// Memory budget of each sorter, in bytes.
+    let budget: Int
+    /// Resources simulated at once (on all cores) before their rows are handed to the writers.
+    let batchSize: Int
+
+    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512) throws {
+        self.simulation = simulation
+        let estate = simulation.estate
+        rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
+        work = try ComplianceEvaluator.work(
+            index: EstateIndex(estate),
+            month: simulation.month,
+            asOf: simulation.asOf
+        )
+        self.budget = budget
+        self.batchSize = batchSize
+    }
+
+    /// Statistics of one run.
+    struct Statistics {
+        var rows: [ReportTemplate: Int] = [:]
+        /// Sorted runs spilled to the scratch folder.
+        var spilledRuns = 0
+    }
+
+    /// Writes `<TEMPLATE>.csv` for every template into `folder`, using `scratch` for sorted runs.
+    func write(to folder: URL, scratch: URL) throws -> Statistics {
+        var files: [ReportTemplate: OutputFile] = [:]
+        for template in ReportTemplate.allCases {
+            let file = try OutputFile(path: folder.appendingPathComponent(template.fileName).path)
+            try file.write(ReportRows.header(template))
+            files[template] = file
+        }
+        func file(_ template: ReportTemplate) -> OutputFile {
+            guard let file = files[template] else { preconditionFailure("every template has a file") }
+            return file
+        }
+        var statistics = Statistics()
+        if simulation.synthesizesJobs {
+            try writeSynthesized(file, scratch: scratch, statistics: &statistics)
+        } else {
+            try writeFromExports(file, statistics: &statistics)
+        }
+        for template in ReportTemplate.allCases { try file(template).close() }
+        return statistics
+    }
+
+    // MARK: Exported jobs
+
+    private func writeFromExports(
+        _ file: (ReportTemplate) -> OutputFile,
+        statistics: inout Statistics
+    ) throws {
+        let result = try Simulator.run(simulation)
+        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
+        func write<T>(_ template: ReportTemplate, _ items: [T], _ append: (T, inout [UInt8]) -> Void) throws {
+            var bytes: [UInt8] = []
+            for item in items {
+                append(item, &bytes)
+                if bytes.count >= 1 << 20 {
+                    try file(template).write(bytes)
+                    bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            try file(template).write(bytes)
+            statistics.rows[template] = items.count
+        }
+        try write(.backupJob, result.backupJobs, rows.append)
+        try write(.copyJob, result.copyJobs, rows.append)
+        try write(.restoreJob, result.restoreJobs, rows.append)
+        try write(.backupWindow, result.windows, rows.append)
+        let verdicts = evaluations.flatMap { evaluation in
+            evaluation.verdicts.map {
+                VerdictRow(
+                    location: evaluation.location,
+                    framework: evaluation.framework,
+                    control: evaluation.control,
+                    verdict: $0
+                )
+            }
+        }
+        try write(.resourceCompliance, verdicts, rows.append)
+        try write(.controlCompliance, evaluations.map(ControlSummary.init), rows.append)
+    }
+
+    // MARK: Synthesized jobs
+
+    /// What one resource contributes: rendered rows and its verdicts' statuses per framework control.
+    private struct ResourceRows {
+        var backupJobs = KeyedRows()
+        var copyJobs = KeyedRows()
+        var restoreJobs = KeyedRows()
+        var windows: [UInt8] = []
+        var windowCount = 0
+        var verdicts = KeyedRows()
+        /// (index in `work`, status) of each verdict.
+        var tallies: [(Int, ComplianceStatus)] = []
+    }
+
+    private func writeSynthesized(
+        _ file: (ReportTemplate) -> OutputFile,
+        scratch: URL,
+        statistics: inout Statistics
+    ) throws {
+        let estate = simulation.estate
+        var summaries = work.map {
+            ControlSummary(
+                location: $0.location,
+                framework: $0.framework,
+                control: $0.control,
+                frequency: $0.type.frequency
+            )
+        }
+        var bySubject: [ControlSubject: [AccountRegion: [Int]]] = [:]
+        for (index, item) in work.enumerated() {
+            bySubject[item.type.subject, default: [:]][item.location, default: []].append(index)
+        }
+        let resourceWork = bySubject[.resource] ?? [:]
+        let pointWork = bySubject[.recoveryPoint] ?? [:]
+
+        let verdicts = RowSorter(scratch: scratch, name: "verdicts", budget: budget)
+        let backups = RowSorter(scratch: scratch, name: "backup-jobs", budget: budget)
+        let copies = RowSorter(scratch: scratch, name: "copy-jobs", budget: budget)
+        let restores = RowSorter(scratch: scratch, name: "restore-jobs", budget: budget)
+        var windowCount = 0
+
+        // Plans and vaults are judged from the estate alone.
+        for (index, item) in work.enumerated() where item.type.subject == .plan || item.type.subject == .vault {
+            var keyed = KeyedRows()
+            func add(_ verdict: ResourceVerdict?) {
+                guard let verdict else { return }
+                summaries[index].count(verdict.status)
+                addVerdict(index, verdict, to: &keyed)
+            }
+            if item.type.subject == .plan {
+                for plan in estate.plans
+                where plan.account == item.location.account && plan.region == item.location.region {
+                    add(item.type.verdict(plan: plan, context: item.context))
+                }
+            } else {
+                for vault in estate.vaults
+                where vault.account == item.location.account && vault.region == item.location.region {
+                    add(item.type.verdict(vault: vault, context: item.context))
+                }
+            }
+            try verdicts.append(keyed)
+        }
+
+        // Resources by partition, partitions and resources in report order.
+        var partitions: [AccountRegion: [Resource]] = [:]
+        for resource in estate.resources {
+            partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
+        }
+        for location in partitions.keys.sorted() {
+            let resources = (partitions[location] ?? []).sorted { $0.arnString < $1.arnString }
+            let resourceIndices = resourceWork[location] ?? []
+            var start = 0
+            while start < resources.count {
+                let batch = Array(resources[start..<min(start + batchSize, resources.count)])
+                start += batch.count
+                let rendered = Parallel.map(batch) { resource in
+                    self.rows(of: resource, resourceWork: resourceIndices, pointWork: pointWork)
+                }
+                for item in rendered {
+                    try backups.append(item.backupJobs)
+                    try copies.append(item.copyJobs)
+                    try restores.append(item.restoreJobs)
+                    try verdicts.append(item.verdicts)
+                    try file(.backupWindow).write(item.windows)
+                    windowCount += item.windowCount
+                    for (index, status) in item.tallies { summaries[index].count(status) }
+                }
+            }
+            statistics.spilledRuns += backups.runCount + copies.runCount + restores.runCount
+            try backups.drain(into: file(.backupJob))
+            try copies.drain(into: file(.copyJob))
+            try restores.drain(into: file(.restoreJob))
+        }
+        statistics.spilledRuns += verdicts.runCount
+        try verdicts.drain(into: file(.resourceCompliance))
+        var bytes: [UInt8] = []
+        for summary in summaries { rows.append(summary, to: &bytes) }
+        try file(.controlCompliance).write(bytes)
+
+        statistics.rows[.backupJob] = backups.count
+        statistics.rows[.copyJob] = copies.count
+        statistics.rows[.restoreJob] = restores.count
+        statistics.rows[.backupWindow] = windowCount
+        statistics.rows[.resourceCompliance] = verdicts.count
+        statistics.rows[.controlCompliance] = summaries.count
+    }
+
+    /// One resource simulated, judged and rendered.
+    private func rows(of resource: Resource, resourceWork: [Int], pointWork: [AccountRegion: [Int]]) -> ResourceRows {
+        let month = simulation.simulate(resource)
+        var out = ResourceRows()
+        for job in month.backupJobs {
+            out.backupJobs.add(key: { jobKey(job.creationDate, job.id, &$0) }, row: { rows.append(job, to: &$0) })
+        }
+        for job in month.copyJobs {
+            out.copyJobs.add(key: { jobKey(job.creationDate, job.id, &$0) }, row: { rows.append(job, to: &$0) })
+        }
+        for job in month.restoreJobs {
+            out.restoreJobs.add(key: { jobKey(job.creationDate, job.id, &$0) }, row: { rows.append(job, to: &$0) })
+        }
+        for window in month.windows { rows.append(window, to: &out.windows) }
+        out.windowCount = month.windows.count
+        if !resourceWork.isEmpty {
+            let facts = ResourceFacts(
+                assignments: simulation.coverage.assignments(for: resource),
+                recoveryPoints: month.recoveryPoints,
+                restoreJobs: month.restoreJobs
+            )
+            for index in resourceWork {
+                let item = work[index]
+                guard item.context.evaluates(resource),
+                    let verdict = item.type.verdict(resource: resource, facts: facts, context: item.context)
+                else { continue }
+                out.tallies.append((index, verdict.status))
+                addVerdict(index, verdict, to: &out.verdicts)
+            }
+        }
+        for point in month.recoveryPoints {
+            for index in pointWork[AccountRegion(account: point.account, region: point.region)] ?? [] {
+                let item = work[index]
+                guard item.context.evaluates(point),
+                    let verdict = item.type.verdict(recoveryPoint: point, context: item.context)
+                else { continue }
+                out.tallies.append((index, verdict.status))
+                addVerdict(index, verdict, to: &out.verdicts)
+            }
+        }
+        return out
+    }
+
+    /// A job row's key inside its partition: creation date, then job id.
+    private func jobKey(_ created: Instant, _ id: String, _ bytes: inout [UInt8]) {
+        SortKey.append(created, to: &bytes)
+        SortKey.append(id, to: &bytes)
+    }
+
+    /// A verdict row keyed by its framework control's place in the report, then its Resource ID.
+    private func addVerdict(_ index: Int, _ verdict: ResourceVerdict, to keyed: inout KeyedRows) {
+        let item = work[index]
+        keyed.add(
+            key: { bytes in
+                SortKey.append(UInt64(index), to: &bytes)
+                SortKey.append(verdict.resourceID, to: &bytes)
+            },
+            row: { bytes in
+                rows.append(
+                    VerdictRow(
+                        location: item.location,
+                        framework: item.framework,
+                        control: item.control,
+                        verdict: verdict
+                    ),
+                    to: &bytes
+                )
+            }
+        )
+    }
+}

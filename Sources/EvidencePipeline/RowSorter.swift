@@ -1,0 +1,227 @@
+public import EvidenceModel
+internal import Foundation
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
+/// Report rows with their sort keys, rendered together: a flat byte buffer holding each record's key then its row.
+///
+/// Keys compare as bytes (`SortKey` encodes fields so that byte order is field order).
+struct KeyedRows {
+    var bytes: [UInt8] = []
+    /// Each record's key and row lengths, in the order added.
+    var lengths: [(key: Int, row: Int)] = []
+
+    /// Adds one record: `key` appends the key's bytes, `row` the CSV record.
+    mutating func add(key: (inout [UInt8]) -> Void, row: (inout [UInt8]) -> Void) {
+        let start = bytes.count
+        key(&bytes)
+        let middle = bytes.count
+        row(&bytes)
+        lengths.append((middle - start, bytes.count - middle))
+    }
+
+    var isEmpty: Bool { lengths.isEmpty }
+}
+
+/// Encodes sort-key fields so that comparing the encodings byte by byte compares the fields in order.
+enum SortKey {
+    /// A string field, as its UTF-8 bytes: a zero byte becomes `00 FF` and the field ends with `00 01`, so a
+    /// field sorts before any longer field it begins (as `String`'s `<` orders NFC text).
+    static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            if !utf8.contains(0) {
+                bytes.append(contentsOf: utf8)
+            } else {
+                for byte in utf8 {
+                    bytes.append(byte)
+                    if byte == 0 { bytes.append(0xFF) }
+                }
+            }
+        }
+        bytes.append(0)
+        bytes.append(1)
+    }
+
+    /// An instant, as its milliseconds big-endian with the sign bit flipped.
+    static func append(_ instant: Instant, to bytes: inout [UInt8]) {
+        append(UInt64(bitPattern: instant.milliseconds) ^ (1 << 63), to: &bytes)
+    }
+
+    /// An unsigned integer, big-endian.
+    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+    }
+}
+
+/// Sorts rows by key within a memory budget: rows are kept in memory until the budget is reached, then sorted and
+/// spilled as a run to a scratch folder; `drain` merges the runs (or sorts the rows held) into an output file.
+///
+/// The order is total when keys are distinct; rows with equal keys keep the order they were added in.
+final class RowSorter {
+    private let scratch: URL
+    private let name: String
+    private let budget: Int
+    private var buffer: [UInt8] = []
+    private var entries: [Entry] = []
+    private var runs: [String] = []
+    /// Every row added so far; with equal keys, the earlier row sorts first.
+    private(set) var count = 0
+
+    private struct Entry {
+        var offset: Int
+        var keyLength: Int32
+        var rowLength: Int32
+        var sequence: Int
+    }
+
+    /// - Parameters:
+    ///   - scratch: an existing folder for the runs; they are removed as they are merged.
+    ///   - budget: bytes of keys and rows held in memory before a run is spilled.
+    init(scratch: URL, name: String, budget: Int) {
+        self.scratch = scratch
+        self.name = name
+        self.budget = max(budget, 1 << 12)
+    }
+
+    /// Bytes held in memory.
+    var heldBytes: Int { buffer.count }
+
+    /// Spilled runs so far.
+    var runCount: Int { runs.count }
+
+    func append(_ rows: KeyedRows) throws(PipelineError) {
+        var offset = buffer.count
+        buffer.append(contentsOf: rows.bytes)
+        for (key, row) in rows.lengths {
+            entries.append(Entry(offset: offset, keyLength: Int32(key), rowLength: Int32(row), sequence: count))
+            offset += key + row
+            count += 1
+        }
+        if buffer.count >= budget { try spill() }
+    }
+
+    /// Sorts the rows held in memory, by key then by the order they were added.
+    private func sortEntries() {
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            entries.sort { a, b in
+                let common = Int(min(a.keyLength, b.keyLength))
+                let order = memcmp(base + a.offset, base + b.offset, common)
+                if order != 0 { return order < 0 }
+                if a.keyLength != b.keyLength { return a.keyLength < b.keyLength }
+                return a.sequence < b.sequence
+            }
+        }
+    }
+
+    private func spill() throws(PipelineError) {
+        guard !entries.isEmpty else { return }
+        sortEntries()
+        let path = scratch.appendingPathComponent("\(name)-\(runs.count).run").path
+        let file = try OutputFile(path: path)
+        var record: [UInt8] = []
+        for entry in entries {
+            record.removeAll(keepingCapacity: true)
+            Self.appendLength(Int(entry.keyLength), to: &record)
+            Self.appendLength(Int(entry.rowLength), to: &record)
+            record.append(contentsOf: buffer[entry.offset..<(entry.offset + Int(entry.keyLength + entry.rowLength))])
+            try file.write(record)
+        }
+        try file.close()
+        runs.append(path)
+        buffer.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes every row in key order to `output` and empties the sorter.
+    func drain(into output: OutputFile) throws(PipelineError) {
+        if runs.isEmpty {
+            sortEntries()
+            for entry in entries {
+                let start = entry.offset + Int(entry.keyLength)
+                try output.write(buffer[start..<(start + Int(entry.rowLength))])
+            }
+            buffer.removeAll(keepingCapacity: true)
+            entries.removeAll(keepingCapacity: true)
+            return
+        }
+        try spill()
+        try merge(into: output)
+        for path in runs { unlink(path) }
+        runs.removeAll()
+    }
+
+    /// A k-way merge of the runs through a binary heap; among equal keys, the earlier run (rows added earlier) wins.
+    private func merge(into output: OutputFile) throws(PipelineError) {
+        var readers: [RunReader] = []
+        for path in runs { readers.append(try RunReader(path: path)) }
+        var heap: [Int] = []
+        for index in readers.indices where try readers[index].advance() { heap.append(index) }
+        func less(_ a: Int, _ b: Int) -> Bool {
+            let (x, y) = (readers[a], readers[b])
+            let order = x.key.withUnsafeBytes { p in
+                y.key.withUnsafeBytes { q -> Int32 in
+                    guard let left = p.baseAddress, let right = q.baseAddress else { return 0 }
+                    return memcmp(left, right, min(p.count, q.count))
+                }
+            }
+            if order != 0 { return order < 0 }
+            if x.key.count != y.key.count { return x.key.count < y.key.count }
+            return a < b
+        }
+        func down(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                guard left < heap.count else { return }
+                var child = left
+                if left + 1 < heap.count, less(heap[left + 1], heap[left]) { child = left + 1 }
+                guard less(heap[child], heap[parent]) else { return }
+                heap.swapAt(child, parent)
+                parent = child
+            }
+        }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { down(index) }
+        while let top = heap.first {
+            try output.write(readers[top].row)
+            if try readers[top].advance() {
+                down(0)
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+                if !heap.isEmpty { down(0) }
+            }
+        }
+        for reader in readers { reader.file.close() }
+    }
+
+    static func appendLength(_ value: Int, to bytes: inout [UInt8]) {
+        for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
+    }
+}
+
+/// One spilled run, read record by record.
+final class RunReader {
+    let file: InputFile
+    var key: [UInt8] = []
+    var row: [UInt8] = []
+
+    init(path: String) throws(PipelineError) { file = try InputFile(path: path) }
+
+    /// Reads the next record; false at the end of the run.
+    func advance() throws(PipelineError) -> Bool {
+        guard let keyLength = try file.readLength() else { return false }
+        guard let rowLength = try file.readLength() else {
+            throw PipelineError(path: file.path, message: "truncated sort run")
+        }
+        key.removeAll(keepingCapacity: true)
+        row.removeAll(keepingCapacity: true)
+        guard try file.read(keyLength, into: &key), try file.read(rowLength, into: &row) else {
+            throw PipelineError(path: file.path, message: "truncated sort run")
+        }
+        return true
+    }
+}

@@ -1,0 +1,119 @@
+import EvidenceModel
+import EvidenceReports
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+@testable import EvidencePipeline
+
+@Suite("Month pipeline: streaming reports")
+struct MonthPipelineTests {
+    /// A fresh folder under the system's temporary folder, removed by the caller.
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("be-pipeline-\(UUID().uuidString)")
+    }
+
+    static func expectGolden(_ folder: URL, scenario: String) throws {
+        let golden = RepositoryPaths.golden.appendingPathComponent("\(scenario)/2028-03/reports")
+        for template in ReportTemplate.allCases {
+            let written = try Data(contentsOf: folder.appendingPathComponent(template.fileName))
+            let expected = try Data(contentsOf: golden.appendingPathComponent(template.fileName))
+            #expect(written == expected, "\(scenario) \(template.fileName) differs from golden")
+        }
+    }
+
+    @Test(
+        "Every scenario's streamed reports match golden/ byte for byte",
+        arguments: ["untagged-neptune", "org-estate", "event-streams", "job-lists", "cfn-estate", "terraform-estate"]
+    )
+    func golden(scenario: String) throws {
+        let out = Self.folder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let statistics = try MonthPipeline(scenario: RepositoryPaths.scenario(scenario)).writeReports(to: out)
+        try Self.expectGolden(out, scenario: scenario)
+        #expect(statistics.spilledRuns == 0)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".sort-runs").path))
+    }
+
+    @Test("Sorters that outgrow a small budget spill sorted runs and merge them into the same bytes")
+    func spilled() throws {
+        let out = Self.folder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let statistics = try MonthPipeline(scenario: RepositoryPaths.scenario("org-estate"))
+            .writeReports(to: out, sortBudget: 1 << 20)
+        #expect(statistics.spilledRuns > 20)
+        try Self.expectGolden(out, scenario: "org-estate")
+        #expect(statistics.rows[.resourceCompliance] == 43_600)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".sort-runs").path))
+    }
+
+    @Test("A sorter orders by key bytes, keeps equal keys in the order added, in memory or spilled")
+    func sorter() throws {
+        let scratch = Self.folder()
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var generator = SplitMix(seed: 7)
+        var records: [(key: String, row: String)] = []
+        for index in 0..<5_000 {
+            let key = String(generator.next() % 300)
+            records.append((key, "row \(index) of \(key)\n"))
+        }
+        // Stable by key, as String's < orders ASCII keys.
+        let expected = records.enumerated().sorted { a, b in
+            a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
+        }.map(\.element.row).joined()
+        for budget in [1 << 12, 1 << 24] {
+            let sorter = RowSorter(scratch: scratch, name: "test-\(budget)", budget: budget)
+            for chunk in stride(from: 0, to: records.count, by: 100) {
+                var keyed = KeyedRows()
+                for (key, row) in records[chunk..<(chunk + 100)] {
+                    keyed.add(
+                        key: { SortKey.append(key, to: &$0) },
+                        row: { $0.append(contentsOf: Array(row.utf8)) }
+                    )
+                }
+                try sorter.append(keyed)
+            }
+            let path = scratch.appendingPathComponent("out-\(budget)").path
+            let output = try OutputFile(path: path)
+            let spilled = sorter.runCount > 0
+            try sorter.drain(into: output)
+            try output.close()
+            #expect(spilled == (budget == 1 << 12))
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).allSatisfy { !$0.hasSuffix(".run") })
+    }
+
+    @Test("Sort keys: a field sorts before longer fields it begins, zero bytes included; instants by time")
+    func keys() {
+        func key(_ fields: [String]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for field in fields { SortKey.append(field, to: &bytes) }
+            return bytes
+        }
+        #expect(key(["a", "z"]).lexicographicallyPrecedes(key(["ab", "a"])))
+        #expect(key(["a\u{0}", "z"]).lexicographicallyPrecedes(key(["a\u{0}b", "a"])))
+        #expect(key(["a", "z"]).lexicographicallyPrecedes(key(["a\u{0}", "a"])))
+        var early: [UInt8] = []
+        var late: [UInt8] = []
+        SortKey.append(Instant(milliseconds: -5), to: &early)
+        SortKey.append(Instant(milliseconds: 3), to: &late)
+        #expect(early.lexicographicallyPrecedes(late))
+    }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
