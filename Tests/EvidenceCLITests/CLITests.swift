@@ -125,7 +125,8 @@ struct ValidateAndCheckTests {
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         #expect(xml.contains("failures=\"0\""))
         for scenario in [
-            "cfn-estate", "event-streams", "job-lists", "org-estate", "terraform-estate", "untagged-neptune",
+            "cfn-estate", "event-streams", "job-lists", "org-estate", "org-policy", "terraform-estate",
+            "untagged-neptune",
         ] {
             #expect(xml.contains(scenario), "\(scenario) was not checked")
         }
