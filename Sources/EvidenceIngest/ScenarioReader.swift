@@ -27,6 +27,7 @@ public enum ScenarioReader {
             guard ARN.isAccountID(account) else {
                 throw ImportError(file: accountPath, message: "expected a folder named after a 12-digit account id")
             }
+            var regions: [String] = []
             for region in try files.list(accountPath) {
                 let base = "\(accountPath)/\(region)"
                 guard files.isDirectory(base) else { continue }
@@ -35,7 +36,14 @@ public enum ScenarioReader {
                 }
                 let location = AccountRegion(account: account, region: region)
                 estate.locations.append(location)
+                regions.append(region)
                 try readLocation(files: files, base: base, location: location, scenario: scenario, into: &estate)
+            }
+            let policyFile = "\(accountPath)/\(EffectiveBackupPolicy.fileName)"
+            if files.exists(policyFile) {
+                let found = try EffectiveBackupPolicy.read(files.json(policyFile), account: account, regions: regions)
+                estate.plans += found.plans
+                estate.selections += found.selections
             }
         }
         if JobStreams.present(in: files) {
@@ -235,6 +243,9 @@ public enum ExportFile: Sendable {
     case template(BackupDefinitions)
     /// The AWS Backup resources of `terraform show -json` output.
     case terraform(BackupDefinitions)
+    /// The plans and selections of `describe-effective-policy --policy-type BACKUP_POLICY` output, in each Region
+    /// the policy lists, for the account of its `TargetId`.
+    case backupPolicy(BackupDefinitions)
 
     /// The account and Region a template or Terraform file is read as deployed in (Docs/ASSUMPTIONS.md A71).
     ///
@@ -292,7 +303,9 @@ public enum ExportFile: Sendable {
             return isTemplate(root)
         }
         guard let root = try? FileSystem.standalone(path), case .object(let members) = root.value else { return true }
-        return ["BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList", "format_version"].contains {
+        return [
+            "BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList", "format_version", "EffectivePolicy",
+        ].contains {
             members[$0] != nil
         } || isTemplate(root.value)
     }
@@ -339,6 +352,9 @@ public enum ExportFile: Sendable {
         if try root.optional("Resources") != nil || root.optional("AWSTemplateFormatVersion") != nil {
             return try readTemplate(path: path)
         }
+        if let body = try root.optional("EffectivePolicy") {
+            return .backupPolicy(try EffectiveBackupPolicy.readStandalone(root, body: body))
+        }
         if try root.optional("format_version") != nil {
             let (account, region) = deployment(path: path, content: root.value)
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -350,9 +366,9 @@ public enum ExportFile: Sendable {
         }
         throw ImportError(
             file: path,
-            message: "not a backup plan, selection, framework, vault list, CloudFormation template or terraform show "
-                + "-json output (expected a top-level BackupPlan, BackupSelection, FrameworkName, BackupVaultList, "
-                + "Resources or format_version)"
+            message: "not a backup plan, selection, framework, vault list, effective backup policy, CloudFormation "
+                + "template or terraform show -json output (expected a top-level BackupPlan, BackupSelection, "
+                + "FrameworkName, BackupVaultList, EffectivePolicy, Resources or format_version)"
         )
     }
 

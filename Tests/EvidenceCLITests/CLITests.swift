@@ -125,7 +125,8 @@ struct ValidateAndCheckTests {
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         #expect(xml.contains("failures=\"0\""))
         for scenario in [
-            "cfn-estate", "event-streams", "job-lists", "org-estate", "terraform-estate", "untagged-neptune",
+            "cfn-estate", "event-streams", "job-lists", "org-estate", "org-policy", "terraform-estate",
+            "untagged-neptune",
         ] {
             #expect(xml.contains(scenario), "\(scenario) was not checked")
         }
@@ -210,6 +211,27 @@ struct ValidateDefinitionsTests {
         let folder = try Self.run(["validate", "\(cfn)/us-east-1/templates"])
         #expect(folder.status == 0)
         #expect(folder.err == "3 files valid\n")
+    }
+
+    @Test("An effective backup policy is told by content; its plan's findings name the policy file and the plan")
+    func policyFinding() throws {
+        let scenario = RepositoryPaths.scenario("org-policy")
+        let policy = "\(scenario)/accounts/121212121212/effective-backup-policy.json"
+        let valid = try Self.run(["validate", policy])
+        #expect(valid.status == 0 && valid.out.isEmpty && valid.err == "1 file valid\n", "\(valid)")
+        let whole = try Self.run(["validate", scenario])
+        #expect(whole.status == 0 && whole.out.isEmpty, "\(whole)")
+        let folder = try TemporaryFolder()
+        let copy = folder.url.appendingPathComponent("policy.json")
+        let text = try String(contentsOfFile: policy, encoding: .utf8)
+            .replacingOccurrences(of: "cron(0 3 ? * * *)", with: "cron(* * ? * * *)")
+        try Data(text.utf8).write(to: copy)
+        let result = try Self.run(["validate", copy.path])
+        #expect(result.status == 2)
+        #expect(
+            result.out.hasPrefix("\(copy.path): backup plan critical_tier $.BackupPlan.Rules[0].ScheduleExpression: "),
+            "\(result.out)"
+        )
     }
 
     @Test("A template's plan with a cron AWS rejects is a finding naming the file, the plan and the rule")

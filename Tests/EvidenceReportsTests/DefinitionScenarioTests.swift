@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Scenarios defined by CloudFormation templates and Terraform files")
 struct DefinitionScenarioTests {
-    /// A copy of the scenario whose templates/ and terraform/ folders are replaced by the get-* export files of
+    /// A copy of the scenario whose templates/ and terraform/ folders and effective backup policies are replaced by the get-* export files of
     /// `Tests/equivalents/<name>/`, which describe the same estate as the AWS CLI would print it.
     static func exportEquivalent(of name: String) throws -> ScenarioSandbox {
         let sandbox = try ScenarioSandbox(copying: name)
@@ -21,6 +21,8 @@ struct DefinitionScenarioTests {
                     if manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
                 }
             }
+            let policy = accountURL.appendingPathComponent("effective-backup-policy.json")
+            if manager.fileExists(atPath: policy.path) { try manager.removeItem(at: policy) }
         }
         let overlay = RepositoryPaths.root.appendingPathComponent("Tests/equivalents/\(name)")
         let walker = try #require(manager.enumerator(atPath: overlay.path))
@@ -42,8 +44,8 @@ struct DefinitionScenarioTests {
     }
 
     @Test(
-        "Templates and Terraform files read to the same estate as their get-* export equivalent",
-        arguments: ["cfn-estate", "terraform-estate"]
+        "Templates, Terraform files and effective backup policies read to the same estate as their get-* equivalent",
+        arguments: ["cfn-estate", "terraform-estate", "org-policy"]
     )
     func sameEstateAsExports(scenario: String) throws {
         let defined = Self.withoutSources(try ScenarioReader.read(folder: RepositoryPaths.scenario(scenario)))
@@ -51,6 +53,7 @@ struct DefinitionScenarioTests {
         let exported = Self.withoutSources(try ScenarioReader.read(folder: sandbox.path))
         #expect(!defined.plans.isEmpty && !defined.selections.isEmpty)
         #expect(!defined.vaults.isEmpty && !defined.frameworks.isEmpty)
+        #expect(defined.plans.count == exported.plans.count)
         #expect(defined.plans == exported.plans)
         #expect(defined.selections == exported.selections)
         #expect(defined.vaults == exported.vaults)

@@ -16,7 +16,10 @@ struct ReportsTests {
 
     @Test(
         "Every scenario's reports match golden/ byte for byte",
-        arguments: ["untagged-neptune", "org-estate", "event-streams", "job-lists", "cfn-estate", "terraform-estate"]
+        arguments: [
+            "untagged-neptune", "org-estate", "event-streams", "job-lists", "cfn-estate", "terraform-estate",
+            "org-policy",
+        ]
     )
     func golden(scenario: String) throws {
         let estate = try ScenarioReader.read(folder: RepositoryPaths.scenario(scenario))

@@ -9,7 +9,7 @@ struct Validate: ParsableCommand {
         abstract: "Check plans, selections, frameworks and vault lists against AWS Backup's own constraints.",
         discussion: """
             Each PATH is a JSON export (get-backup-plan, get-backup-selection, describe-framework, \
-            list-backup-vaults), a CloudFormation template (YAML or JSON, with AWS::Backup::* resources), \
+            list-backup-vaults), an effective backup policy (organizations describe-effective-policy), a CloudFormation template (YAML or JSON, with AWS::Backup::* resources), \
             terraform show -json output, or a folder searched for *.json, *.yaml and *.yml files; the kind is told \
             by content. One line per finding on stdout, with file and location (for a template or Terraform file, \
             the plan, selection, framework or vault, then the path in its get-* shape); a file that cannot be read \
@@ -64,7 +64,7 @@ struct Validate: ParsableCommand {
         case .selection(let selection): return Validation.check(selection, file: file)
         case .framework(let framework): return Validation.check(framework)
         case .vaults(let vaults): return Validation.check(vaults, file: file)
-        case .template(let found), .terraform(let found):
+        case .template(let found), .terraform(let found), .backupPolicy(let found):
             return definitions(file, found)
         }
     }

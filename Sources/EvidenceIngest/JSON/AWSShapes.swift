@@ -1,4 +1,5 @@
 internal import EvidenceModel
+internal import Foundation
 
 /// Readers for the JSON the AWS CLI prints (`--output json`), mapped to model values.
 ///
@@ -10,12 +11,16 @@ enum AWSShapes {
         location: AccountRegion,
         overrides: [String: ResourceOverride]
     ) throws -> [Resource] {
-        try root.required("ResourceTagMappingList").array().map { entry in
+        try root.required("ResourceTagMappingList").array().compactMap { entry in
             let arnNode = try entry.required("ResourceARN")
-            let arn = try arnNode.arn()
-            guard var type = BackupResourceType.of(arn) else {
-                throw arnNode.failure("\"\(arn)\" is not a resource type AWS Backup protects")
+            // get-resources lists every tagged resource; those AWS Backup cannot protect are no plan's (A85).
+            if let listed = ARN(try arnNode.string().trimmingCharacters(in: .whitespaces)),
+                BackupResourceType.of(listed) == nil
+            {
+                return nil
             }
+            let arn = try arnNode.arn()
+            guard var type = BackupResourceType.of(arn) else { return nil }
             let override = overrides[arn.description]
             // An ARN without an account or Region (an S3 bucket's) takes them from its folder.
             let account = arn.account.isEmpty ? location.account : arn.account
@@ -258,11 +263,10 @@ enum AWSShapes {
     static func regionSettings(_ root: JSONNode) throws -> RegionSettings {
         var optIn: [BackupResourceType: Bool] = [:]
         if let node = try root.optional("ResourceTypeOptInPreference") {
+            // AWS lists every type it supports in the Region; one this tool does not model has no resource in the
+            // inventory to opt out (A86).
             for (name, value) in try node.members() {
-                guard let type = BackupResourceType(rawValue: name) else {
-                    let accepted = BackupResourceType.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw value.failure("\"\(name)\" is not a resource type (expected one of \(accepted))")
-                }
+                guard let type = BackupResourceType(rawValue: name) else { continue }
                 optIn[type] = try value.bool()
             }
         }
@@ -394,7 +398,11 @@ enum AWSShapes {
                 id: try entry.required("CopyJobId").identifier(),
                 account: try entry.optional("AccountId")?.identifier() ?? location.account,
                 region: location.region,
-                state: try entry.required("State").enumeration(CopyJobState.self, named: "copy job state"),
+                state: try entry.required("State").enumeration(
+                    CopyJobState.self,
+                    named: "copy job state list-copy-jobs prints",
+                    among: [.created, .running, .completed, .failed, .partial]
+                ),
                 statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
                 resourceARN: resourceARN.description,
                 resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
@@ -429,7 +437,11 @@ enum AWSShapes {
                 id: try entry.required("RestoreJobId").identifier(),
                 account: try entry.optional("AccountId")?.identifier() ?? location.account,
                 region: location.region,
-                status: try entry.required("Status").enumeration(RestoreJobStatus.self, named: "restore job status"),
+                status: try entry.required("Status").enumeration(
+                    RestoreJobStatus.self,
+                    named: "restore job status list-restore-jobs prints",
+                    among: [.pending, .running, .completed, .aborted, .failed]
+                ),
                 statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
                 recoveryPointARN: try entry.required("RecoveryPointArn").arn().description,
                 sourceResourceARN: try entry.optional("SourceResourceArn")?.arn().description ?? "",

@@ -173,6 +173,21 @@ public struct JSONNode: Sendable {
         return value
     }
 
+    /// A value of a closed set that one output shape narrows to `among` (AWS's model for that command), in that
+    /// order in the error.
+    func enumeration<E: RawRepresentable & CaseIterable & Equatable>(
+        _ type: E.Type,
+        named name: String,
+        among allowed: [E]
+    ) throws -> E where E.RawValue == String {
+        let text = try string()
+        guard let value = E(rawValue: text), allowed.contains(value) else {
+            let accepted = allowed.map(\.rawValue).joined(separator: ", ")
+            throw failure("\(quoted(text)) is not a \(name) (expected one of \(accepted))")
+        }
+        return value
+    }
+
     /// A `{"Key": "Value"}` map of strings.
     func stringMap() throws -> [String: String] {
         var out: [String: String] = [:]
