@@ -24,7 +24,10 @@ struct MonthPipelineTests {
 
     @Test(
         "Every scenario's streamed reports match golden/ byte for byte",
-        arguments: ["untagged-neptune", "org-estate", "event-streams", "job-lists", "cfn-estate", "terraform-estate"]
+        arguments: [
+            "untagged-neptune", "org-estate", "event-streams", "job-lists", "cfn-estate", "terraform-estate",
+            "org-policy",
+        ]
     )
     func golden(scenario: String) throws {
         let out = Self.folder()
