@@ -1,6 +1,5 @@
 public import EvidenceLedger
 public import EvidenceModel
-internal import EvidenceReports
 public import Foundation
 
 /// One report CSV of a sealed month: the file `query` loads and `export` lays out.
@@ -53,6 +52,14 @@ public struct SealedReport: Sendable {
             throw StoreError("\(location): cannot read the file")
         }
         return [UInt8](data)
+    }
+
+    /// The file's contents, not copied into an array.
+    public func data() throws -> Data {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw StoreError("\(location): cannot read the file")
+        }
+        return data
     }
 
     /// The file's CSV records, header first.
