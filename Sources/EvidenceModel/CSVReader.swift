@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// The one reader of RFC 4180 CSV: the sealed reports, AWS's report files, golden copies, the PDF and `query`.

@@ -124,8 +124,9 @@ public final class SQLiteStatement {
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }
 
-    /// Binds text to the 1-based parameter `position`. SQLite copies the bytes unless `stable` says they stay
-    /// valid and unchanged until the next ``step()``.
+    /// Binds text to the 1-based parameter `position`.
+    ///
+    /// SQLite copies the bytes unless `stable` says they stay valid and unchanged until the next ``step()``.
     public func bind(text: UnsafeRawBufferPointer, at position: Int32, stable: Bool) throws(SQLiteError) {
         guard let base = text.baseAddress, text.count > 0 else {
             try connection.check(sqlite3_bind_text(handle, position, "", 0, cevidence_sqlite_transient()), sql: sql)

@@ -283,7 +283,7 @@ public final class EvidenceStore {
                 do {
                     let (columns, rows) = try store.database.query(sql)
                     return (columns, rows, outcome, nil)
-                } catch where outcome == .reused && SQLiteConnection.isDamage(error.code) {
+                } catch  where outcome == .reused && SQLiteConnection.isDamage(error.code) {
                     let rebuilt = try build(ledger: ledger, entries: entries, file: cacheFile)
                     let (columns, rows) = try rebuilt.query(sql)
                     return (columns, rows, .built(reason: "damaged (\(error))"), nil)
