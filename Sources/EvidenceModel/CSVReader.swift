@@ -181,24 +181,20 @@ public struct CSVRecord: ~Copyable {
         var position = range.lowerBound
         while true {
             if position < end && buffer[position] == 34 {
+                let base = buffer.baseAddress.unsafelyUnwrapped
                 var scan = position + 1
                 var doubled = false
                 while true {
-                    guard scan < end else {
+                    guard scan < end, let quote = memchr(base + scan, 34, end - scan) else {
                         throw CSVReader.Failure(
                             line: self.line(at: end),
                             message: "a quoted field is not closed; the file may be truncated"
                         )
                     }
-                    if buffer[scan] == 34 {
-                        if scan + 1 < end && buffer[scan + 1] == 34 {
-                            doubled = true
-                            scan += 2
-                            continue
-                        }
-                        break
-                    }
-                    scan += 1
+                    scan = base.distance(to: quote)
+                    guard scan + 1 < end && buffer[scan + 1] == 34 else { break }
+                    doubled = true
+                    scan += 2
                 }
                 fields.append(position + 1..<scan)
                 escaped.append(doubled)
@@ -209,17 +205,13 @@ public struct CSVRecord: ~Copyable {
                 }
                 position = scan + 1
             } else {
-                var scan = position
-                while scan < end {
-                    let byte = buffer[scan]
-                    if byte == 44 { break }
-                    if byte == 34 {
-                        throw CSVReader.Failure(
-                            line: self.line(at: scan),
-                            message: "a quote inside an unquoted field (a field with quotes must be quoted whole)"
-                        )
-                    }
-                    scan += 1
+                let base = buffer.baseAddress.unsafelyUnwrapped
+                let scan = memchr(base + position, 44, end - position).map { base.distance(to: $0) } ?? end
+                if scan > position, let quote = memchr(base + position, 34, scan - position) {
+                    throw CSVReader.Failure(
+                        line: self.line(at: base.distance(to: quote)),
+                        message: "a quote inside an unquoted field (a field with quotes must be quoted whole)"
+                    )
                 }
                 fields.append(position..<scan)
                 escaped.append(false)

@@ -24,6 +24,9 @@ public enum SQLiteValue: Hashable, Sendable {
 }
 
 /// One SQLite database connection; it owns the C handle and closes it when released.
+///
+/// A connection is used from one task at a time (it is not `Sendable`), so it is opened without SQLite's own
+/// mutexes (`SQLITE_OPEN_NOMUTEX`).
 public final class SQLiteConnection {
     private let handle: OpaquePointer
 
@@ -43,8 +46,13 @@ public final class SQLiteConnection {
         var db: OpaquePointer?
         let code =
             immutable
-            ? sqlite3_open_v2(SQLiteConnection.immutableURI(path), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
-            : sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+            ? sqlite3_open_v2(
+                SQLiteConnection.immutableURI(path),
+                &db,
+                SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                nil
+            )
+            : sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
