@@ -19,16 +19,33 @@ public struct StoreError: Error, Hashable, CustomStringConvertible {
 /// `backup_jobs`, `backup_copy_jobs`, `backup_restore_jobs`, `backup_resources_compliance`,
 /// `backup_control_compliance`, `backup_windows`. Columns are the CSV headers in snake_case, except the two
 /// compliance-status headers, which are `compliance_status`. One more table, `backup_evidence_store`, holds one
-/// row: ``provenance(entries:)`` of the entries the store was built from. The database is read-only once built.
+/// row: ``provenance(entries:tables:)``, what the store was built from. The database is read-only once built.
 ///
-/// A store lives in memory, or in a file outside the evidence folder (``cached(ledger:entries:file:)``) that a
+/// Every table exists (its columns from its first file's header), but only the tables a statement names are loaded
+/// with rows: ``tables(in:)`` over-approximates them by looking for each table's name in the statement's text, so a
+/// statement never sees an unloaded table it reads.
+///
+/// A store lives in memory, or in a file outside the evidence folder (``cached(ledger:entries:file:tables:)``) that a
 /// later run reuses when it was built from the same verified entries. Such a file is as trusted as the folder it is
 /// in: it is a copy of verified rows for speed, and nothing in it is evidence.
 public final class EvidenceStore {
     public let database: SQLiteConnection
 
-    /// The first line of ``provenance(entries:)``: the store's layout; a store of another layout is rebuilt.
+    /// The first line of ``provenance(entries:tables:)``: the store's layout; a store of another layout is rebuilt.
     public static let layout = "backup-evidence query store 1"
+
+    /// Every report table.
+    public static let allTables: Set<String> = [
+        "backup_jobs", "backup_copy_jobs", "backup_restore_jobs", "backup_resources_compliance",
+        "backup_control_compliance", "backup_windows",
+    ]
+
+    /// The report tables whose names occur in `sql`, ignoring case: every table the statement can read rows of
+    /// (quoted or not, a name is spelled out; there are no views), and perhaps a few more.
+    public static func tables(in sql: String) -> Set<String> {
+        let text = sql.lowercased()
+        return allTables.filter { text.contains($0) }
+    }
 
     /// The table of a report template.
     public static func table(_ fileName: String) -> String? {
@@ -62,23 +79,35 @@ public final class EvidenceStore {
         return out
     }
 
-    /// What a store built from `entries` records: the layout line, then one line per entry of the chain, in chain
-    /// order: its folder and its seal (the SHA-256 of its SHA256SUMS).
-    public static func provenance(entries: [ChainEntry]) -> String {
-        ([layout] + entries.map { "\($0.folder) \($0.seal)" }).joined(separator: "\n")
+    /// What a store built from `entries` with rows in `tables` records: the layout line, `tables` and the loaded
+    /// tables' names in byte order, then one line per entry of the chain, in chain order: its folder and its seal
+    /// (the SHA-256 of its SHA256SUMS).
+    public static func provenance(entries: [ChainEntry], tables: Set<String>) -> String {
+        let names = tables.intersection(allTables).sorted()
+        return ([layout, (["tables"] + names).joined(separator: " ")] + entries.map { "\($0.folder) \($0.seal)" })
+            .joined(separator: "\n")
+    }
+
+    /// The loaded tables a provenance records, if it records `entries` in this layout.
+    static func recordedTables(_ provenance: String, entries: [ChainEntry]) -> Set<String>? {
+        let lines = provenance.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count >= 2, lines[0] == layout, lines[1].hasPrefix("tables") else { return nil }
+        let tables = Set(lines[1].split(separator: " ").dropFirst().map(String.init))
+        guard provenance == self.provenance(entries: entries, tables: tables) else { return nil }
+        return tables
     }
 
     private init(database: SQLiteConnection) { self.database = database }
 
-    /// Builds an in-memory store from the newest entry of each sealed month of `entries`.
-    public convenience init(ledger: Ledger, entries: [ChainEntry]) throws {
+    /// Builds an in-memory store from the newest entry of each sealed month of `entries`, with rows in `tables`.
+    public convenience init(ledger: Ledger, entries: [ChainEntry], tables: Set<String> = allTables) throws {
         let database: SQLiteConnection
         do {
             database = try SQLiteConnection(path: ":memory:")
         } catch {
             throw StoreError("cannot open SQLite: \(error)")
         }
-        try EvidenceStore.load(into: database, ledger: ledger, entries: entries)
+        try EvidenceStore.load(into: database, ledger: ledger, entries: entries, tables: tables)
         self.init(database: database)
         try settle()
     }
@@ -87,7 +116,8 @@ public final class EvidenceStore {
     public enum CacheOutcome: Hashable, Sendable {
         /// The file was built from the same entries and was used as it is.
         case reused
-        /// The file was (re)built; the reason says why: absent, built from other entries, or unreadable.
+        /// The file was (re)built; the reason says why: absent, built from other entries, without a table the
+        /// statement names, or unreadable.
         case built(reason: String)
     }
 
@@ -96,41 +126,56 @@ public final class EvidenceStore {
         public var description: String
     }
 
-    /// The store kept in `file`, reused when it records exactly `entries`' provenance, built otherwise.
+    /// The store kept in `file`, reused when it records exactly `entries` and has rows in every one of `tables`,
+    /// built otherwise.
     ///
     /// Call it only with the entries of a chain that has just verified. A file that is absent, records other entries
-    /// or another layout, or cannot be read as SQLite is rebuilt: into a new temporary file beside it, renamed over it
+    /// or another layout, lacks rows of one of `tables`, or cannot be read as SQLite is rebuilt (with the tables it
+    /// had and `tables`): into a new temporary file beside it, renamed over it
     /// when complete, so a concurrent run sees the old file or the new one, never a part. Files are never changed in
     /// place, and are opened read-only and immutable.
     /// - Throws: ``CacheUnavailable`` when the file cannot be written, ``StoreError`` when a report cannot be loaded.
     public static func cached(
         ledger: Ledger,
         entries: [ChainEntry],
-        file: URL
+        file: URL,
+        tables: Set<String> = allTables
     ) throws -> (store: EvidenceStore, outcome: CacheOutcome) {
-        let expected = provenance(entries: entries)
         let reason: String
+        var wanted = tables
         if FileManager.default.fileExists(atPath: file.path) {
             do {
                 let database = try SQLiteConnection(path: file.path, immutable: true)
-                let recorded = try database.query("SELECT provenance FROM backup_evidence_store").rows
-                if recorded == [[.text(expected)]] {
-                    let store = EvidenceStore(database: database)
-                    try store.settle()
-                    return (store, .reused)
+                let rows = try database.query("SELECT provenance FROM backup_evidence_store").rows
+                if rows.count == 1, case .text(let recorded) = rows[0].first,
+                    let loaded = recordedTables(recorded, entries: entries)
+                {
+                    if tables.isSubset(of: loaded) {
+                        let store = EvidenceStore(database: database)
+                        try store.settle()
+                        return (store, .reused)
+                    }
+                    wanted.formUnion(loaded)
+                    reason = "without rows of \(tables.subtracting(loaded).sorted().joined(separator: ", "))"
+                } else {
+                    reason = "built from other entries"
                 }
-                reason = "built from other entries"
             } catch {
                 reason = "unreadable (\(error))"
             }
         } else {
             reason = "absent"
         }
-        return (try build(ledger: ledger, entries: entries, file: file), .built(reason: reason))
+        return (try build(ledger: ledger, entries: entries, file: file, tables: wanted), .built(reason: reason))
     }
 
     /// Builds the store into a temporary file beside `file`, renames it over `file` and opens it.
-    public static func build(ledger: Ledger, entries: [ChainEntry], file: URL) throws -> EvidenceStore {
+    public static func build(
+        ledger: Ledger,
+        entries: [ChainEntry],
+        file: URL,
+        tables: Set<String> = allTables
+    ) throws -> EvidenceStore {
         let folder = file.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(
             ".\(file.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp"
@@ -146,7 +191,7 @@ public final class EvidenceStore {
             ] {
                 try database.execute("PRAGMA \(pragma)")
             }
-            try load(into: database, ledger: ledger, entries: entries)
+            try load(into: database, ledger: ledger, entries: entries, tables: tables)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -175,17 +220,24 @@ public final class EvidenceStore {
         }
     }
 
-    /// Loads the newest entry of each month of `entries` into an empty database, in one transaction.
+    /// Loads the newest entry of each month of `entries` into an empty database, in one transaction: every table,
+    /// with rows only in `tables`.
     ///
     /// Fields are bound straight from the file's bytes into one prepared insert per file (a field with doubled
-    /// quotes is unescaped first); no row is built as strings.
-    static func load(into database: SQLiteConnection, ledger: Ledger, entries: [ChainEntry]) throws {
+    /// quotes is unescaped first); no row is built as strings. A table without rows is made from its first file's
+    /// header line alone.
+    static func load(
+        into database: SQLiteConnection,
+        ledger: Ledger,
+        entries: [ChainEntry],
+        tables: Set<String>
+    ) throws {
         do {
             try database.execute("BEGIN")
             try database.execute("CREATE TABLE backup_evidence_store (provenance TEXT NOT NULL) STRICT")
             try database.execute(
                 "INSERT INTO backup_evidence_store (provenance) VALUES (?)",
-                [.text(provenance(entries: entries))]
+                [.text(provenance(entries: entries, tables: tables))]
             )
         } catch {
             throw StoreError("cannot set up SQLite: \(error)")
@@ -193,7 +245,8 @@ public final class EvidenceStore {
         var created = Set<String>()
         for report in try SealedReport.newest(ledger: ledger, entries: entries) {
             guard let table = EvidenceStore.table(report.fileName) else { continue }
-            let data = try report.data()
+            guard tables.contains(table) || !created.contains(table) else { continue }
+            let data = tables.contains(table) ? try report.data() : try report.headerLine()
             do {
                 try data.withUnsafeBytes { buffer in
                     try load(buffer, table: table, report: report, into: database, created: &created)
@@ -263,7 +316,7 @@ public final class EvidenceStore {
         }
     }
 
-    /// Runs one SQL statement over the store kept in `cacheFile` (see ``cached(ledger:entries:file:)``), or over an
+    /// Runs one SQL statement over the store kept in `cacheFile` (see ``cached(ledger:entries:file:tables:)``), or over an
     /// in-memory store when `cacheFile` is nil or cannot be written.
     ///
     /// A reused file that SQLite finds damaged while running the statement is rebuilt and the statement run again;
@@ -277,14 +330,15 @@ public final class EvidenceStore {
         cacheFile: URL?
     ) throws -> (columns: [String], rows: [[SQLiteValue]], cache: CacheOutcome?, unavailable: String?) {
         var unavailable: String?
+        let tables = tables(in: sql)
         if let cacheFile {
             do {
-                let (store, outcome) = try cached(ledger: ledger, entries: entries, file: cacheFile)
+                let (store, outcome) = try cached(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
                 do {
                     let (columns, rows) = try store.database.query(sql)
                     return (columns, rows, outcome, nil)
                 } catch  where outcome == .reused && SQLiteConnection.isDamage(error.code) {
-                    let rebuilt = try build(ledger: ledger, entries: entries, file: cacheFile)
+                    let rebuilt = try build(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
                     let (columns, rows) = try rebuilt.query(sql)
                     return (columns, rows, .built(reason: "damaged (\(error))"), nil)
                 } catch {
@@ -294,7 +348,7 @@ public final class EvidenceStore {
                 unavailable = error.description
             }
         }
-        let (columns, rows) = try EvidenceStore(ledger: ledger, entries: entries).query(sql)
+        let (columns, rows) = try EvidenceStore(ledger: ledger, entries: entries, tables: tables).query(sql)
         return (columns, rows, nil, unavailable)
     }
 }

@@ -62,6 +62,17 @@ public struct SealedReport: Sendable {
         return data
     }
 
+    /// The file's first line, its line feed included, read alone (at most 64 KiB).
+    public func headerLine() throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw StoreError("\(location): cannot read the file")
+        }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 65_536)) ?? Data()
+        guard let newline = start.firstIndex(of: 10) else { return start }
+        return start[start.startIndex...newline]
+    }
+
     /// The file's CSV records, header first.
     public func records() throws -> [[String]] {
         do {

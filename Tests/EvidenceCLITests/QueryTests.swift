@@ -84,10 +84,45 @@ struct QueryTests {
         #expect(try Self.answers(second.store) == memory)
         let provenance = try second.store.query("SELECT provenance FROM backup_evidence_store").rows
         let seals = ledger.entries().map { "\($0.folder) \($0.seal)" }
-        #expect(provenance == [[.text(([EvidenceStore.layout] + seals).joined(separator: "\n"))]])
+        let tables = "tables " + EvidenceStore.allTables.sorted().joined(separator: " ")
+        #expect(provenance == [[.text(([EvidenceStore.layout, tables] + seals).joined(separator: "\n"))]])
         #expect(cache.files() == ["store.sqlite"])
         // The database is read-only: a statement that writes is refused.
         #expect(throws: StoreError.self) { try second.store.query("DELETE FROM backup_jobs") }
+    }
+
+    @Test("Rows are loaded for the tables a statement names; a statement naming another table rebuilds with both")
+    func tablesNamed() async throws {
+        #expect(EvidenceStore.tables(in: Self.seedQuery) == ["backup_resources_compliance"])
+        #expect(
+            EvidenceStore.tables(in: "select 1 from \"BACKUP_JOBS\", [backup_windows]") == [
+                "backup_jobs", "backup_windows",
+            ]
+        )
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let entries = ledger.entries()
+        let cache = try TemporaryFolder()
+        let file = cache.url.appendingPathComponent("store.sqlite")
+        let memory = try EvidenceStore(ledger: ledger, entries: entries)
+        let jobs = "SELECT backup_job_id, job_status FROM backup_jobs ORDER BY rowid"
+        let first = try EvidenceStore.query(Self.seedQuery, ledger: ledger, entries: entries, cacheFile: file)
+        #expect(first.cache == .built(reason: "absent"))
+        #expect(first.rows == (try memory.query(Self.seedQuery).rows))
+        let only = try EvidenceStore.cached(ledger: ledger, entries: entries, file: file, tables: [])
+        #expect(only.outcome == .reused)
+        #expect(try only.store.query("SELECT COUNT(*) FROM backup_jobs").rows == [[.integer(0)]])
+        #expect(
+            try only.store.query("SELECT * FROM backup_jobs").columns
+                == (try memory.query("SELECT * FROM backup_jobs").columns)
+        )
+        let second = try EvidenceStore.query(jobs, ledger: ledger, entries: entries, cacheFile: file)
+        #expect(second.cache == .built(reason: "without rows of backup_jobs"))
+        #expect(second.rows == (try memory.query(jobs).rows) && !second.rows.isEmpty)
+        let third = try EvidenceStore.query(Self.seedQuery, ledger: ledger, entries: entries, cacheFile: file)
+        #expect(third.cache == .reused && third.rows == first.rows)
+        let inMemory = try EvidenceStore.query(jobs, ledger: ledger, entries: entries, cacheFile: nil)
+        #expect(inMemory.cache == nil && inMemory.rows == second.rows)
     }
 
     @Test("A month added to the chain, or a kept database of other seals, is rebuilt")
@@ -148,7 +183,9 @@ struct QueryTests {
         #expect(damaged.hasPrefix("damaged"))
         #expect(result.rows == expected)
         #expect(try Data(contentsOf: file) != broken)
-        #expect(try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file).outcome == .reused)
+        let tables = EvidenceStore.tables(in: Self.seedQuery)
+        let again = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file, tables: tables)
+        #expect(again.outcome == .reused)
     }
 
     @Test("Concurrent builds each rename a whole file; no temporary file stays")
