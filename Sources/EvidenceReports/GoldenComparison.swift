@@ -1,3 +1,5 @@
+internal import EvidenceModel
+
 /// How a month's report differs from its golden copy, in terms a reviewer reads: which rows, which columns.
 public struct ReportDifference: Hashable, Sendable, CustomStringConvertible {
     public var file: String

@@ -24,13 +24,35 @@ public enum SQLiteValue: Hashable, Sendable {
 }
 
 /// One SQLite database connection; it owns the C handle and closes it when released.
+///
+/// A connection is used from one task at a time (it is not `Sendable`), so it is opened without SQLite's own
+/// mutexes (`SQLITE_OPEN_NOMUTEX`).
 public final class SQLiteConnection {
     private let handle: OpaquePointer
 
+    /// Whether an error code says the database file is damaged or not a database at all (rather than that a
+    /// statement is wrong).
+    public static func isDamage(_ code: Int32) -> Bool {
+        let primary = code & 0xff
+        return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB || primary == SQLITE_IOERR
+            || primary == SQLITE_CANTOPEN || primary == SQLITE_FORMAT
+    }
+
     /// Opens (or creates) the database at `path`; `":memory:"` gives a private in-memory database.
-    public init(path: String) throws(SQLiteError) {
+    ///
+    /// With `immutable`, the file is opened read-only as a file no process changes while it is open (SQLite's
+    /// `immutable=1`: no locks, no journal), for files that are only ever replaced whole by a rename.
+    public init(path: String, immutable: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        let code =
+            immutable
+            ? sqlite3_open_v2(
+                SQLiteConnection.immutableURI(path),
+                &db,
+                SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                nil
+            )
+            : sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
@@ -40,6 +62,21 @@ public final class SQLiteConnection {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// A `file:` URI with `immutable=1` for a path, its reserved bytes percent-encoded.
+    static func immutableURI(_ path: String) -> String {
+        var out = "file:"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                let digits = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
+            default:
+                out += String(decoding: [byte], as: UTF8.self)
+            }
+        }
+        return out + "?immutable=1"
+    }
 
     /// Runs one statement with its parameters and returns every result row.
     @discardableResult
@@ -93,6 +130,40 @@ public final class SQLiteStatement {
     /// The names of the result columns.
     public var columnNames: [String] {
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+    }
+
+    /// Binds text to the 1-based parameter `position`.
+    ///
+    /// SQLite copies the bytes unless `stable` says they stay valid and unchanged until the next ``step()``.
+    public func bind(text: UnsafeRawBufferPointer, at position: Int32, stable: Bool) throws(SQLiteError) {
+        guard let base = text.baseAddress, text.count > 0 else {
+            try connection.check(sqlite3_bind_text(handle, position, "", 0, cevidence_sqlite_transient()), sql: sql)
+            return
+        }
+        let destructor = stable ? nil : cevidence_sqlite_transient()
+        let characters = base.assumingMemoryBound(to: CChar.self)
+        try connection.check(sqlite3_bind_text(handle, position, characters, Int32(text.count), destructor), sql: sql)
+    }
+
+    /// Binds text to the 1-based parameter `position`.
+    public func bind(text: String, at position: Int32) throws(SQLiteError) {
+        try connection.check(sqlite3_bind_text(handle, position, text, -1, cevidence_sqlite_transient()), sql: sql)
+    }
+
+    /// Binds an integer to the 1-based parameter `position`.
+    public func bind(integer: Int64, at position: Int32) throws(SQLiteError) {
+        try connection.check(sqlite3_bind_int64(handle, position, integer), sql: sql)
+    }
+
+    /// Runs a statement that returns no rows with its current bindings, then resets it (bindings are kept).
+    public func step() throws(SQLiteError) {
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            let error = connection.lastError(code: code, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+        sqlite3_reset(handle)
     }
 
     /// Runs the statement with `parameters` bound in order and returns every result row.

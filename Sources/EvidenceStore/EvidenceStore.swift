@@ -2,7 +2,7 @@ public import EvidenceLedger
 internal import EvidenceModel
 internal import EvidenceReports
 public import EvidenceSQLite
-internal import Foundation
+public import Foundation
 
 /// Why the query store could not be built or queried.
 public struct StoreError: Error, Hashable, CustomStringConvertible {
@@ -13,14 +13,39 @@ public struct StoreError: Error, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A SQLite database of sealed reports, rebuilt from months that verify; derived, never itself evidence.
+/// A SQLite database of sealed reports, built from months that verify; derived, never itself evidence.
 ///
 /// Tables (ARCHITECTURE.md §6), one row per report row, with `year` (INTEGER) and `month` (TEXT, `03`):
 /// `backup_jobs`, `backup_copy_jobs`, `backup_restore_jobs`, `backup_resources_compliance`,
 /// `backup_control_compliance`, `backup_windows`. Columns are the CSV headers in snake_case, except the two
-/// compliance-status headers, which are `compliance_status`.
+/// compliance-status headers, which are `compliance_status`. One more table, `backup_evidence_store`, holds one
+/// row: ``provenance(entries:tables:)``, what the store was built from. The database is read-only once built.
+///
+/// Every table exists (its columns from its first file's header), but only the tables a statement names are loaded
+/// with rows: ``tables(in:)`` over-approximates them by looking for each table's name in the statement's text, so a
+/// statement never sees an unloaded table it reads.
+///
+/// A store lives in memory, or in a file outside the evidence folder (``cached(ledger:entries:file:tables:)``) that a
+/// later run reuses when it was built from the same verified entries. Such a file is as trusted as the folder it is
+/// in: it is a copy of verified rows for speed, and nothing in it is evidence.
 public final class EvidenceStore {
     public let database: SQLiteConnection
+
+    /// The first line of ``provenance(entries:tables:)``: the store's layout; a store of another layout is rebuilt.
+    public static let layout = "backup-evidence query store 1"
+
+    /// Every report table.
+    public static let allTables: Set<String> = [
+        "backup_jobs", "backup_copy_jobs", "backup_restore_jobs", "backup_resources_compliance",
+        "backup_control_compliance", "backup_windows",
+    ]
+
+    /// The report tables whose names occur in `sql`, ignoring case: every table the statement can read rows of
+    /// (quoted or not, a name is spelled out; there are no views), and perhaps a few more.
+    public static func tables(in sql: String) -> Set<String> {
+        let text = sql.lowercased()
+        return allTables.filter { text.contains($0) }
+    }
 
     /// The table of a report template.
     public static func table(_ fileName: String) -> String? {
@@ -54,38 +79,231 @@ public final class EvidenceStore {
         return out
     }
 
-    /// Builds an in-memory store from the newest entry of each sealed month of `entries`.
-    public init(ledger: Ledger, entries: [ChainEntry]) throws {
+    /// What a store built from `entries` with rows in `tables` records: the layout line, `tables` and the loaded
+    /// tables' names in byte order, then one line per entry of the chain, in chain order: its folder and its seal
+    /// (the SHA-256 of its SHA256SUMS).
+    public static func provenance(entries: [ChainEntry], tables: Set<String>) -> String {
+        let names = tables.intersection(allTables).sorted()
+        return ([layout, (["tables"] + names).joined(separator: " ")] + entries.map { "\($0.folder) \($0.seal)" })
+            .joined(separator: "\n")
+    }
+
+    /// The loaded tables a provenance records, if it records `entries` in this layout.
+    static func recordedTables(_ provenance: String, entries: [ChainEntry]) -> Set<String>? {
+        let lines = provenance.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count >= 2, lines[0] == layout, lines[1].hasPrefix("tables") else { return nil }
+        let tables = Set(lines[1].split(separator: " ").dropFirst().map(String.init))
+        guard provenance == self.provenance(entries: entries, tables: tables) else { return nil }
+        return tables
+    }
+
+    private init(database: SQLiteConnection) { self.database = database }
+
+    /// Builds an in-memory store from the newest entry of each sealed month of `entries`, with rows in `tables`.
+    public convenience init(ledger: Ledger, entries: [ChainEntry], tables: Set<String> = allTables) throws {
+        let database: SQLiteConnection
         do {
             database = try SQLiteConnection(path: ":memory:")
         } catch {
             throw StoreError("cannot open SQLite: \(error)")
         }
+        try EvidenceStore.load(into: database, ledger: ledger, entries: entries, tables: tables)
+        self.init(database: database)
+        try settle()
+    }
+
+    /// How a store kept in a file was obtained.
+    public enum CacheOutcome: Hashable, Sendable {
+        /// The file was built from the same entries and was used as it is.
+        case reused
+        /// The file was (re)built; the reason says why: absent, built from other entries, without a table the
+        /// statement names, or unreadable.
+        case built(reason: String)
+    }
+
+    /// The file could not be written (a read-only folder, a full disk); the caller may build in memory instead.
+    public struct CacheUnavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The store kept in `file`, reused when it records exactly `entries` and has rows in every one of `tables`,
+    /// built otherwise.
+    ///
+    /// Call it only with the entries of a chain that has just verified. A file that is absent, records other entries
+    /// or another layout, lacks rows of one of `tables`, or cannot be read as SQLite is rebuilt (with the tables it
+    /// had and `tables`): into a new temporary file beside it, renamed over it
+    /// when complete, so a concurrent run sees the old file or the new one, never a part. Files are never changed in
+    /// place, and are opened read-only and immutable.
+    /// - Throws: ``CacheUnavailable`` when the file cannot be written, ``StoreError`` when a report cannot be loaded.
+    public static func cached(
+        ledger: Ledger,
+        entries: [ChainEntry],
+        file: URL,
+        tables: Set<String> = allTables
+    ) throws -> (store: EvidenceStore, outcome: CacheOutcome) {
+        let reason: String
+        var wanted = tables
+        if FileManager.default.fileExists(atPath: file.path) {
+            do {
+                let database = try SQLiteConnection(path: file.path, immutable: true)
+                let rows = try database.query("SELECT provenance FROM backup_evidence_store").rows
+                if rows.count == 1, case .text(let recorded) = rows[0].first,
+                    let loaded = recordedTables(recorded, entries: entries)
+                {
+                    if tables.isSubset(of: loaded) {
+                        let store = EvidenceStore(database: database)
+                        try store.settle()
+                        return (store, .reused)
+                    }
+                    wanted.formUnion(loaded)
+                    reason = "without rows of \(tables.subtracting(loaded).sorted().joined(separator: ", "))"
+                } else {
+                    reason = "built from other entries"
+                }
+            } catch {
+                reason = "unreadable (\(error))"
+            }
+        } else {
+            reason = "absent"
+        }
+        return (try build(ledger: ledger, entries: entries, file: file, tables: wanted), .built(reason: reason))
+    }
+
+    /// Builds the store into a temporary file beside `file`, renames it over `file` and opens it.
+    public static func build(
+        ledger: Ledger,
+        entries: [ChainEntry],
+        file: URL,
+        tables: Set<String> = allTables
+    ) throws -> EvidenceStore {
+        let folder = file.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(
+            ".\(file.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp"
+        )
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let database = try SQLiteConnection(path: temporary.path)
+            // A new file that nobody else sees until it is renamed: no journal, no syncs, large pages for scans.
+            for pragma in [
+                "page_size = 65536", "journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
+                "cache_size = -65536",
+            ] {
+                try database.execute("PRAGMA \(pragma)")
+            }
+            try load(into: database, ledger: ledger, entries: entries, tables: tables)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw CacheUnavailable(description: "cannot write \(temporary.path): \(error)")
+        }
+        // The connection is closed here: the file is complete on disk.
+        if rename(temporary.path, file.path) != 0 {
+            throw CacheUnavailable(description: "cannot rename \(temporary.path) to \(file.path): errno \(errno)")
+        }
+        do {
+            let store = EvidenceStore(database: try SQLiteConnection(path: file.path, immutable: true))
+            try store.settle()
+            return store
+        } catch {
+            throw CacheUnavailable(description: "cannot open \(file.path): \(error)")
+        }
+    }
+
+    /// Makes the connection read-only for queries, with the file mapped into memory for scans.
+    private func settle() throws {
+        do {
+            try database.execute("PRAGMA mmap_size = 4294967296")
+            try database.execute("PRAGMA query_only = 1")
+        } catch {
+            throw StoreError("cannot set up SQLite: \(error)")
+        }
+    }
+
+    /// Loads the newest entry of each month of `entries` into an empty database, in one transaction: every table,
+    /// with rows only in `tables`.
+    ///
+    /// Fields are bound straight from the file's bytes into one prepared insert per file (a field with doubled
+    /// quotes is unescaped first); no row is built as strings. A table without rows is made from its first file's
+    /// header line alone.
+    static func load(
+        into database: SQLiteConnection,
+        ledger: Ledger,
+        entries: [ChainEntry],
+        tables: Set<String>
+    ) throws {
+        do {
+            try database.execute("BEGIN")
+            try database.execute("CREATE TABLE backup_evidence_store (provenance TEXT NOT NULL) STRICT")
+            try database.execute(
+                "INSERT INTO backup_evidence_store (provenance) VALUES (?)",
+                [.text(provenance(entries: entries, tables: tables))]
+            )
+        } catch {
+            throw StoreError("cannot set up SQLite: \(error)")
+        }
         var created = Set<String>()
         for report in try SealedReport.newest(ledger: ledger, entries: entries) {
             guard let table = EvidenceStore.table(report.fileName) else { continue }
-            let records = try report.records()
-            guard let header = records.first else { continue }
-            let columns = header.map(EvidenceStore.column)
+            guard tables.contains(table) || !created.contains(table) else { continue }
+            let data = tables.contains(table) ? try report.data() : try report.headerLine()
             do {
+                try data.withUnsafeBytes { buffer in
+                    try load(buffer, table: table, report: report, into: database, created: &created)
+                }
+            } catch let failure as CSVReader.Failure {
+                throw StoreError("\(report.location): \(failure)")
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError("\(report.location): \(error)")
+            }
+        }
+        do {
+            try database.execute("COMMIT")
+        } catch {
+            throw StoreError("cannot write SQLite: \(error)")
+        }
+    }
+
+    /// Inserts one report file's rows into its table, creating the table from the first header seen.
+    private static func load(
+        _ buffer: UnsafeRawBufferPointer,
+        table: String,
+        report: SealedReport,
+        into database: SQLiteConnection,
+        created: inout Set<String>
+    ) throws {
+        var insert: SQLiteStatement?
+        var width = 0
+        try CSVReader.forEachRecord(in: buffer) { record in
+            guard let statement = insert else {
+                let columns = (0..<record.count).map { EvidenceStore.column(record.string($0)) }
                 if created.insert(table).inserted {
                     let definitions = columns.map { "\"\($0)\" TEXT" } + ["year INTEGER", "month TEXT"]
                     try database.execute("CREATE TABLE \(table) (\(definitions.joined(separator: ", "))) STRICT")
                 }
                 let names = (columns + ["year", "month"]).map { "\"\($0)\"" }.joined(separator: ", ")
                 let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
-                let insert = "INSERT INTO \(table) (\(names)) VALUES (\(marks))"
-                try database.execute("BEGIN")
-                let statement = try database.prepare(insert)
-                for record in records.dropFirst() {
-                    var values = record.map { SQLiteValue.text($0) }
-                    values += [.integer(Int64(report.period.year)), .text(report.monthText)]
-                    try statement.run(values)
-                }
-                try database.execute("COMMIT")
-            } catch {
-                throw StoreError("\(report.location): \(error)")
+                let statement = try database.prepare("INSERT INTO \(table) (\(names)) VALUES (\(marks))")
+                width = columns.count
+                // Bindings outlive each step: the partition columns are bound once per file.
+                try statement.bind(integer: Int64(report.period.year), at: Int32(width + 1))
+                try statement.bind(text: report.monthText, at: Int32(width + 2))
+                insert = statement
+                return
             }
+            guard record.count == width else {
+                throw StoreError(
+                    "\(report.location): line \(record.line): \(record.count) fields; the header has \(width)"
+                )
+            }
+            for field in 0..<width {
+                try record.withBytes(field) { bytes in
+                    try statement.bind(text: bytes, at: Int32(field + 1), stable: !record.isEscaped(field))
+                }
+            }
+            try statement.step()
         }
     }
 
@@ -96,5 +314,41 @@ public final class EvidenceStore {
         } catch {
             throw StoreError("\(error)")
         }
+    }
+
+    /// Runs one SQL statement over the store kept in `cacheFile` (see ``cached(ledger:entries:file:tables:)``), or over an
+    /// in-memory store when `cacheFile` is nil or cannot be written.
+    ///
+    /// A reused file that SQLite finds damaged while running the statement is rebuilt and the statement run again;
+    /// an error in the statement itself is the caller's.
+    /// - Returns: the result, how the file was obtained (nil for memory) and, when the file could not be written,
+    ///   why.
+    public static func query(
+        _ sql: String,
+        ledger: Ledger,
+        entries: [ChainEntry],
+        cacheFile: URL?
+    ) throws -> (columns: [String], rows: [[SQLiteValue]], cache: CacheOutcome?, unavailable: String?) {
+        var unavailable: String?
+        let tables = tables(in: sql)
+        if let cacheFile {
+            do {
+                let (store, outcome) = try cached(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
+                do {
+                    let (columns, rows) = try store.database.query(sql)
+                    return (columns, rows, outcome, nil)
+                } catch  where outcome == .reused && SQLiteConnection.isDamage(error.code) {
+                    let rebuilt = try build(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
+                    let (columns, rows) = try rebuilt.query(sql)
+                    return (columns, rows, .built(reason: "damaged (\(error))"), nil)
+                } catch {
+                    throw StoreError("\(error)")
+                }
+            } catch let error as CacheUnavailable {
+                unavailable = error.description
+            }
+        }
+        let (columns, rows) = try EvidenceStore(ledger: ledger, entries: entries, tables: tables).query(sql)
+        return (columns, rows, nil, unavailable)
     }
 }

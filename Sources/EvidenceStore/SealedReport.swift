@@ -1,6 +1,5 @@
 public import EvidenceLedger
 public import EvidenceModel
-internal import EvidenceReports
 public import Foundation
 
 /// One report CSV of a sealed month: the file `query` loads and `export` lays out.
@@ -53,6 +52,25 @@ public struct SealedReport: Sendable {
             throw StoreError("\(location): cannot read the file")
         }
         return [UInt8](data)
+    }
+
+    /// The file's contents, not copied into an array.
+    public func data() throws -> Data {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw StoreError("\(location): cannot read the file")
+        }
+        return data
+    }
+
+    /// The file's first line, its line feed included, read alone (at most 64 KiB).
+    public func headerLine() throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw StoreError("\(location): cannot read the file")
+        }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 65_536)) ?? Data()
+        guard let newline = start.firstIndex(of: 10) else { return start }
+        return start[start.startIndex...newline]
     }
 
     /// The file's CSV records, header first.

@@ -1,3 +1,4 @@
+import EvidenceModel
 import EvidenceReports
 import EvidenceTestSupport
 import Foundation

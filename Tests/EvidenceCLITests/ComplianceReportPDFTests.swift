@@ -1,4 +1,5 @@
 import EvidenceCrypto
+import EvidenceModel
 import EvidenceReports
 import EvidenceTestSupport
 import Foundation

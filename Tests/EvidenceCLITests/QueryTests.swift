@@ -3,6 +3,7 @@ import EvidenceSQLite
 import EvidenceStore
 import EvidenceTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Query over sealed months", .serialized)
@@ -33,14 +34,192 @@ struct QueryTests {
         }
         let job = try store.query("SELECT backup_job_id, job_status FROM backup_jobs LIMIT 1").columns
         #expect(job == ["backup_job_id", "job_status"])
-        #expect(await CLITests.run(["query", "--evidence", chain.path, "--format", "csv", Self.seedQuery]) == 0)
+        let cache = try TemporaryFolder()
+        let arguments = ["query", "--evidence", chain.path, "--cache-folder", cache.path, "--format", "csv"]
+        #expect(await CLITests.run(arguments + [Self.seedQuery]) == 0)
+        #expect(cache.files().count == 1 && cache.files().allSatisfy { $0.hasSuffix(".sqlite") })
+        let memory = try TemporaryFolder()
+        #expect(
+            await CLITests.run(
+                ["query", "--evidence", chain.path, "--cache-folder", memory.path, "--no-cache", Self.seedQuery]
+            ) == 0
+        )
+        #expect(memory.files().isEmpty)
     }
 
     @Test("A chain that does not verify is refused")
     func refused() async throws {
         let chain = try await SealedChain(months: ["2028-03"])
         try chain.write("2028-03/reports/BACKUP_JOB_REPORT.csv", Array("tampered\n".utf8))
-        #expect(await CLITests.run(["query", "--evidence", chain.path, Self.seedQuery]) == 1)
+        let cache = try TemporaryFolder()
+        #expect(
+            await CLITests.run(["query", "--evidence", chain.path, "--cache-folder", cache.path, Self.seedQuery]) == 1
+        )
+        #expect(cache.files().isEmpty)
+    }
+
+    /// Every row of every table, in insertion order, and the seed query: what a store answers.
+    static func answers(_ store: EvidenceStore) throws -> [[[SQLiteValue]]] {
+        let tables = try store.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").rows
+        var out = [tables]
+        for case .text(let table) in tables.flatMap({ $0 }) {
+            out.append(try store.query("SELECT * FROM \(table) ORDER BY rowid").rows)
+        }
+        out.append(try store.query(Self.seedQuery).rows)
+        return out
+    }
+
+    @Test("The kept database is reused while it records the verified chain's seals, and answers as memory does")
+    func cacheReused() async throws {
+        let chain = try await SealedChain(months: ["2028-03", "2028-04"])
+        let ledger = Ledger(root: chain.folder.url)
+        let cache = try TemporaryFolder()
+        let file = cache.url.appendingPathComponent("store.sqlite")
+        let memory = try Self.answers(EvidenceStore(ledger: ledger, entries: ledger.entries()))
+        let first = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        #expect(first.outcome == .built(reason: "absent"))
+        #expect(try Self.answers(first.store) == memory)
+        let second = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        #expect(second.outcome == .reused)
+        #expect(try Self.answers(second.store) == memory)
+        let provenance = try second.store.query("SELECT provenance FROM backup_evidence_store").rows
+        let seals = ledger.entries().map { "\($0.folder) \($0.seal)" }
+        let tables = "tables " + EvidenceStore.allTables.sorted().joined(separator: " ")
+        #expect(provenance == [[.text(([EvidenceStore.layout, tables] + seals).joined(separator: "\n"))]])
+        #expect(cache.files() == ["store.sqlite"])
+        // The database is read-only: a statement that writes is refused.
+        #expect(throws: StoreError.self) { try second.store.query("DELETE FROM backup_jobs") }
+    }
+
+    @Test("Rows are loaded for the tables a statement names; a statement naming another table rebuilds with both")
+    func tablesNamed() async throws {
+        #expect(EvidenceStore.tables(in: Self.seedQuery) == ["backup_resources_compliance"])
+        #expect(
+            EvidenceStore.tables(in: "select 1 from \"BACKUP_JOBS\", [backup_windows]") == [
+                "backup_jobs", "backup_windows",
+            ]
+        )
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let entries = ledger.entries()
+        let cache = try TemporaryFolder()
+        let file = cache.url.appendingPathComponent("store.sqlite")
+        let memory = try EvidenceStore(ledger: ledger, entries: entries)
+        let jobs = "SELECT backup_job_id, job_status FROM backup_jobs ORDER BY rowid"
+        let first = try EvidenceStore.query(Self.seedQuery, ledger: ledger, entries: entries, cacheFile: file)
+        #expect(first.cache == .built(reason: "absent"))
+        #expect(first.rows == (try memory.query(Self.seedQuery).rows))
+        let only = try EvidenceStore.cached(ledger: ledger, entries: entries, file: file, tables: [])
+        #expect(only.outcome == .reused)
+        #expect(try only.store.query("SELECT COUNT(*) FROM backup_jobs").rows == [[.integer(0)]])
+        #expect(
+            try only.store.query("SELECT * FROM backup_jobs").columns
+                == (try memory.query("SELECT * FROM backup_jobs").columns)
+        )
+        let second = try EvidenceStore.query(jobs, ledger: ledger, entries: entries, cacheFile: file)
+        #expect(second.cache == .built(reason: "without rows of backup_jobs"))
+        #expect(second.rows == (try memory.query(jobs).rows) && !second.rows.isEmpty)
+        let third = try EvidenceStore.query(Self.seedQuery, ledger: ledger, entries: entries, cacheFile: file)
+        #expect(third.cache == .reused && third.rows == first.rows)
+        let inMemory = try EvidenceStore.query(jobs, ledger: ledger, entries: entries, cacheFile: nil)
+        #expect(inMemory.cache == nil && inMemory.rows == second.rows)
+    }
+
+    @Test("A month added to the chain, or a kept database of other seals, is rebuilt")
+    func cacheStale() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let cache = try TemporaryFolder()
+        let file = cache.url.appendingPathComponent("store.sqlite")
+        _ = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        #expect(
+            await CLITests.run([
+                "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", chain.path,
+                "--month", "2028-04", "--key", RepositoryPaths.testKey,
+            ]) == 0
+        )
+        let added = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        #expect(added.outcome == .built(reason: "built from other entries"))
+        #expect(try Self.answers(added.store) == Self.answers(EvidenceStore(ledger: ledger, entries: ledger.entries())))
+        let months = try added.store.query("SELECT DISTINCT month FROM backup_jobs ORDER BY month").rows
+        #expect(months == [[.text("03")], [.text("04")]])
+        // A kept database whose recorded seals were changed is not trusted to match.
+        do {
+            let writable = try SQLiteConnection(path: file.path)
+            try writable.execute("UPDATE backup_evidence_store SET provenance = provenance || 'x'")
+        }
+        let edited = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        #expect(edited.outcome == .built(reason: "built from other entries"))
+        #expect(try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file).outcome == .reused)
+    }
+
+    @Test("A damaged kept database is rebuilt: unreadable at open, or malformed pages found by the query")
+    func cacheDamaged() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let cache = try TemporaryFolder()
+        let file = cache.url.appendingPathComponent("store.sqlite")
+        let expected = try EvidenceStore(ledger: ledger, entries: ledger.entries()).query(Self.seedQuery).rows
+        _ = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        let good = try Data(contentsOf: file)
+
+        try Data("not a database".utf8).write(to: file)
+        let garbage = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
+        guard case .built(let reason) = garbage.outcome else { throw StoreError("expected a rebuild") }
+        #expect(reason.hasPrefix("unreadable"))
+        #expect(try garbage.store.query(Self.seedQuery).rows == expected)
+
+        // Keep the header, the schema and the provenance (pages 1 and 2 of 64 KiB), break every report page.
+        var broken = good
+        broken.replaceSubrange(131_072..<good.count, with: [UInt8](repeating: 0xA5, count: good.count - 131_072))
+        try broken.write(to: file)
+        let result = try EvidenceStore.query(
+            Self.seedQuery,
+            ledger: ledger,
+            entries: ledger.entries(),
+            cacheFile: file
+        )
+        guard case .built(let damaged) = result.cache else { throw StoreError("expected a rebuild") }
+        #expect(damaged.hasPrefix("damaged"))
+        #expect(result.rows == expected)
+        #expect(try Data(contentsOf: file) != broken)
+        let tables = EvidenceStore.tables(in: Self.seedQuery)
+        let again = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file, tables: tables)
+        #expect(again.outcome == .reused)
+    }
+
+    @Test("Concurrent builds each rename a whole file; no temporary file stays")
+    func cacheConcurrent() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let cache = try TemporaryFolder()
+        let file = cache.url.appendingPathComponent("store.sqlite")
+        let entries = ledger.entries()
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do {
+                _ = try EvidenceStore.build(ledger: ledger, entries: entries, file: file)
+            } catch {
+                failures.withLock { $0 += 1 }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(cache.files() == ["store.sqlite"])
+        #expect(try EvidenceStore.cached(ledger: ledger, entries: entries, file: file).outcome == .reused)
+    }
+
+    @Test("A folder that cannot be written leaves query in memory")
+    func cacheUnwritable() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let cache = try TemporaryFolder()
+        try Data("a file, not a folder".utf8).write(to: cache.url.appendingPathComponent("blocked"))
+        let file = cache.url.appendingPathComponent("blocked/store.sqlite")
+        let result = try EvidenceStore.query(Self.seedQuery, ledger: ledger, entries: ledger.entries(), cacheFile: file)
+        #expect(result.cache == nil && result.unavailable != nil)
+        #expect(
+            result.rows == (try EvidenceStore(ledger: ledger, entries: ledger.entries()).query(Self.seedQuery).rows)
+        )
     }
 
     @Test("Column names are the CSV headers in snake_case")

@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import EvidenceCrypto
 internal import EvidenceLedger
 internal import EvidenceReports
 internal import EvidenceSQLite
@@ -19,7 +20,9 @@ struct Query: ParsableCommand {
             Tables: backup_jobs, backup_copy_jobs, backup_restore_jobs, backup_resources_compliance, \\
             backup_control_compliance, backup_windows; columns are the CSV headers in snake_case (the compliance \\
             statuses are compliance_status), plus year (INTEGER) and month (TEXT, '03'). The chain is verified \\
-            first: a month with an INVALID or MISSING finding is refused (exit 1).
+            first: a month with an INVALID or MISSING finding is refused (exit 1). The database is kept in \\
+            --cache-folder, outside the evidence folder, and reused only while it records the seals of the \\
+            chain that has just verified; otherwise it is rebuilt. It is a derived copy, never evidence.
             """
     )
 
@@ -31,14 +34,26 @@ struct Query: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: QueryFormat = .table
 
+    @Option(help: "Folder of the derived databases kept between runs (outside the evidence folder).")
+    var cacheFolder = ".backup-evidence/query-cache"
+
+    @Flag(help: "Build the database in memory for this run only; keep nothing.")
+    var noCache = false
+
     @Argument(help: "The SQL statement.")
     var sql: String
 
     func run() throws {
         try withExitStatuses {
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
-            let store = try EvidenceStore(ledger: ledger, entries: entries)
-            let (columns, rows) = try store.query(sql)
+            let result = try EvidenceStore.query(
+                sql,
+                ledger: ledger,
+                entries: entries,
+                cacheFile: noCache ? nil : Query.cacheFile(folder: cacheFolder, evidence: evidence)
+            )
+            if let unavailable = result.unavailable { printNote("query cache not kept: \(unavailable)") }
+            let (columns, rows) = (result.columns, result.rows)
             let text = rows.map { $0.map(Query.text) }
             switch format {
             case .csv:
@@ -67,6 +82,14 @@ struct Query: ParsableCommand {
                 for row in text { print(line(row)) }
             }
         }
+    }
+
+    /// The database file of an evidence folder: named by the SHA-256 of the folder's absolute path, so each
+    /// evidence folder has its own.
+    static func cacheFile(folder: String, evidence: String) -> URL {
+        let path = URL(fileURLWithPath: evidence).standardizedFileURL.path
+        let name = SHA256.hash(Array(path.utf8)).hex.prefix(32)
+        return URL(fileURLWithPath: folder).appendingPathComponent("\(name).sqlite")
     }
 
     static func text(_ value: SQLiteValue) -> String {

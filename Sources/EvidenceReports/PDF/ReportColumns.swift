@@ -1,7 +1,9 @@
+internal import EvidenceModel
+
 /// Reads chosen columns of a report CSV in one pass, without building the other fields.
 ///
-/// The dialect is the one ``CSVWriter`` writes (RFC 4180, `\n` line ends). Month reports hold tens of
-/// thousands of rows, so only the fields asked for are turned into strings.
+/// Month reports hold tens of thousands of rows, so only the fields asked for are turned into strings; the CSV
+/// is read by the project's one reader (`CSVReader` in EvidenceModel).
 struct ReportColumns {
     let file: String
     let names: [String]
@@ -10,81 +12,36 @@ struct ReportColumns {
     ///
     /// Fields are decoded only when asked for, so a row can be skipped after looking at one column.
     func forEachRow(_ bytes: [UInt8], _ body: ((Int) -> String) -> Void) throws(ComplianceReportError) {
-        var header: [String: Int] = [:]
         var wanted: [Int] = []
-        var row = 0
-        try bytes.withUnsafeBufferPointer { (buffer) throws(ComplianceReportError) in
-            var fields: [Range<Int>] = []
-            var quotedFields: Set<Int> = []
-            var index = 0
-            let count = buffer.count
-            while index < count {
-                // One record.
-                fields.removeAll(keepingCapacity: true)
-                quotedFields.removeAll(keepingCapacity: true)
-                var start = index
-                var quoted = false
-                var ended = false
-                while index < count && !ended {
-                    let byte = buffer[index]
-                    if quoted {
-                        if byte == 0x22 {
-                            if index + 1 < count && buffer[index + 1] == 0x22 {
-                                index += 2
-                                continue
+        var rows = 0
+        do {
+            try bytes.withUnsafeBytes { buffer in
+                try CSVReader.forEachRecord(in: buffer) { record in
+                    rows += 1
+                    guard record.index > 0 else {
+                        var header: [String: Int] = [:]
+                        for position in 0..<record.count {
+                            header[record.string(position)] = position
+                        }
+                        for name in names {
+                            guard let position = header[name] else {
+                                throw ComplianceReportError("\(file): no column '\(name)' in the header")
                             }
-                            quoted = false
+                            wanted.append(position)
                         }
-                        index += 1
-                        continue
+                        return
                     }
-                    switch byte {
-                    case 0x22 where index == start:
-                        quoted = true
-                        quotedFields.insert(fields.count)
-                    case 0x2C:
-                        fields.append(start..<index)
-                        start = index + 1
-                    case 0x0A:
-                        let end = index > start && buffer[index - 1] == 0x0D ? index - 1 : index
-                        fields.append(start..<end)
-                        ended = true
-                    default:
-                        break
-                    }
-                    index += 1
+                    body { wanted[$0] < record.count ? record.string(wanted[$0]) : "" }
                 }
-                if quoted { throw ComplianceReportError("\(file): a quoted field is not closed in record \(row + 1)") }
-                if !ended { fields.append(start..<index) }
-                func text(_ position: Int) -> String {
-                    guard position < fields.count else { return "" }
-                    let range = fields[position]
-                    guard quotedFields.contains(position), range.count >= 2 else {
-                        return String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
-                    }
-                    var inner: [UInt8] = []
-                    var position = range.lowerBound + 1
-                    while position < range.upperBound - 1 {
-                        inner.append(buffer[position])
-                        position += buffer[position] == 0x22 ? 2 : 1
-                    }
-                    return String(decoding: inner, as: UTF8.self)
-                }
-                if row == 0 {
-                    for position in fields.indices { header[text(position)] = position }
-                    for name in names {
-                        guard let position = header[name] else {
-                            throw ComplianceReportError("\(file): no column '\(name)' in the header")
-                        }
-                        wanted.append(position)
-                    }
-                } else {
-                    body { text(wanted[$0]) }
-                }
-                row += 1
             }
+        } catch let failure as CSVReader.Failure {
+            throw ComplianceReportError("\(file): \(failure)")
+        } catch let failure as ComplianceReportError {
+            throw failure
+        } catch {
+            throw ComplianceReportError("\(file): \(error)")
         }
-        if row == 0 { throw ComplianceReportError("\(file): empty; expected a header row") }
+        if rows == 0 { throw ComplianceReportError("\(file): empty; expected a header row") }
     }
 }
 
