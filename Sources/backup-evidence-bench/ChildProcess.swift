@@ -53,6 +53,8 @@ enum ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        // What this process printed so far is shown before the child runs, also into a file or a pipe.
+        fflush(nil)
         let clock = ContinuousClock()
         let start = clock.now
         var pid: pid_t = 0
