@@ -187,6 +187,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BenchTests",
+            dependencies: ["backup-evidence-bench", "EvidenceTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EvidenceCLITests",
             dependencies: [
                 "EvidenceCLI", "EvidenceLedger", "EvidenceCrypto", "EvidenceModel", "EvidenceReports",

@@ -101,7 +101,7 @@ enum ChildProcess {
         var peak = 0
         var resident = 0
         for line in status.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let fields = line.split(omittingEmptySubsequences: true) { $0 == " " || $0 == "\t" }
             guard fields.count >= 2, let value = Int(fields[1]) else { continue }
             if fields[0] == "VmHWM:" { peak = value }
             if fields[0] == "VmRSS:" { resident = value }
