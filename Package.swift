@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v14)],  // Linux is the target; this only keeps macOS builds possible
     products: [
         .executable(name: "backup-evidence", targets: ["backup-evidence"]),
+        .executable(name: "backup-evidence-bench", targets: ["backup-evidence-bench"]),
         .library(
             name: "BackupEvidence",
             targets: [
@@ -123,6 +124,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Not the product: fixtures for tests and tools, and the benchmark tool
+
+        .target(
+            name: "EvidenceFixtures",
+            dependencies: ["EvidenceModel", "EvidenceSimulation", "EvidenceCompression"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "backup-evidence-bench",
+            dependencies: [
+                "EvidenceCLI", "EvidenceFixtures", "EvidenceIngest", "EvidenceModel", "EvidenceSimulation",
+                "EvidenceReports", "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", "EvidencePipeline",
+                argumentParser,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .target(
@@ -164,7 +182,7 @@ let package = Package(
             name: "EvidenceReportsTests",
             dependencies: [
                 "EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceCompression",
-                "EvidenceTestSupport",
+                "EvidenceFixtures", "EvidenceTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -181,6 +199,11 @@ let package = Package(
         .testTarget(
             name: "EvidencePublishTests",
             dependencies: ["EvidencePublish", "EvidenceCrypto", "EvidenceModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["backup-evidence-bench", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
