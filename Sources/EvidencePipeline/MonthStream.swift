@@ -154,7 +154,9 @@ struct MonthStream {
         let restores = RowSorter(scratch: scratch, name: "restore-jobs", budget: budget)
         var windowCount = 0
 
-        // Plans and vaults are judged from the estate alone.
+        // Plans and vaults are judged from the estate alone, each folder's from its own.
+        let plans = Dictionary(grouping: estate.plans) { AccountRegion(account: $0.account, region: $0.region) }
+        let vaults = Dictionary(grouping: estate.vaults) { AccountRegion(account: $0.account, region: $0.region) }
         for (index, item) in work.enumerated() where item.type.subject == .plan || item.type.subject == .vault {
             var keyed = KeyedRows()
             func add(_ verdict: ResourceVerdict?) {
@@ -163,15 +165,9 @@ struct MonthStream {
                 addVerdict(index, verdict, to: &keyed)
             }
             if item.type.subject == .plan {
-                for plan in estate.plans
-                where plan.account == item.location.account && plan.region == item.location.region {
-                    add(item.type.verdict(plan: plan, context: item.context))
-                }
+                for plan in plans[item.location] ?? [] { add(item.type.verdict(plan: plan, context: item.context)) }
             } else {
-                for vault in estate.vaults
-                where vault.account == item.location.account && vault.region == item.location.region {
-                    add(item.type.verdict(vault: vault, context: item.context))
-                }
+                for vault in vaults[item.location] ?? [] { add(item.type.verdict(vault: vault, context: item.context)) }
             }
             try verdicts.append(keyed)
         }

@@ -258,6 +258,7 @@ public enum Simulator {
     /// Every rule's schedule, parsed; the first invalid one is an error naming the plan file and rule.
     static func validatedSchedules(_ estate: Estate) throws -> [String: Schedule] {
         var out: [String: Schedule] = [:]
+        let vaultNames = Set(estate.vaults.map { "\($0.account)/\($0.region)/\($0.name)" })
         for plan in estate.plans {
             if let (index, message) = planProblem(plan) {
                 throw SimulationError(file: plan.source, location: "$.BackupPlan.Rules[\(index)]", message: message)
@@ -278,7 +279,7 @@ public enum Simulator {
                 if let problem = ruleProblem(rule) {
                     throw SimulationError(file: plan.source, location: "$.BackupPlan.Rules[\(index)]", message: problem)
                 }
-                guard estate.vault(named: rule.targetVaultName, account: plan.account, region: plan.region) != nil
+                guard vaultNames.contains("\(plan.account)/\(plan.region)/\(rule.targetVaultName)")
                 else {
                     throw SimulationError(
                         file: plan.source,
