@@ -26,11 +26,15 @@ def statements(text):
 
 
 def cpu_seconds(pid):
-    """The user and system CPU time of a process so far, from /proc (the driver JVM runs the executors too)."""
+    """The CPU time of a process and its waited-for children so far, from /proc.
+
+    For Spark's driver JVM: the driver, which runs the executors too in local mode, and the launcher JVM that
+    spark-submit ran before it in the same process.
+    """
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
             fields = handle.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
 
