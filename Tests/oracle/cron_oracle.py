@@ -17,7 +17,7 @@ The AWS fields are translated to croniter's five standard fields and all calenda
 (steps, ranges, names, L, nL, n#k, nW, time zones) is left to croniter. Only the year field is
 applied here, because standard cron has none: firings whose local year is outside it are dropped.
 
-Exit status 3 means croniter is not installed (python3 -m pip install croniter).
+Exit status 3 means croniter is not installed (`Tools/setup test` installs it into the project's .venv/).
 """
 
 import json
@@ -35,8 +35,8 @@ try:
     from croniter import CroniterBadDateError, croniter
 except ImportError:
     sys.stderr.write(
-        "cron_oracle.py: the croniter package is missing; install it with `python3 -m pip install croniter`"
-        " (pip install croniter)\n"
+        "cron_oracle.py: the croniter package is missing; run `Tools/setup test`, which installs it into the"
+        " project's .venv/\n"
     )
     sys.exit(3)
 
