@@ -33,9 +33,10 @@ let package = Package(
             ]
         ),
     ],
+    // Exact versions, so that two clones a month apart build the same code (`swift package show-dependencies`).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // MARK: C libraries from Debian (libssl-dev, libsqlite3-dev, zlib1g-dev)

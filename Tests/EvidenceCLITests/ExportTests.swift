@@ -208,7 +208,7 @@ struct ExportTests {
     }
 }
 
-/// Runs `Tests/oracle/duckdb_export.py`: DuckDB, from PyPI (`python3 -m pip install duckdb`).
+/// Runs `Tests/oracle/duckdb_export.py`: DuckDB, from PyPI (`Tools/setup test` installs it into `.venv/`).
 enum DuckDBOracle {
     struct Unavailable: Error, CustomStringConvertible {
         var description: String
@@ -229,9 +229,7 @@ enum DuckDBOracle {
             try? stdout.close()
             try? stderr.close()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, spec.path]
+        let process = Python.process([script.path, spec.path])
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
@@ -240,7 +238,7 @@ enum DuckDBOracle {
         guard process.terminationStatus == 0 else {
             throw Unavailable(
                 description: "duckdb_export.py exited with \(process.terminationStatus) "
-                    + "(needs `python3 -m pip install duckdb`): \(message)"
+                    + "(needs duckdb: \(Python.setupHint)): \(message)"
             )
         }
         guard let answers = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [[[String]]] else {

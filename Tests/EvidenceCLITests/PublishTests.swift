@@ -6,9 +6,10 @@ import EvidenceTestSupport
 import Foundation
 import Testing
 
-/// moto's S3 server (`python3 -m moto.server`) on a free loopback port, stopped when released.
+/// moto's S3 server (`python3 -m moto.server`, Python as `Python.process` finds it) on a free loopback port, stopped
+/// when released.
 final class MotoServer {
-    let process = Process()
+    let process: Process
     let port: Int
     let log: URL
 
@@ -16,8 +17,7 @@ final class MotoServer {
         port = try MotoServer.freePort()
         log = FileManager.default.temporaryDirectory.appendingPathComponent("be-moto-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
+        process = Python.process(["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)])
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -39,12 +39,10 @@ final class MotoServer {
 
     /// A port the kernel just handed out, asked for by binding port 0.
     static func freePort() throws -> Int {
-        let probe = Process()
+        let probe = Python.process([
+            "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+        ])
         let pipe = Pipe()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = [
-            "python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
-        ]
         probe.standardOutput = pipe
         try probe.run()
         probe.waitUntilExit()
@@ -68,7 +66,9 @@ final class MotoServer {
             Thread.sleep(forTimeInterval: 0.2)
         }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        throw PublishError("moto server did not start on port \(port) (pip install 'moto[server]'): \(output)")
+        throw PublishError(
+            "moto server did not start on port \(port) (needs moto[server]: \(Python.setupHint)): \(output)"
+        )
     }
 }
 

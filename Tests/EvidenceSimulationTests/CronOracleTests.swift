@@ -1,10 +1,11 @@
 import EvidenceModel
 import EvidenceSimulation
+import EvidenceTestSupport
 import Foundation
 import Testing
 
 /// Compares our AWS cron schedules with an independent oracle, `Tests/oracle/cron_oracle.py`, which computes the same
-/// firings with the croniter Python library (`python3 -m pip install croniter`).
+/// firings with the croniter Python library (`Tools/setup test` installs it into `.venv/`).
 ///
 /// Thousands of expressions come from a fixed-seed generator, so every run checks the same cases. The generator only
 /// writes what both AWS and croniter define the same way; each exclusion is explained where the choice is made.
@@ -123,11 +124,9 @@ private struct OracleUnavailable: Error, CustomStringConvertible {
 }
 
 private enum OracleRunner {
-    static let installHint =
-        "the cron oracle needs python3 with croniter: run `python3 -m pip install croniter`"
-        + " (pip install croniter)"
+    static let installHint = "the cron oracle needs python3 with croniter: \(Python.setupHint)"
 
-    /// Runs `python3 Tests/oracle/cron_oracle.py` once, with every case on stdin.
+    /// Runs `Tests/oracle/cron_oracle.py` once (with `Python.process`), with every case on stdin.
     static func run(_ cases: [OracleCase]) throws -> [OracleResult] {
         let script = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent()
@@ -157,9 +156,7 @@ private enum OracleRunner {
             try? stdout.close()
             try? stderr.close()
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
+        let process = Python.process([script.path])
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr

@@ -23,7 +23,7 @@ time shifts back in the Fall, your schedule runs only once and doesn't repeat it
 (https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst). A local time that occurs
 twice fires at its first occurrence (Docs/ASSUMPTIONS.md A27).
 
-Exit status 3 means croniter is not installed (python3 -m pip install croniter).
+Exit status 3 means croniter is not installed (`Tools/setup test` installs it into the project's .venv/).
 """
 
 import json
@@ -41,8 +41,8 @@ try:
     from croniter import CroniterBadDateError, croniter
 except ImportError:
     sys.stderr.write(
-        "cron_oracle.py: the croniter package is missing; install it with `python3 -m pip install croniter`"
-        " (pip install croniter)\n"
+        "cron_oracle.py: the croniter package is missing; run `Tools/setup test`, which installs it into the"
+        " project's .venv/\n"
     )
     sys.exit(3)
 

@@ -3,16 +3,31 @@ internal import EvidenceReports
 internal import EvidenceStore
 internal import Foundation
 
+/// `--engine`: the SQL engine the table statements are written for.
+enum EngineOption: String, ExpressibleByArgument, CaseIterable {
+    case athena
+    case spark
+
+    var engine: ExportEngine {
+        switch self {
+        case .athena: .athena
+        case .spark: .spark
+        }
+    }
+}
+
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lay the sealed months that verify out for Athena, Trino or Spark, with CREATE TABLE statements.",
         discussion: """
-            Writes <OUT>/<report>/year=YYYY/month=MM/<TEMPLATE>.csv (report folders jobs, copy-jobs, restore-jobs, \\
-            resources-compliance, control-compliance, backup-windows) from the newest entry of each month, and \\
-            <OUT>/athena-tables.sql: one CREATE EXTERNAL TABLE per report, named and with columns as query's \\
-            tables, partitioned by year and month with partition projection. The chain is verified first, as for \\
-            query: a month with an INVALID or MISSING finding is refused (exit 1). OUT is replaced only when it holds \\
-            a previous export.
+            Writes <OUT>/<report>/year=YYYY/month=MM/<TEMPLATE>.csv (report folders jobs, copy-jobs, restore-jobs, \
+            resources-compliance, control-compliance, backup-windows) from the newest entry of each month, and \
+            the table statements for --engine: <OUT>/athena-tables.sql (athena, the default): one CREATE EXTERNAL \
+            TABLE per report, named and with columns as query's tables, partitioned by year and month with \
+            partition projection; or <OUT>/spark-tables.sql (spark): per report a CSV table partitioned by year and \
+            month, ALTER TABLE ... RECOVER PARTITIONS, and a view named and with columns as query's table. The \
+            chain is verified first, as for query: a month with an INVALID or MISSING finding is refused (exit 1). \
+            OUT is replaced only when it holds a previous export.
             """
     )
 
@@ -21,19 +36,32 @@ struct Export: ParsableCommand {
 
     @OptionGroup var keys: KeyOptions
 
-    @Option(help: "Output folder for the partitioned reports and athena-tables.sql.")
+    @Option(help: "Output folder for the partitioned reports and the table statements.")
     var athena: String
 
-    @Option(help: "The s3:// URL OUT is uploaded to, written into the LOCATION clauses (default: s3://BUCKET/PREFIX).")
+    @Option(
+        help: "The engine the table statements are written for: athena (athena-tables.sql) or spark (spark-tables.sql)."
+    )
+    var engine: EngineOption = .athena
+
+    @Option(
+        help: """
+            The S3 URL OUT is uploaded to, written into the LOCATION clauses (default: s3://BUCKET/PREFIX); \
+            with --engine spark, s3a:// too.
+            """
+    )
     var location: String?
 
     func validate() throws {
         if let location {
-            let bucket = location.dropFirst("s3://".count).split(separator: "/").first ?? ""
-            guard location.hasPrefix("s3://"), !bucket.isEmpty,
-                !location.contains(where: { $0 == "'" || $0 == "\\" || $0.isWhitespace })
+            let schemes = engine == .spark ? ["s3://", "s3a://"] : ["s3://"]
+            let scheme = schemes.first { location.hasPrefix($0) }
+            let bucket = location.dropFirst(scheme?.count ?? 0).split(separator: "/").first ?? ""
+            guard scheme != nil, !bucket.isEmpty,
+                !location.contains(where: { $0 == "'" || $0 == "\\" || $0 == "`" || $0.isWhitespace })
             else {
-                throw ValidationError("--location: expected an S3 URL such as s3://bucket/prefix, found '\(location)'")
+                let example = schemes.map { "\($0)bucket/prefix" }.joined(separator: " or ")
+                throw ValidationError("--location: expected an S3 URL such as \(example), found '\(location)'")
             }
         }
     }
@@ -43,17 +71,19 @@ struct Export: ParsableCommand {
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
             var base = location ?? AthenaExport.placeholderLocation
             while base.hasSuffix("/") { base.removeLast() }
-            let files = try AthenaExport.files(ledger: ledger, entries: entries, location: base)
+            let files = try AthenaExport.files(ledger: ledger, entries: entries, location: base, engine: engine.engine)
             let out = URL(fileURLWithPath: athena)
             let manager = FileManager.default
-            let previous = out.appendingPathComponent(AthenaExport.sqlFileName).path
-            if manager.fileExists(atPath: out.path) && !manager.fileExists(atPath: previous) {
+            let previous = ExportEngine.allCases.contains {
+                manager.fileExists(atPath: out.appendingPathComponent($0.sqlFileName).path)
+            }
+            if manager.fileExists(atPath: out.path) && !previous {
                 throw IOFailure(
                     description: "\(out.path): already exists and holds no previous export; refusing to replace it"
                 )
             }
             try AtomicFolder.write(files, to: out, replace: true)
-            print("exported \(files.count - 1) report files and \(AthenaExport.sqlFileName) to \(out.path)")
+            print("exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)")
         }
     }
 }
