@@ -199,23 +199,19 @@ extension Ledger {
         }
 
         // 4. and 5. Files against SHA256SUMS, and the manifest against both.
-        // Every listed file of every entry is hashed in one pass over all cores, each file by one thread: many
-        // independent units keep both cores busy.
+        // Every listed file of every entry is hashed in one pass over all cores (FileDigest.entries).
         var work: [(String, String)] = []
         for entry in loaded {
             for line in String(decoding: entry.sums, as: UTF8.self).split(separator: "\n") where line.utf8.count > 66 {
-                work.append((entry.folder, String(line.dropFirst(66))))
+                let path = String(line.dropFirst(66))
+                if !path.split(separator: "/").contains("..") { work.append((entry.folder, path)) }
             }
         }
-        let base = root
-        let computed = Parallel.map(work) { folder, path -> ManifestFile? in
-            let url = base.appendingPathComponent(folder).appendingPathComponent(path)
-            guard !path.split(separator: "/").contains(".."),
-                let data = try? Data(contentsOf: url, options: .alwaysMapped)
-            else { return nil }
-            // Mapped, not copied: the pages are read once, by the hashing itself.
-            return data.withUnsafeBytes { FileDigest.entry(path: path, raw: $0, parallel: false) }
-        }
+        let computed = FileDigest.entries(
+            of: work.map { folder, path in
+                (path: path, url: root.appendingPathComponent(folder).appendingPathComponent(path))
+            }
+        )
         var digests: [String: [String: ManifestFile]] = [:]
         for ((folder, path), digest) in zip(work, computed) {
             if let digest { digests[folder, default: [:]][path] = digest }
