@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v14)],  // Linux is the target; this only keeps macOS builds possible
     products: [
         .executable(name: "backup-evidence", targets: ["backup-evidence"]),
+        .executable(name: "backup-evidence-bench", targets: ["backup-evidence-bench"]),
         .library(
             name: "BackupEvidence",
             targets: [
@@ -114,6 +115,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Not the product: fixtures for tests and tools, and the benchmark tool
+
+        .target(
+            name: "EvidenceFixtures",
+            dependencies: ["EvidenceModel", "EvidenceSimulation", "EvidenceCompression"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "backup-evidence-bench",
+            dependencies: [
+                "EvidenceCLI", "EvidenceFixtures", "EvidenceIngest", "EvidenceModel", "EvidenceSimulation",
+                "EvidenceReports", "EvidenceLedger", "EvidenceCrypto", "EvidenceStore", argumentParser,
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .target(
@@ -155,7 +172,7 @@ let package = Package(
             name: "EvidenceReportsTests",
             dependencies: [
                 "EvidenceReports", "EvidenceModel", "EvidenceSimulation", "EvidenceIngest", "EvidenceCompression",
-                "EvidenceTestSupport",
+                "EvidenceFixtures", "EvidenceTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

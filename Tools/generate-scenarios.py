@@ -5,7 +5,12 @@ scenarios/job-lists deterministically.
 The output is committed so the scenarios read as data; run this again only to change them:
     python3 Tools/generate-scenarios.py
 Every file is written in the shape the AWS CLI prints with --output json.
+
+With --out it writes only an organization in org-estate's shapes, of any size, for measurements (nothing of it is
+committed); the same arguments give the same bytes, and the defaults give org-estate itself:
+    python3 Tools/generate-scenarios.py --out DIR --resources 10000 --accounts 30 [--name NAME]
 """
+import argparse
 import base64
 import json
 import os
@@ -311,26 +316,88 @@ def make_resources(g, acct, region, env, counts, critical_share, rds_critical_ma
     return out
 
 
-def org_estate():
+AUDIT_ACCOUNT = ("111122223333", {"name": "audit", "path_to_root": "r-a1b2/ou-a1b2-security1"})
+
+# org-estate's member accounts, in order: (account id, account name, environment, path to root, rows), a row being
+# (Region, resources per service, share of critical resources, most critical RDS instances). A larger organization
+# repeats them (prod, staging, shared-services, prod, ...) under further account ids, scaled to its resources.
+MEMBER_TEMPLATES = [
+    ("222233334444", "prod", "prod", "r-a1b2/ou-a1b2-workload1/ou-a1b2-prod0001", [
+        ("us-east-1", {"EC2": 40, "EBS": 50, "RDS": 14, "Aurora": 8, "DynamoDB": 22, "EFS": 10, "S3": 24, "Neptune": 3},
+         0.45, 4),
+        ("us-west-2", {"EC2": 10, "EBS": 12, "RDS": 4, "Aurora": 2, "DynamoDB": 6, "EFS": 3, "S3": 6, "Neptune": 1},
+         0.45, 1),
+    ]),
+    ("333344445555", "staging", "staging", "r-a1b2/ou-a1b2-workload1/ou-a1b2-stag0001", [
+        ("us-east-1", {"EC2": 25, "EBS": 28, "RDS": 8, "Aurora": 4, "DynamoDB": 12, "EFS": 5, "S3": 14, "Neptune": 2},
+         0.2, 1),
+    ]),
+    ("444455556666", "shared-services", "shared", "r-a1b2/ou-a1b2-infra001", [
+        ("us-east-1", {"EC2": 22, "EBS": 24, "RDS": 6, "Aurora": 3, "DynamoDB": 10, "EFS": 6, "S3": 12, "Neptune": 1},
+         0.3, 1),
+    ]),
+]
+
+
+def member_accounts(count):
+    """The first `count` member accounts: org-estate's three, then copies of them in turn under new account ids."""
+    out = []
+    for index in range(count):
+        acct, name, env, path, rows = MEMBER_TEMPLATES[index % len(MEMBER_TEMPLATES)]
+        if index >= len(MEMBER_TEMPLATES):
+            acct = f"5{index:011d}"
+            name = f"{name}-{index // len(MEMBER_TEMPLATES) + 1:03d}"
+        out.append((acct, name, env, path, rows))
+    return out
+
+
+def scaled_layout(members, resources):
+    """org-estate's layout rows for `members`, with resource counts scaled to `resources` in all (None: as they are).
+
+    Each (account, Region, service) count is its template count times resources / (sum of template counts), rounded
+    by largest remainder (ties in layout order), so the total is exact and the proportions are org-estate's. Every
+    staging account also holds the untagged Neptune cluster, which counts towards the total.
+    """
+    rows = [(acct, env, region, counts, share, rds_crit)
+            for acct, _, env, _, template_rows in members
+            for region, counts, share, rds_crit in template_rows]
+    if resources is None:
+        return rows
+    extras = sum(1 for _, _, env, _, _ in members if env == "staging")
+    target = resources - extras
+    cells = [(r, service, n) for r, (_, _, _, counts, _, _) in enumerate(rows) for service, n in counts.items()]
+    weight = sum(n for _, _, n in cells)
+    if target < len(cells):
+        raise SystemExit(f"--resources: at least {len(cells) + extras} for {len(members) + 1} accounts")
+    scaled = [target * n // weight for _, _, n in cells]
+    order = sorted(range(len(cells)), key=lambda i: (-(target * cells[i][2] % weight), i))
+    for i in order[:target - sum(scaled)]:
+        scaled[i] += 1
+    out = []
+    for r, (acct, env, region, counts, share, rds_crit) in enumerate(rows):
+        new = {service: scaled[i] for i, (row, service, _) in enumerate(cells) if row == r}
+        crit = max(1, (rds_crit * new["RDS"] + counts["RDS"] // 2) // counts["RDS"])
+        out.append((acct, env, region, new, share, crit))
+    return out
+
+
+def org_estate(root=os.path.join(ROOT, "org-estate"), resources=None, accounts=4, name="org-estate"):
+    """Writes org-estate, or with `resources` and `accounts` an organization of that size in org-estate's shapes.
+
+    `accounts` counts the audit account, which holds no resources, and the member accounts (prod, staging,
+    shared-services, then copies of them in turn). Each member account has org-estate's vaults, four plans, their
+    selections, both frameworks and its vault access policy, in org-estate's Regions; each copy keeps its template's
+    exceptions (the decommissioned, stopped and restore-tested resources of prod, staging's untagged Neptune cluster,
+    unencrypted volume and incomplete vault policy); the faults are org-estate's. The defaults write org-estate
+    itself, byte for byte; the same arguments always give the same bytes.
+    """
     g = Gen(20280301)
-    root = os.path.join(ROOT, "org-estate")
     shutil.rmtree(os.path.join(root, "accounts"), ignore_errors=True)
-    accounts = {
-        "111122223333": {"name": "audit", "path_to_root": "r-a1b2/ou-a1b2-security1"},
-        "222233334444": {"name": "prod", "path_to_root": "r-a1b2/ou-a1b2-workload1/ou-a1b2-prod0001"},
-        "333344445555": {"name": "staging", "path_to_root": "r-a1b2/ou-a1b2-workload1/ou-a1b2-stag0001"},
-        "444455556666": {"name": "shared-services", "path_to_root": "r-a1b2/ou-a1b2-infra001"},
-    }
-    layout = [
-        ("222233334444", "us-east-1", "prod",
-         {"EC2": 40, "EBS": 50, "RDS": 14, "Aurora": 8, "DynamoDB": 22, "EFS": 10, "S3": 24, "Neptune": 3}, 0.45, 4),
-        ("222233334444", "us-west-2", "prod",
-         {"EC2": 10, "EBS": 12, "RDS": 4, "Aurora": 2, "DynamoDB": 6, "EFS": 3, "S3": 6, "Neptune": 1}, 0.45, 1),
-        ("333344445555", "us-east-1", "staging",
-         {"EC2": 25, "EBS": 28, "RDS": 8, "Aurora": 4, "DynamoDB": 12, "EFS": 5, "S3": 14, "Neptune": 2}, 0.2, 1),
-        ("444455556666", "us-east-1", "shared",
-         {"EC2": 22, "EBS": 24, "RDS": 6, "Aurora": 3, "DynamoDB": 10, "EFS": 6, "S3": 12, "Neptune": 1}, 0.3, 1),
-    ]
+    members = member_accounts(accounts - 1)
+    names = {AUDIT_ACCOUNT[0]: AUDIT_ACCOUNT[1]}
+    for acct, acct_name, _, path, _ in members:
+        names[acct] = {"name": acct_name, "path_to_root": path}
+    layout = scaled_layout(members, resources)
     overrides = {}
     tags = {}
     missed_name = None
@@ -338,14 +405,14 @@ def org_estate():
     # A generator of its own, so adding this framework leaves every other identifier as it was.
     g_resilience = Gen(20280302)
     total = 0
-    for acct, region, env, counts, share, rds_crit in layout:
+    for acct, env, region, counts, share, rds_crit in layout:
         other = "us-west-2" if region == "us-east-1" else "us-east-1"
         base = os.path.join(root, "accounts", acct, region)
         res = make_resources(g, acct, region, env, counts, share, rds_crit)
         for r in res:
             if r["_service"] == "Neptune":
                 overrides[r["ResourceARN"]] = {"engine": "neptune"}
-        if acct == "333344445555":
+        if env == "staging":
             # The seed's exception: a Neptune cluster created mid-March without a BackupTier tag.
             neptune = f"arn:aws:rds:{region}:{acct}:cluster:recommendations-staging-neptune-graph"
             res.append({
@@ -359,73 +426,84 @@ def org_estate():
             })
             overrides[neptune] = {"engine": "neptune", "created": "2028-03-14T09:30:00Z"}
             # A critical volume whose source is not encrypted: its recovery points are not encrypted either.
-            vol = next(r for r in res if r["_service"] == "EBS" and {"Key": "BackupTier", "Value": "critical"} in r["Tags"])
-            overrides[vol["ResourceARN"]] = {"encrypted": False}
-        if acct == "222233334444" and region == "us-east-1":
+            vol = next((r for r in res
+                        if r["_service"] == "EBS" and {"Key": "BackupTier", "Value": "critical"} in r["Tags"]), None)
+            if vol:
+                overrides[vol["ResourceARN"]] = {"encrypted": False}
+        if env == "prod" and region == "us-east-1":
             ec2 = [r for r in res if r["_service"] == "EC2"]
             # An instance decommissioned on the 20th, and one stopped from the 25th (not evaluated at month end).
-            overrides[ec2[1]["ResourceARN"]] = {"deleted": "2028-03-20T12:00:00Z"}
-            overrides[ec2[2]["ResourceARN"]] = {"stopped": [{"from": "2028-03-25T18:00:00Z", "to": "2028-04-10T09:00:00Z"}]}
-            rds = next(r for r in res if r["_service"] == "RDS")
-            ebs = next(r for r in res if r["_service"] == "EBS")
-            restore_tests = [
-                {"resource": rds["ResourceARN"], "at": "2028-03-15T10:00:00Z", "minutes": 42},
-                {"resource": ebs["ResourceARN"], "at": "2028-03-22T14:30:00Z", "minutes": 9},
-                {"resource": ebs["ResourceARN"], "at": "2028-03-29T14:30:00Z", "minutes": 3, "status": "FAILED",
-                 "message": "Volume creation failed: the requested Availability Zone is not available."},
-            ]
-        if acct == "444455556666":
+            if len(ec2) > 2:
+                overrides[ec2[1]["ResourceARN"]] = {"deleted": "2028-03-20T12:00:00Z"}
+                overrides[ec2[2]["ResourceARN"]] = {
+                    "stopped": [{"from": "2028-03-25T18:00:00Z", "to": "2028-04-10T09:00:00Z"}]}
+            rds = next((r for r in res if r["_service"] == "RDS"), None)
+            ebs = next((r for r in res if r["_service"] == "EBS"), None)
+            if rds and ebs:
+                restore_tests += [
+                    {"resource": rds["ResourceARN"], "at": "2028-03-15T10:00:00Z", "minutes": 42},
+                    {"resource": ebs["ResourceARN"], "at": "2028-03-22T14:30:00Z", "minutes": 9},
+                    {"resource": ebs["ResourceARN"], "at": "2028-03-29T14:30:00Z", "minutes": 3, "status": "FAILED",
+                     "message": "Volume creation failed: the requested Availability Zone is not available."},
+                ]
+        if env == "shared" and missed_name is None:
             # One resource misses its windows for three days: its jobs expire without starting.
-            missed_name = next(t["Value"] for r in res if r["_service"] == "EC2" for t in r["Tags"] if t["Key"] == "Name")
+            missed_name = next((t["Value"] for r in res if r["_service"] == "EC2" for t in r["Tags"]
+                                if t["Key"] == "Name"), None)
         total += len(res)
         write(os.path.join(base, "resources.json"),
               {"ResourceTagMappingList": [{k: v for k, v in r.items() if not k.startswith("_")} for r in res]})
-        locked = (7, 400) if acct == "222233334444" and region == "us-east-1" else None
+        locked = (7, 400) if env == "prod" and region == "us-east-1" else None
         write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [
             vault(g, acct, region, "central-dr"),
             vault(g, acct, region, "critical-vault", locked),
             vault(g, acct, region, "standard-vault"),
         ]})
         plans, sels = standard_plans(g, acct, region, other)
-        for name, p in plans.items():
-            write(os.path.join(base, "backup-plans", f"{name}.json"), p)
+        for plan_name, p in plans.items():
+            write(os.path.join(base, "backup-plans", f"{plan_name}.json"), p)
         tags[plans["daily-7-day"]["BackupPlanArn"]] = {"BackupTier": "standard"}
         tags[plans["daily-35-day"]["BackupPlanArn"]] = {"BackupTier": "critical"}
         tags[plans["hourly-continuous-rds"]["BackupPlanArn"]] = {"BackupTier": "critical"}
-        for name, s in sels.items():
-            write(os.path.join(base, "backup-selections", f"{name}.json"), s)
+        for selection_name, s in sels.items():
+            write(os.path.join(base, "backup-selections", f"{selection_name}.json"), s)
         write(os.path.join(base, "frameworks", "OrgBackupPolicy.json"), framework(g, acct, region, org_controls()))
         write(os.path.join(base, "frameworks", "OrgResiliencePolicy.json"), framework(
             g_resilience, acct, region, resilience_controls(), name="OrgResiliencePolicy",
             description="Vault immutability, recovery-point freshness and restore time"))
         # Critical vaults deny manual deletion; staging's policy forgets PutBackupVaultAccessPolicy.
         write(os.path.join(base, "backup-vault-access-policies", "critical-vault.json"),
-              deny_policy(acct, region, "critical-vault", complete=acct != "333344445555"))
+              deny_policy(acct, region, "critical-vault", complete=env != "staging"))
     # Copy destinations in the second Region of accounts that hold no resources there.
-    for acct in ["333344445555", "444455556666"]:
-        base = os.path.join(root, "accounts", acct, "us-west-2")
-        write(os.path.join(base, "resources.json"), {"ResourceTagMappingList": []})
-        write(os.path.join(base, "backup-vaults.json"), {"BackupVaultList": [vault(g, acct, "us-west-2", "central-dr")]})
-    write(os.path.join(root, "accounts", "111122223333", "us-east-1", "resources.json"), {"ResourceTagMappingList": []})
+    for acct, _, _, _, rows in members:
+        if all(region != "us-west-2" for region, _, _, _ in rows):
+            base = os.path.join(root, "accounts", acct, "us-west-2")
+            write(os.path.join(base, "resources.json"), {"ResourceTagMappingList": []})
+            write(os.path.join(base, "backup-vaults.json"),
+                  {"BackupVaultList": [vault(g, acct, "us-west-2", "central-dr")]})
+    write(os.path.join(root, "accounts", AUDIT_ACCOUNT[0], "us-east-1", "resources.json"),
+          {"ResourceTagMappingList": []})
+    faults = [
+        {"kind": "FAILED", "rate": 0.01, "service": "EC2",
+         "message": "Unable to create a snapshot: the instance's volumes are busy. Retry later."},
+        {"kind": "EXPIRED", "rate": 0.005, "service": "EFS"},
+        {"kind": "PARTIAL", "rate": 0.004, "service": "S3",
+         "message": "Backup job completed with some objects not backed up."},
+        {"kind": "LATE_START", "rate": 0.01, "service": "DynamoDB"},
+    ]
+    if missed_name:
+        faults.append({"kind": "EXPIRED", "tag": {"Key": "Name", "Value": missed_name},
+                       "from": "2028-03-10T00:00:00Z", "to": "2028-03-13T00:00:00Z"})
     scenario = {
-        "name": "org-estate",
+        "name": name,
         "month": "2028-03",
         "seed": 20280301,
-        "chain_id": "org-estate",
-        "accounts": accounts,
+        "chain_id": name,
+        "accounts": names,
         "resources": dict(sorted(overrides.items())),
         "tags": dict(sorted(tags.items())),
         "restore_tests": restore_tests,
-        "faults": [
-            {"kind": "FAILED", "rate": 0.01, "service": "EC2",
-             "message": "Unable to create a snapshot: the instance's volumes are busy. Retry later."},
-            {"kind": "EXPIRED", "rate": 0.005, "service": "EFS"},
-            {"kind": "PARTIAL", "rate": 0.004, "service": "S3",
-             "message": "Backup job completed with some objects not backed up."},
-            {"kind": "LATE_START", "rate": 0.01, "service": "DynamoDB"},
-            {"kind": "EXPIRED", "tag": {"Key": "Name", "Value": missed_name},
-             "from": "2028-03-10T00:00:00Z", "to": "2028-03-13T00:00:00Z"},
-        ],
+        "faults": faults,
     }
     write(os.path.join(root, "scenario.json"), scenario)
     # The seed's what-if question: the standard tier's minimum retention goes from 7 to 35 days.
@@ -588,9 +666,30 @@ def job_lists():
     })
 
 
+def main():
+    parser = argparse.ArgumentParser(description="Generate the bundled scenarios, or (--out) an organization of any "
+                                     "size in org-estate's shapes.")
+    parser.add_argument("--out", help="write only an org-estate-shaped organization into this folder")
+    parser.add_argument("--resources", type=int, help="with --out: resources in all (default: org-estate's 398)")
+    parser.add_argument("--accounts", type=int, default=4,
+                        help="with --out: accounts, the audit account included (default: 4, as org-estate)")
+    parser.add_argument("--name", help="with --out: the scenario's name and chain id (default: org-scale-<resources>)")
+    args = parser.parse_args()
+    if args.out is None:
+        if args.resources is not None or args.name is not None:
+            parser.error("--resources and --name go with --out")
+        n = org_estate()
+        untagged_neptune()
+        event_streams()
+        job_lists()
+        print(f"org-estate: {n} resources")
+        return
+    if args.accounts < 2:
+        parser.error("--accounts: at least 2 (the audit account and one member account)")
+    name = args.name or f"org-scale-{args.resources if args.resources is not None else 398}"
+    n = org_estate(root=os.path.abspath(args.out), resources=args.resources, accounts=args.accounts, name=name)
+    print(f"{name}: {n} resources in {args.accounts} accounts")
+
+
 if __name__ == "__main__":
-    n = org_estate()
-    untagged_neptune()
-    event_streams()
-    job_lists()
-    print(f"org-estate: {n} resources")
+    main()

@@ -13,12 +13,12 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         subcommands: [
             Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self,
             Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Export.self, Publish.self,
-            Compare.self, Benchmark.self,
+            Compare.self,
         ]
     )
 
     /// The version written into each manifest's `generator`.
-    static let version = "0.1.0"
+    package static let version = "0.1.0"
 
     public init() {}
 }

@@ -234,20 +234,6 @@ public final class S3Client: Sendable {
 
     // MARK: Operations
 
-    /// CreateBucket; with `objectLock` the bucket has Object Lock (and so versioning) enabled.
-    public func createBucket(objectLock: Bool) throws(PublishError) {
-        var body: [UInt8] = []
-        if endpoint.region != "us-east-1" {
-            body = Array(
-                ("<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                    + "<LocationConstraint>\(endpoint.region)</LocationConstraint></CreateBucketConfiguration>").utf8
-            )
-        }
-        let headers: [(name: String, value: String)] =
-            objectLock ? [("x-amz-bucket-object-lock-enabled", "true")] : []
-        try expectSuccess(try send("PUT", key: "", headers: headers, body: body), "CreateBucket \(endpoint.bucket)")
-    }
-
     /// PutObject under COMPLIANCE retention until `retainUntil`, with a SHA-256 checksum; returns the version id.
     @discardableResult
     public func putObject(key: String, body: [UInt8], retainUntil: Instant?) throws(PublishError) -> String? {
@@ -278,11 +264,6 @@ public final class S3Client: Sendable {
     /// GetObject of the current version.
     public func getObject(key: String) throws(PublishError) -> [UInt8] {
         try expectSuccess(try send("GET", key: key), "GET \(endpoint.describe(key))").body
-    }
-
-    /// DeleteObject, of one version when `versionID` is given; the response is returned whatever its status.
-    public func deleteObject(key: String, versionID: String?) throws(PublishError) -> S3Response {
-        try send("DELETE", key: key, query: versionID.map { [("versionId", $0)] } ?? [])
     }
 
     /// PutObjectRetention: COMPLIANCE until `retainUntil` on one version (S3 only lets it grow).

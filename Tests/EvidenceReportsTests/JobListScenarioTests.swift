@@ -1,3 +1,4 @@
+import EvidenceFixtures
 import EvidenceIngest
 import EvidenceModel
 import EvidenceReports

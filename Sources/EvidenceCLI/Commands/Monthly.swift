@@ -2,7 +2,7 @@ internal import ArgumentParser
 internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
-internal import EvidenceReports
+package import EvidenceReports
 internal import Foundation
 
 /// Options shared by the commands that run a scenario's month.
@@ -36,7 +36,7 @@ struct MonthOptions: ParsableArguments {
 ///
 /// That is `reports/<TEMPLATE>.csv`, `reports/compliance-report.pdf` (rendered from those CSVs and the month's
 /// place in the chain) and `inputs/<path>`.
-func monthFolderFiles(
+package func monthFolderFiles(
     reports: ReportSet,
     position: ChainPosition,
     inputs: [String: [UInt8]] = [:]

@@ -11,17 +11,19 @@ func printError(_ message: String) {
 }
 
 /// Prints a warning or progress line to standard error.
-func printNote(_ message: String) {
+package func printNote(_ message: String) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
 }
 
 /// An input or output failure the CLI reports with exit status 2.
-struct IOFailure: Error, CustomStringConvertible {
-    var description: String
+package struct IOFailure: Error, CustomStringConvertible {
+    package var description: String
+
+    package init(description: String) { self.description = description }
 }
 
 /// Runs a command body, turning the library's errors into one stderr line and ARCHITECTURE.md §4's statuses.
-func withExitStatuses(_ body: () throws -> Void) throws {
+package func withExitStatuses(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as ExitCode {

@@ -62,11 +62,11 @@ enum SigningKeys {
 /// They are scenario.json, every file under accounts/, and the job streams under AWSLogs/ and events/; JSON
 /// re-encoded canonically (sorted keys, no white space), other files (CloudTrail's gzip files, EventBridge's JSON
 /// lines, templates) as they are. The result is itself a scenario folder, which `verify --rebuild` runs again.
-enum SealedInputs {
+package enum SealedInputs {
     /// The folders of a scenario whose files are inputs, beside scenario.json.
     static let folders = ["accounts", "AWSLogs", "events"]
 
-    static func normalize(scenario: String) throws -> [String: [UInt8]] {
+    package static func normalize(scenario: String) throws -> [String: [UInt8]] {
         let root = URL(fileURLWithPath: scenario)
         var out: [String: [UInt8]] = [:]
         var paths = ["scenario.json"]

@@ -1,10 +1,72 @@
+internal import ArgumentParser
+internal import EvidenceCLI
+internal import EvidenceFixtures
 internal import EvidenceIngest
 internal import EvidenceModel
 internal import EvidenceReports
 internal import EvidenceSimulation
 internal import Foundation
 
-/// `benchmark --streams`: a large organization's month of CloudTrail files, read at scale.
+/// `backup-evidence-bench streams`: the CloudTrail reader at scale.
+struct StreamsBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "streams",
+        abstract: "Measure the CloudTrail reader on a large organization's month of log files.",
+        discussion: """
+            Writes a large organization's month of CloudTrail files, times the reader, then runs the reader and \
+            simulate on them, each in a child process, twice (the second time with every file delivered twice) \
+            and prints their peak memory. Use a release build: swift build -c release.
+            """
+    )
+
+    @Option(help: "Resources in the organization (four accounts).")
+    var resources = 4000
+
+    @Option(help: "Records of other services in each CloudTrail file.")
+    var otherRecords = 400
+
+    @Option(help: "Scratch folder (replaced).")
+    var work = ".build/benchmark-evidence-streams"
+
+    @Option(help: .hidden)
+    var readStreams: String?
+
+    @Option(help: .hidden)
+    var simulateStreams: String?
+
+    func run() throws {
+        // The children: they print their own peak (VmHWM), as well as the parent measures it.
+        if let readStreams {
+            try withExitStatuses {
+                let streams = try JobStreams.read(folder: readStreams)
+                print(
+                    "\(streams.statistics.jobs) jobs, \(streams.statistics.events) events, \(streams.statistics.duplicates) duplicates"
+                )
+                print("peak_kb=\(peakResidentKilobytes())")
+            }
+            return
+        }
+        if let simulateStreams {
+            try withExitStatuses {
+                let estate = try ScenarioReader.read(folder: simulateStreams)
+                let reports = try BenchMonth.reports(estate, month: estate.settings.month)
+                print("\(reports.files.count) reports")
+                print("peak_kb=\(peakResidentKilobytes())")
+            }
+            return
+        }
+        try withExitStatuses {
+            try StreamBenchmark(resources: resources, otherRecords: otherRecords, work: URL(fileURLWithPath: work))
+                .run(format: format) { path, arguments, folder in
+                    let result = try ChildProcess.run(path, arguments, in: folder)
+                    let peak = result.output.split(separator: "\n").last { $0.hasPrefix("peak_kb=") }
+                    return (result.status, result.output, peak.flatMap { Int($0.dropFirst(8)) } ?? result.peakKilobytes)
+                }
+        }
+    }
+}
+
+/// A large organization's month of CloudTrail files, read at scale.
 ///
 /// Builds an estate of `resources` resources in four accounts, simulates its month, writes the jobs as an
 /// organization trail's CloudTrail files (a file per account, Region and five minutes of delivery, with other services' records mixed
@@ -76,8 +138,8 @@ struct StreamBenchmark {
         let out = work.appendingPathComponent("out")
         func simulate(_ label: String) throws {
             for (name, arguments) in [
-                ("reader:   ", ["benchmark", "--read-streams", scenario.path]),
-                ("simulate: ", ["benchmark", "--simulate-streams", scenario.path]),
+                ("reader:   ", ["streams", "--read-streams", scenario.path]),
+                ("simulate: ", ["streams", "--simulate-streams", scenario.path]),
             ] {
                 try? FileManager.default.removeItem(at: out)
                 let start = clock.now
@@ -105,10 +167,6 @@ struct StreamBenchmark {
             if relative.hasSuffix(".json.gz") { out.append(folder.appendingPathComponent(relative).path) }
         }
         return out.sorted()
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     // MARK: The estate
