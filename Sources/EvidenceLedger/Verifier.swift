@@ -216,7 +216,10 @@ extension Ledger {
         for ((folder, path), digest) in zip(work, computed) {
             if let digest { digests[folder, default: [:]][path] = digest }
         }
-        let checked = loaded.map { checkFiles($0.folder, $0.manifest, $0.sums, digests: digests[$0.folder] ?? [:]) }
+        let found = digests
+        let checked = Parallel.map(loaded) {
+            checkFiles($0.folder, $0.manifest, $0.sums, digests: found[$0.folder] ?? [:])
+        }
         for index in loaded.indices {
             let entry = loaded[index]
             let (fileFindings, bytes, rows) = checked[index]
