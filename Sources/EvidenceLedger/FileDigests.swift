@@ -87,3 +87,44 @@ private final class MappedFiles: @unchecked Sendable {
         if users[index] == 0 { data[index] = nil }
     }
 }
+
+extension Ledger {
+    /// Every entry below `folder` that is not a directory, as sorted paths relative to it.
+    ///
+    /// A directory, or a link to one, is not listed, and a link is not followed into; anything else is, a link
+    /// to nothing included. Read with `readdir`: verify walks every entry, and Foundation's enumerator with a
+    /// `stat` per entry costs more than hashing the small files it finds.
+    static func files(under folder: URL) -> [String] {
+        var out: [String] = []
+        func walk(_ path: String, _ relative: String) {
+            guard let directory = opendir(path) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard name != ".", name != ".." else { continue }
+                let full = "\(path)/\(name)"
+                let inside = relative.isEmpty ? name : "\(relative)/\(name)"
+                switch entry.pointee.d_type {
+                case UInt8(DT_DIR):
+                    walk(full, inside)
+                case UInt8(DT_LNK), UInt8(DT_UNKNOWN):
+                    var status = stat()
+                    let isDirectory = stat(full, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+                    if entry.pointee.d_type == UInt8(DT_UNKNOWN), isDirectory, lstat(full, &status) == 0,
+                        (status.st_mode & S_IFMT) == S_IFDIR
+                    {
+                        walk(full, inside)
+                    } else if !isDirectory {
+                        out.append(inside)
+                    }
+                default:
+                    out.append(inside)
+                }
+            }
+        }
+        walk(folder.path, "")
+        return out.sorted()
+    }
+}

@@ -475,18 +475,8 @@ extension Ledger {
             listed[path] = String(text.prefix(64))
         }
         // Unlisted files.
-        var present: [String] = []
-        if let walker = FileManager.default.enumerator(atPath: base.path) {
-            for case let path as String in walker {
-                var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(
-                    atPath: base.appendingPathComponent(path).path,
-                    isDirectory: &isDirectory
-                )
-                if !isDirectory.boolValue, path != "SHA256SUMS", path != "SHA256SUMS.sig" { present.append(path) }
-            }
-        }
-        for path in present.sorted() where listed[path] == nil {
+        let present = Ledger.files(under: base).filter { $0 != "SHA256SUMS" && $0 != "SHA256SUMS.sig" }
+        for path in present where listed[path] == nil {
             findings.append(Finding("FILE", "\(folder)/\(path)", .invalid, "not listed in SHA256SUMS (unsealed file)"))
         }
         let entries = Dictionary(

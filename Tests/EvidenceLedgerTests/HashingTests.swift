@@ -128,6 +128,43 @@ struct HashingTests {
         #expect(mix.leafLengths(atByteFractions: [0, 1]) == [mix.leaves.keys.min(), longest])
     }
 
+    @Test("Unsealed files are found at any depth, hidden or dangling links too; directories and links to them are not")
+    func unsealedFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("walk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledger = Ledger(root: folder)
+        let key = try Ed25519PrivateKey.generate()
+        let month = try #require(Month("2028-03"))
+        try ledger.seal(
+            SealRequest(
+                period: month,
+                files: ["reports/A.csv": Self.csv(rows: 2).bytes, "inputs/x/scenario.json": Array("{}\n".utf8)],
+                dataAsOf: month.end,
+                chainID: "walk",
+                key: key,
+                generatorVersion: "test"
+            )
+        )
+        let base = folder.appendingPathComponent("2028-03")
+        let manager = FileManager.default
+        try manager.createDirectory(at: base.appendingPathComponent("extra/deeper"), withIntermediateDirectories: true)
+        try manager.createDirectory(at: base.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: base.appendingPathComponent("extra/deeper/notes.txt"))
+        try Data("x".utf8).write(to: base.appendingPathComponent("inputs/.hidden"))
+        try manager.createSymbolicLink(
+            atPath: base.appendingPathComponent("linked").path,
+            withDestinationPath: "inputs"
+        )
+        try manager.createSymbolicLink(
+            atPath: base.appendingPathComponent("dangling").path,
+            withDestinationPath: "nowhere"
+        )
+        let report = try ledger.verify(VerifyOptions(expectedKeySHA256: try key.publicKey().fingerprint().hex))
+        let unsealed = report.findings.filter { $0.scope == "FILE" }.map(\.subject)
+        #expect(unsealed == ["2028-03/dangling", "2028-03/extra/deeper/notes.txt", "2028-03/inputs/.hidden"])
+        #expect(report.exitStatus == 1)
+    }
+
     @Test("Hashing cost: the measured times at their lengths, linear in blocks between them, proportional outside")
     func hashingCost() {
         // 65 bytes: 2 blocks at 100 MB/s; 1,000 bytes: 16 blocks at 800 MB/s; 16,384 bytes: 257 blocks at 1.6 GB/s.
