@@ -1,5 +1,5 @@
 internal import EvidenceModel
-public import Foundation
+internal import Foundation
 
 extension FileDigest {
     /// The manifest entries of files on disk, computed on all cores; nil for a file that cannot be read.
@@ -8,7 +8,9 @@ extension FileDigest {
     /// are separate units of work, so one large file keeps both cores busy, and all units of all files are
     /// scheduled largest first. A file is mapped, not copied, once for both of its units, and unmapped when the
     /// second one ends: memory holds the files being hashed, not all of them.
-    public static func entries(of files: [(path: String, url: URL)]) -> [ManifestFile?] {
+    ///
+    /// - Parameter files: each file's path as the manifest names it, and where it is on disk.
+    public static func entries(of files: [(path: String, location: String)]) -> [ManifestFile?] {
         struct Unit: Sendable {
             var file: Int
             var rows: Bool
@@ -19,7 +21,7 @@ extension FileDigest {
         for (index, file) in files.enumerated() {
             // The size only orders the work; a file that cannot be read costs nothing and is reported unreadable.
             var status = stat()
-            let size = stat(file.url.path, &status) == 0 ? Int(status.st_size) : 0
+            let size = stat(file.location, &status) == 0 ? Int(status.st_size) : 0
             units.append(Unit(file: index, rows: false, cost: size))
             users[index] = 1
             if file.path.hasSuffix(".csv") {
@@ -28,7 +30,7 @@ extension FileDigest {
                 users[index] = 2
             }
         }
-        let mapped = MappedFiles(urls: files.map(\.url), users: users)
+        let mapped = MappedFiles(locations: files.map(\.location), users: users)
         let done = Parallel.map(units, costliestFirst: \.cost) { unit -> ManifestFile? in
             defer { mapped.release(unit.file) }
             guard let data = mapped.acquire(unit.file) else { return nil }
@@ -56,16 +58,16 @@ extension FileDigest {
 /// Files mapped on first use and unmapped after their last user, shared by the threads that hash them.
 private final class MappedFiles: @unchecked Sendable {
     private let lock = NSLock()
-    private let urls: [URL]
+    private let locations: [String]
     private var users: [Int]
     private var data: [Data?]
     private var tried: [Bool]
 
-    init(urls: [URL], users: [Int]) {
-        self.urls = urls
+    init(locations: [String], users: [Int]) {
+        self.locations = locations
         self.users = users
-        data = [Data?](repeating: nil, count: urls.count)
-        tried = [Bool](repeating: false, count: urls.count)
+        data = [Data?](repeating: nil, count: locations.count)
+        tried = [Bool](repeating: false, count: locations.count)
     }
 
     /// The file's bytes, mapped by the first caller; nil when it cannot be read.
@@ -74,7 +76,7 @@ private final class MappedFiles: @unchecked Sendable {
         defer { lock.unlock() }
         if !tried[index] {
             tried[index] = true
-            data[index] = try? Data(contentsOf: urls[index], options: .alwaysMapped)
+            data[index] = try? Data(contentsOf: URL(fileURLWithPath: locations[index]), options: .alwaysMapped)
         }
         return data[index]
     }

@@ -201,17 +201,18 @@ extension Ledger {
         // 4. and 5. Files against SHA256SUMS, and the manifest against both.
         // Every listed file of every entry is hashed in one pass over all cores (FileDigest.entries).
         var work: [(String, String)] = []
+        var locations: [String] = []
         for entry in loaded {
+            let folder = root.appendingPathComponent(entry.folder).path
             for line in String(decoding: entry.sums, as: UTF8.self).split(separator: "\n") where line.utf8.count > 66 {
                 let path = String(line.dropFirst(66))
-                if !path.split(separator: "/").contains("..") { work.append((entry.folder, path)) }
+                if !path.split(separator: "/").contains("..") {
+                    work.append((entry.folder, path))
+                    locations.append("\(folder)/\(path)")
+                }
             }
         }
-        let computed = FileDigest.entries(
-            of: work.map { folder, path in
-                (path: path, url: root.appendingPathComponent(folder).appendingPathComponent(path))
-            }
-        )
+        let computed = FileDigest.entries(of: zip(work, locations).map { (path: $0.1, location: $1) })
         var digests: [String: [String: ManifestFile]] = [:]
         for ((folder, path), digest) in zip(work, computed) {
             if let digest { digests[folder, default: [:]][path] = digest }

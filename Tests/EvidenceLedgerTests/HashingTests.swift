@@ -75,7 +75,7 @@ struct HashingTests {
         )
         for (path, bytes) in contents { try Data(bytes).write(to: folder.appendingPathComponent(path)) }
         let files = (contents.map(\.0) + ["absent.csv", "inputs"]).map {
-            (path: $0, url: folder.appendingPathComponent($0))
+            (path: $0, location: folder.appendingPathComponent($0).path)
         }
         let entries = FileDigest.entries(of: files)
         #expect(entries.count == files.count)
