@@ -24,6 +24,9 @@ public struct HashingMix: Sendable, Equatable {
     /// The bytes of every message of every kind.
     public var messageBytes: Int { messages.reduce(0) { $0 + $1.key * $1.value } }
 
+    /// The 64-byte blocks SHA-256 compresses for every message, padding included.
+    public var blocks: Int { messages.reduce(0) { $0 + HashingCost.blocks($1.key) * $1.value } }
+
     mutating func add(_ length: Int, count: Int = 1) {
         guard count > 0 else { return }
         messages[length, default: 0] += count

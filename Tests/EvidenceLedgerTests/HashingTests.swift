@@ -184,5 +184,6 @@ struct HashingTests {
         var mix = HashingMix()
         mix.messages = [65: 10, 1000: 2]
         #expect(abs(cost.seconds(mix) - (10 * 65 / 100e6 + 2 * 1000 / 800e6)) < 1e-15)
+        #expect(mix.blocks == 10 * 2 + 2 * 16)
     }
 }
