@@ -80,48 +80,39 @@ extension SHA256Hasher: Sendable {}
 public enum SHA256 {
     /// The SHA-256 digest of `bytes`.
     public static func hash(_ bytes: some Collection<UInt8>) -> SHA256Digest {
-        let hasher = SHA256Hasher()
-        hasher.update(bytes)
-        return hasher.finalize()
-    }
-}
-
-/// A reusable SHA-256 context for many small digests, such as Merkle leaves and nodes: one OpenSSL context and one
-/// fetched algorithm, reinitialized per digest instead of allocated.
-public final class SHA256Context {
-    private let context: OpaquePointer
-    private let algorithm: OpaquePointer
-
-    public init() {
-        guard let context = EVP_MD_CTX_new(), let algorithm = EVP_MD_fetch(nil, "SHA256", nil) else {
-            fatalError("OpenSSL could not allocate a SHA-256 context")
+        var out = [UInt8](repeating: 0, count: 32)
+        out.withUnsafeMutableBytes { output in
+            let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+                digest(prefix: nil, UnsafeRawBufferPointer(buffer), into: output.baseAddress.unsafelyUnwrapped)
+            }
+            if done == nil {
+                Array(bytes).withUnsafeBytes {
+                    digest(prefix: nil, $0, into: output.baseAddress.unsafelyUnwrapped)
+                }
+            }
         }
-        self.context = context
-        self.algorithm = algorithm
-    }
-
-    deinit {
-        EVP_MD_CTX_free(context)
-        EVP_MD_free(algorithm)
+        return SHA256Digest(bytes: out)
     }
 
     /// Writes SHA-256(prefix || first || second) to `output`, which must hold 32 bytes.
-    public func digest(
+    ///
+    /// For many small digests, such as Merkle leaves and nodes: no allocation, and the hashing context lives on
+    /// the stack (OpenSSL's low-level SHA-256, the same block code as EVP's without EVP's per-digest set-up).
+    /// Safe to call from any thread.
+    public static func digest(
         prefix: UInt8?,
         _ first: UnsafeRawBufferPointer,
         _ second: UnsafeRawBufferPointer? = nil,
         into output: UnsafeMutableRawPointer
     ) {
-        guard EVP_DigestInit_ex2(context, algorithm, nil) == 1 else { fatalError("OpenSSL SHA-256 init failed") }
-        if var byte = prefix { EVP_DigestUpdate(context, &byte, 1) }
-        if first.count > 0 { EVP_DigestUpdate(context, first.baseAddress, first.count) }
-        if let second, second.count > 0 { EVP_DigestUpdate(context, second.baseAddress, second.count) }
-        var length: UInt32 = 0
-        guard EVP_DigestFinal_ex(context, output.assumingMemoryBound(to: UInt8.self), &length) == 1 else {
-            fatalError("OpenSSL SHA-256 final failed")
-        }
+        let done = cevidence_sha256(
+            prefix.map { Int32($0) } ?? -1,
+            first.baseAddress,
+            first.count,
+            second?.baseAddress,
+            second?.count ?? 0,
+            output.assumingMemoryBound(to: UInt8.self)
+        )
+        guard done == 1 else { fatalError("OpenSSL SHA-256 failed") }
     }
 }
-
-@available(*, unavailable, message: "A context holds a C handle; use it from one thread only")
-extension SHA256Context: Sendable {}

@@ -11,26 +11,32 @@ public enum FileDigest {
 
     /// The manifest entry of a file held in memory, without copying it.
     public static func entry(path: String, raw: UnsafeRawBufferPointer, parallel: Bool = true) -> ManifestFile {
-        let context = SHA256Context()
+        let file = ManifestFile(path: path, bytes: raw.count, sha256: sha256(raw))
+        guard path.hasSuffix(".csv") else { return file }
+        return rows(of: file, raw: raw, parallel: parallel)
+    }
+
+    /// The SHA-256 of a whole file, in hex.
+    static func sha256(_ raw: UnsafeRawBufferPointer) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
-        digest.withUnsafeMutableBytes { context.digest(prefix: nil, raw, into: $0.baseAddress.unsafelyUnwrapped) }
-        let sha = SHA256Digest(bytes: digest).hex
-        guard path.hasSuffix(".csv") else { return ManifestFile(path: path, bytes: raw.count, sha256: sha) }
+        digest.withUnsafeMutableBytes { SHA256.digest(prefix: nil, raw, into: $0.baseAddress.unsafelyUnwrapped) }
+        return SHA256Digest(bytes: digest).hex
+    }
+
+    /// `file` with the row facts of the CSV bytes `raw` added: data rows, the header's SHA-256 and the Merkle root.
+    static func rows(of file: ManifestFile, raw: UnsafeRawBufferPointer, parallel: Bool) -> ManifestFile {
         let records = CSVRecords.ranges(raw)
         var header = [UInt8](repeating: 0, count: 32)
         let first =
             records.first.map { UnsafeRawBufferPointer(rebasing: raw[$0]) }
             ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        header.withUnsafeMutableBytes { context.digest(prefix: nil, first, into: $0.baseAddress.unsafelyUnwrapped) }
-        let rows = Array(records.dropFirst())
-        return ManifestFile(
-            path: path,
-            bytes: raw.count,
-            sha256: sha,
-            rows: rows.count,
-            headerSHA256: SHA256Digest(bytes: header).hex,
-            merkleRoot: SHA256Digest(bytes: Merkle.root(records: rows, in: raw, parallel: parallel)).hex
-        )
+        header.withUnsafeMutableBytes { SHA256.digest(prefix: nil, first, into: $0.baseAddress.unsafelyUnwrapped) }
+        let rows = records.dropFirst()
+        var file = file
+        file.rows = rows.count
+        file.headerSHA256 = SHA256Digest(bytes: header).hex
+        file.merkleRoot = SHA256Digest(bytes: Merkle.root(records: rows, in: raw, parallel: parallel)).hex
+        return file
     }
 }
 
@@ -40,56 +46,60 @@ extension Merkle {
         records.map { Merkle.leaf(bytes[$0]) }
     }
 
-    /// The RFC 6962 root over the records of a buffer, computed on all cores.
+    /// The RFC 6962 root over the records of a buffer, on all cores when `parallel`.
     ///
-    /// Complete subtrees of 4,096 leaves are hashed in parallel, then the tree over their roots. Pairwise reduction that carries an odd last node up equals
-    /// RFC 6962's split at the largest power of two, and chunk boundaries at powers of two keep it so.
-    static func root(records: [Range<Int>], in raw: UnsafeRawBufferPointer, parallel: Bool = true) -> [UInt8] {
+    /// Complete subtrees of 4,096 leaves are hashed as units (in parallel when asked), then the tree over their
+    /// roots. Pairwise reduction that carries an odd last node up equals RFC 6962's split at the largest power of
+    /// two, and chunk boundaries at powers of two keep it so.
+    static func root(
+        records: ArraySlice<Range<Int>>,
+        in raw: UnsafeRawBufferPointer,
+        parallel: Bool = true
+    ) -> [UInt8] {
         guard !records.isEmpty else { return SHA256.hash([UInt8]()).bytes }
         let chunk = 4096
-        let starts = Array(stride(from: 0, to: records.count, by: chunk))
+        let first = records.startIndex
+        let starts = Array(stride(from: first, to: records.endIndex, by: chunk))
         nonisolated(unsafe) let buffer = raw
         let subtree = { @Sendable (start: Int) -> [UInt8] in
-            let context = SHA256Context()
-            let end = min(start + chunk, records.count)
+            let end = min(start + chunk, records.endIndex)
             var level = [UInt8](repeating: 0, count: (end - start) * 32)
             level.withUnsafeMutableBytes { out in
+                let base = out.baseAddress.unsafelyUnwrapped
                 for index in start..<end {
-                    context.digest(
+                    SHA256.digest(
                         prefix: 0,
                         UnsafeRawBufferPointer(rebasing: buffer[records[index]]),
-                        into: out.baseAddress.unsafelyUnwrapped + (index - start) * 32
+                        into: base + (index - start) * 32
                     )
                 }
             }
-            return reduce(&level, count: end - start, context: context)
+            return reduce(&level, count: end - start)
         }
         let roots = parallel ? Parallel.map(starts, subtree) : starts.map(subtree)
+        guard roots.count > 1 else { return roots[0] }
         var top = roots.flatMap { $0 }
-        return reduce(&top, count: roots.count, context: SHA256Context())
+        return reduce(&top, count: roots.count)
     }
 
     /// Reduces `count` hashes held back to back in `level` to their root, in place.
-    private static func reduce(_ level: inout [UInt8], count: Int, context: SHA256Context) -> [UInt8] {
+    ///
+    /// A node is written over the left child it was made from or over an earlier slot: the digest reads both
+    /// children before it writes.
+    private static func reduce(_ level: inout [UInt8], count: Int) -> [UInt8] {
         var n = count
         level.withUnsafeMutableBytes { buffer in
             let base = buffer.baseAddress.unsafelyUnwrapped
             while n > 1 {
                 var next = 0
                 var index = 0
-                var scratch = [UInt8](repeating: 0, count: 32)
                 while index + 1 < n {
-                    scratch.withUnsafeMutableBytes { out in
-                        context.digest(
-                            prefix: 1,
-                            UnsafeRawBufferPointer(start: base + index * 32, count: 32),
-                            UnsafeRawBufferPointer(start: base + (index + 1) * 32, count: 32),
-                            into: out.baseAddress.unsafelyUnwrapped
-                        )
-                    }
-                    scratch.withUnsafeBytes {
-                        (base + next * 32).copyMemory(from: $0.baseAddress.unsafelyUnwrapped, byteCount: 32)
-                    }
+                    SHA256.digest(
+                        prefix: 1,
+                        UnsafeRawBufferPointer(start: base + index * 32, count: 32),
+                        UnsafeRawBufferPointer(start: base + (index + 1) * 32, count: 32),
+                        into: base + next * 32
+                    )
                     next += 1
                     index += 2
                 }

@@ -199,28 +199,28 @@ extension Ledger {
         }
 
         // 4. and 5. Files against SHA256SUMS, and the manifest against both.
-        // Every listed file of every entry is hashed in one pass over all cores, each file by one thread: many
-        // independent units keep both cores busy.
+        // Every listed file of every entry is hashed in one pass over all cores (FileDigest.entries).
         var work: [(String, String)] = []
+        var locations: [String] = []
         for entry in loaded {
+            let folder = root.appendingPathComponent(entry.folder).path
             for line in String(decoding: entry.sums, as: UTF8.self).split(separator: "\n") where line.utf8.count > 66 {
-                work.append((entry.folder, String(line.dropFirst(66))))
+                let path = String(line.dropFirst(66))
+                if !path.split(separator: "/").contains("..") {
+                    work.append((entry.folder, path))
+                    locations.append("\(folder)/\(path)")
+                }
             }
         }
-        let base = root
-        let computed = Parallel.map(work) { folder, path -> ManifestFile? in
-            let url = base.appendingPathComponent(folder).appendingPathComponent(path)
-            guard !path.split(separator: "/").contains(".."),
-                let data = try? Data(contentsOf: url, options: .alwaysMapped)
-            else { return nil }
-            // Mapped, not copied: the pages are read once, by the hashing itself.
-            return data.withUnsafeBytes { FileDigest.entry(path: path, raw: $0, parallel: false) }
-        }
+        let computed = FileDigest.entries(of: zip(work, locations).map { (path: $0.1, location: $1) })
         var digests: [String: [String: ManifestFile]] = [:]
         for ((folder, path), digest) in zip(work, computed) {
             if let digest { digests[folder, default: [:]][path] = digest }
         }
-        let checked = loaded.map { checkFiles($0.folder, $0.manifest, $0.sums, digests: digests[$0.folder] ?? [:]) }
+        let found = digests
+        let checked = Parallel.map(loaded) {
+            checkFiles($0.folder, $0.manifest, $0.sums, digests: found[$0.folder] ?? [:])
+        }
         for index in loaded.indices {
             let entry = loaded[index]
             let (fileFindings, bytes, rows) = checked[index]
@@ -476,18 +476,8 @@ extension Ledger {
             listed[path] = String(text.prefix(64))
         }
         // Unlisted files.
-        var present: [String] = []
-        if let walker = FileManager.default.enumerator(atPath: base.path) {
-            for case let path as String in walker {
-                var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(
-                    atPath: base.appendingPathComponent(path).path,
-                    isDirectory: &isDirectory
-                )
-                if !isDirectory.boolValue, path != "SHA256SUMS", path != "SHA256SUMS.sig" { present.append(path) }
-            }
-        }
-        for path in present.sorted() where listed[path] == nil {
+        let present = Ledger.files(under: base).filter { $0 != "SHA256SUMS" && $0 != "SHA256SUMS.sig" }
+        for path in present where listed[path] == nil {
             findings.append(Finding("FILE", "\(folder)/\(path)", .invalid, "not listed in SHA256SUMS (unsealed file)"))
         }
         let entries = Dictionary(

@@ -245,6 +245,19 @@ struct ParallelMapTests {
         }
         #expect(Tracked.live.load(ordering: .relaxed) == before)
     }
+
+    @Test("Costliest first: results in input order whatever the costs, none kept once dropped")
+    func costliestFirst() {
+        let before = Tracked.live.load(ordering: .relaxed)
+        do {
+            let input = Array(0..<500)
+            let results = Parallel.map(input, costliestFirst: { ($0 * 7919) % 101 }) { [Tracked($0 * 3)] }
+            #expect(results.map { $0[0].value } == input.map { $0 * 3 })
+            #expect(Parallel.map([5], costliestFirst: { $0 }) { $0 + 1 } == [6])
+            #expect(Parallel.map([Int](), costliestFirst: { $0 }) { $0 }.isEmpty)
+        }
+        #expect(Tracked.live.load(ordering: .relaxed) == before)
+    }
 }
 
 @Suite("ARN edge cases")
