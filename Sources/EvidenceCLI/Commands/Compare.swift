@@ -40,9 +40,9 @@ struct Compare: ParsableCommand {
             differs = !differences.isEmpty
             switch format {
             case .text:
-                for difference in differences { print(difference.description) }
                 let templates = Set(files.map(\.template)).count
-                print(
+                try StandardOutput.lines(differences.map(\.description))
+                try StandardOutput.line(
                     "\(differences.count) difference\(differences.count == 1 ? "" : "s") "
                         + "(\(files.count) AWS file\(files.count == 1 ? "" : "s") of \(templates) "
                         + "report\(templates == 1 ? "" : "s") compared with \(ours))"
@@ -58,7 +58,9 @@ struct Compare: ParsableCommand {
                         + fields.map { "\(CanonicalJSON.string($0)):\(CanonicalJSON.string($1))" }
                         .joined(separator: ",") + "}"
                 }
-                print("{\"awsFiles\":\(files.count),\"differences\":[\(items.joined(separator: ","))]}")
+                try StandardOutput.line(
+                    "{\"awsFiles\":\(files.count),\"differences\":[\(items.joined(separator: ","))]}"
+                )
             }
         }
         if differs { throw ExitCode(ExitStatus.integrityFailure) }

@@ -53,7 +53,9 @@ struct Export: ParsableCommand {
                 )
             }
             try AtomicFolder.write(files, to: out, replace: true)
-            print("exported \(files.count - 1) report files and \(AthenaExport.sqlFileName) to \(out.path)")
+            try StandardOutput.line(
+                "exported \(files.count - 1) report files and \(AthenaExport.sqlFileName) to \(out.path)"
+            )
         }
     }
 }

@@ -104,10 +104,16 @@ struct Monthly: ParsableCommand {
                 ),
                 failpoint: failpoint
             )
-            print(
-                "sealed \(URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path) (seq \(entry.manifest.seq))"
-            )
-            print(Ledger.checkpoint(entry))
+            let folder = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
+            do throws(OutputFailure) {
+                try StandardOutput.lines(["sealed \(folder) (seq \(entry.manifest.seq))", Ledger.checkpoint(entry)])
+            } catch {
+                // The month is sealed; only its report line is lost, and `checkpoint` prints it again.
+                throw IOFailure(
+                    description: "\(error.description); \(folder) is sealed, but its checkpoint line was lost: "
+                        + "run `backup-evidence checkpoint --evidence \(evidence)` to print it"
+                )
+            }
         }
     }
 }

@@ -45,10 +45,36 @@ func withExitStatuses(_ body: () throws -> Void) throws {
     } catch let error as IOFailure {
         printError(error.description)
         throw ExitCode(ExitStatus.invalidInput)
+    } catch let error as OutputFailure {
+        printError(error.description)
+        throw ExitCode(ExitStatus.invalidInput)
     } catch let error as ValidationError {
         throw error
+    } catch let error as CocoaError {
+        printError(fileErrorInWords(error))
+        throw ExitCode(ExitStatus.invalidInput)
     } catch {
         printError("\(error)")
         throw ExitCode(ExitStatus.invalidInput)
     }
+}
+
+/// A Foundation file error as one line in words (`<path>: No space left on device`), never its
+/// `Error Domain=NSCocoaErrorDomain …` dump.
+func fileErrorInWords(_ error: CocoaError) -> String {
+    var reason: String
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        reason = String(cString: strerror(Int32(underlying.code)))
+    } else {
+        switch error.code {
+        case .fileWriteOutOfSpace: reason = String(cString: strerror(ENOSPC))
+        case .fileWriteVolumeReadOnly: reason = String(cString: strerror(EROFS))
+        case .fileWriteNoPermission, .fileReadNoPermission: reason = String(cString: strerror(EACCES))
+        case .fileNoSuchFile, .fileReadNoSuchFile: reason = String(cString: strerror(ENOENT))
+        case .fileWriteFileExists: reason = String(cString: strerror(EEXIST))
+        default: reason = "the file operation failed (code \(error.code.rawValue))"
+        }
+    }
+    let path = error.filePath ?? error.url?.path
+    return path.map { "\($0): \(reason)" } ?? reason
 }

@@ -1,0 +1,100 @@
+import EvidenceCrypto
+import EvidenceLedger
+import EvidenceModel
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// The built binary run as a child process: exit status, stdout and stderr.
+enum Binary {
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+        /// The non-empty stderr lines.
+        var errLines: [String] { err.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs `backup-evidence arguments`; stdout goes to `/dev/full` when `fullStdout` is true.
+    static func run(_ arguments: [String], fullStdout: Bool = false, directory: URL? = nil) throws -> Result {
+        let binary = RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the package first (swift build)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+        let (out, err) = (Pipe(), Pipe())
+        let full = fullStdout ? FileHandle(forWritingAtPath: "/dev/full") : nil
+        if fullStdout { try #require(full != nil, "/dev/full cannot be opened") }
+        process.standardOutput = full ?? out
+        process.standardError = err
+        try process.run()
+        // A reader that blocks (a FIFO) must not hang the suite: the child is stopped after a minute.
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { kill(pid, SIGKILL) } }
+        if !fullStdout { try out.fileHandleForWriting.close() }
+        let outData = fullStdout ? Data() : out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try full?.close()
+        return Result(
+            status: process.terminationStatus,
+            out: String(decoding: outData, as: UTF8.self),
+            err: String(decoding: errData, as: UTF8.self)
+        )
+    }
+}
+
+@Suite("Reliability: full disks, damaged chains and failed writes", .serialized)
+struct ReliabilityTests {
+    static let noSpace = "error: standard output: cannot write: No space left on device"
+
+    /// The chain's published public key file.
+    static func publicKey(_ chain: SealedChain) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: chain.url("keys").path)
+        return chain.url("keys/\(try #require(names.first))").path
+    }
+
+    @Test("A command whose stdout is full exits 2 with one line on stderr")
+    func fullStandardOutput() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let template = try ScenarioSandbox(copying: "untagged-neptune")
+        try template.write(
+            "plan.json",
+            #"{"BackupPlan":{"BackupPlanName":"p","Rules":[{"RuleName":"r","RuleId":"1","TargetBackupVaultName":"v","#
+                + #""ScheduleExpression":"cron(0 5 * * * *)","StartWindowMinutes":30}]},"BackupPlanId":"p","#
+                + #""BackupPlanArn":"arn:aws:backup:us-east-1:111122223333:backup-plan:p","VersionId":"v"}"#
+        )
+        let compare = try await CompareTests.Setup()
+        for arguments in [
+            ["schedule", "cron(0 5 ? * * *)", "--from", "2028-01-01T00:00:00Z", "--to", "2028-01-03T00:00:00Z"],
+            ["query", "--evidence", chain.path, "--trusted-key", try Self.publicKey(chain), "SELECT 1 AS one"],
+            ["validate", template.root.appendingPathComponent("plan.json").path],
+            ["compare", "--aws", compare.aws.path, "--ours", compare.ours.path],
+        ] {
+            let result = try Binary.run(arguments, fullStdout: true)
+            #expect(result.status == 2, "\(arguments[0]): exit \(result.status)")
+            #expect(result.errLines == [Self.noSpace], "\(arguments[0])")
+        }
+    }
+
+    @Test("monthly with a full stdout seals the month, then names the lost line and how to get it")
+    func monthlyFullStandardOutput() throws {
+        let evidence = try TemporaryFolder()
+        let result = try Binary.run(
+            [
+                "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", evidence.path,
+                "--month", "2028-04", "--key", RepositoryPaths.testKey,
+            ],
+            fullStdout: true
+        )
+        #expect(result.status == 2)
+        #expect(result.errLines.count == 1)
+        let line = result.errLines.first ?? ""
+        #expect(line.hasPrefix(Self.noSpace + "; "))
+        #expect(line.contains("checkpoint --evidence \(evidence.path)"))
+        #expect(FileManager.default.fileExists(atPath: evidence.url.appendingPathComponent("2028-04/SHA256SUMS").path))
+        let checkpoint = try Binary.run(["checkpoint", "--evidence", evidence.path])
+        #expect(checkpoint.status == 0 && checkpoint.out.hasPrefix("backup-evidence-checkpoint "))
+    }
+}
