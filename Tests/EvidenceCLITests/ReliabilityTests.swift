@@ -97,4 +97,65 @@ struct ReliabilityTests {
         let checkpoint = try Binary.run(["checkpoint", "--evidence", evidence.path])
         #expect(checkpoint.status == 0 && checkpoint.out.hasPrefix("backup-evidence-checkpoint "))
     }
+
+    @Test("A seal that fails part-way removes its staging folder and the keys it published; the error is in words")
+    func failedSealLeavesNothing() throws {
+        let evidence = try TemporaryFolder()
+        let key = try Ed25519PrivateKey(
+            pem: [UInt8](try Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.testKey)))
+        )
+        // `reports/a.csv` is written as a file, so `reports/a.csv/b.csv` cannot be: the seal fails after staging.
+        let request = SealRequest(
+            period: try #require(Month("2028-04")),
+            files: ["reports/a.csv": Array("h\n1\n".utf8), "reports/a.csv/b.csv": Array("h\n2\n".utf8)],
+            dataAsOf: try #require(Month("2028-04")).end,
+            chainID: "chain",
+            key: key,
+            generatorVersion: "test"
+        )
+        var message = ""
+        do {
+            try Ledger(root: evidence.url).seal(request)
+        } catch {
+            message = "\(error)"
+        }
+        #expect(message.hasSuffix(": cannot create the file: Not a directory"), "\(message)")
+        #expect(!message.contains("errno") && !message.contains("Domain="))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: evidence.path).isEmpty)
+    }
+
+    @Test("monthly into an evidence path that is a file fails in words and writes nothing")
+    func evidenceIsAFile() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("evidence")
+        try Data("not a folder\n".utf8).write(to: file)
+        let result = try Binary.run([
+            "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", file.path,
+            "--month", "2028-04", "--key", RepositoryPaths.testKey,
+        ])
+        #expect(result.status == 2)
+        #expect(result.errLines == ["error: \(file.path)/keys: cannot create the folder: Not a directory"])
+        #expect(folder.files() == ["evidence"])
+    }
+
+    @Test("A corrupted MANIFEST.json is reported: the next month and a reseal refuse, naming it, leaving nothing")
+    func damagedEntry() async throws {
+        let chain = try await SealedChain(months: ["2028-03", "2028-04"])
+        try chain.write("2028-04/MANIFEST.json", Array("{\"schema\":".utf8))
+        let before = chain.folder.files()
+        let damaged = chain.url("2028-04").path
+        for month in ["2028-05", "2028-04"] {
+            let result = try Binary.run([
+                "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", chain.path,
+                "--month", month, "--key", RepositoryPaths.testKey,
+            ])
+            #expect(result.status == 2, "\(month)")
+            #expect(result.errLines.count == 1, "\(month): \(result.err)")
+            #expect(result.err.hasPrefix("error: \(damaged): the sealed entry cannot be read (MANIFEST.json: "))
+            #expect(chain.folder.files() == before, "\(month)")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: chain.path).filter { $0.hasPrefix(".") }.isEmpty
+            )
+        }
+    }
 }
