@@ -296,6 +296,8 @@ public enum ExportFile: Sendable {
     /// a template's `*.parameters.json` is read with its template.
     public static func isCheckable(path: String) throws -> Bool {
         if path.hasSuffix(".parameters.json") { return false }
+        // Anything but a regular file is checked, so that `read` refuses it by name.
+        if RegularFile.otherKind(path) != nil { return true }
         if isYAML(path) {
             guard let data = FileManager.default.contents(atPath: path),
                 let root = try? CloudFormationLoader.load([UInt8](data), file: path)
@@ -328,6 +330,7 @@ public enum ExportFile: Sendable {
     /// `AWSTemplateFormatVersion`), with the `<name>.parameters.json` beside it when there is one; or
     /// `terraform show -json` output (JSON with `format_version`).
     public static func read(path: String) throws -> ExportFile {
+        try RegularFile.require(path, shown: path)
         if isYAML(path) { return try readTemplate(path: path) }
         let root = try FileSystem.standalone(path)
         let none = AccountRegion(account: "", region: "")
@@ -430,6 +433,7 @@ struct FileSystem {
             guard FileManager.default.fileExists(atPath: target.path) else {
                 throw ImportError(file: relative, message: "cannot read the file")
             }
+            try RegularFile.require(target.path, shown: relative)
             return target
         }
         let resolved = target.resolvingSymlinksInPath().path
@@ -440,6 +444,7 @@ struct FileSystem {
         guard FileManager.default.fileExists(atPath: target.path) else {
             throw ImportError(file: relative, message: "required file is missing")
         }
+        try RegularFile.require(target.path, shown: relative)
         return target
     }
 
@@ -458,6 +463,7 @@ struct FileSystem {
 
     /// A single JSON file outside any scenario, named in errors as given.
     static func standalone(_ path: String) throws -> JSONNode {
+        try RegularFile.require(path, shown: path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, message: "cannot read the file")
         }

@@ -158,4 +158,18 @@ struct ReliabilityTests {
             )
         }
     }
+
+    @Test("A FIFO under events/ or AWSLogs/ is refused at once, naming it", arguments: ["events", "AWSLogs"])
+    func fifo(folder: String) throws {
+        let sandbox = try ScenarioSandbox(copying: "event-streams")
+        let files = TemporaryFolder.files(below: sandbox.root).filter { $0.hasPrefix(folder + "/") }
+        let victim = try #require(files.first)
+        try FileManager.default.removeItem(at: sandbox.root.appendingPathComponent(victim))
+        #expect(mkfifo(sandbox.root.appendingPathComponent(victim).path, 0o644) == 0)
+        let out = try TemporaryFolder()
+        let result = try Binary.run(["simulate", "--scenario", sandbox.path, "--out", out.path])
+        #expect(result.status == 2)
+        #expect(result.errLines == ["error: \(victim): is a FIFO, not a regular file; only regular files are read"])
+        #expect(out.files().isEmpty)
+    }
 }

@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import EvidenceIngest
 internal import EvidenceModel
 internal import EvidenceReports
 internal import Foundation
@@ -89,6 +90,9 @@ struct Compare: ParsableCommand {
             let shown = "\(aws)/\(path)"
             // The whole path, so that the account, Region and date folders above --aws still count.
             let whole = root.appendingPathComponent(path).path
+            if let kind = RegularFile.otherKind(whole) {
+                throw IOFailure(description: "\(shown): is \(kind), not a regular file; only regular files are read")
+            }
             guard let data = FileManager.default.contents(atPath: whole) else {
                 throw IOFailure(description: "\(shown): cannot read the file")
             }
