@@ -305,8 +305,10 @@ public enum ExportFile: Sendable {
             return isTemplate(root)
         }
         guard let root = try? FileSystem.standalone(path), case .object(let members) = root.value else { return true }
+        // A framework's other members count too, so that one without its FrameworkName is reported, not skipped.
         return [
-            "BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList", "format_version", "EffectivePolicy",
+            "BackupPlan", "BackupSelection", "FrameworkName", "FrameworkArn", "FrameworkControls", "BackupVaultList",
+            "format_version", "EffectivePolicy",
         ].contains {
             members[$0] != nil
         } || isTemplate(root.value)
@@ -314,13 +316,14 @@ public enum ExportFile: Sendable {
 
     private static func isYAML(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
 
-    /// A CloudFormation template declaring at least one `AWS::Backup::*` resource.
+    /// A CloudFormation template declaring at least one `AWS::Backup::*` resource, or a resource without a string
+    /// `Type` (a damaged template is reported, not skipped).
     private static func isTemplate(_ root: JSONValue) -> Bool {
         guard case .object(let members) = root, case .object(let resources)? = members["Resources"] else {
             return false
         }
         return resources.values.contains { resource in
-            guard case .object(let fields) = resource, case .string(let type)? = fields["Type"] else { return false }
+            guard case .object(let fields) = resource, case .string(let type)? = fields["Type"] else { return true }
             return type.hasPrefix("AWS::Backup::")
         }
     }
@@ -343,7 +346,9 @@ public enum ExportFile: Sendable {
         if try root.optional("BackupSelection") != nil {
             return .selection(try AWSShapes.selection(root, location: none))
         }
-        if try root.optional("FrameworkName") != nil {
+        if try root.optional("FrameworkName") != nil || root.optional("FrameworkArn") != nil
+            || root.optional("FrameworkControls") != nil
+        {
             return .framework(try AWSShapes.framework(root, location: none))
         }
         if let list = try root.optional("BackupVaultList"), let first = try list.array().first {

@@ -172,4 +172,36 @@ struct ReliabilityTests {
         #expect(result.errLines == ["error: \(victim): is a FIFO, not a regular file; only regular files are read"])
         #expect(out.files().isEmpty)
     }
+
+    @Test("validate FOLDER reports a framework without FrameworkName and a template resource without Type")
+    func validateFolderReportsDamagedFiles() throws {
+        let folder = try TemporaryFolder()
+        let framework = try String(
+            contentsOfFile: RepositoryPaths.scenario("job-lists")
+                + "/accounts/888899990000/us-east-2/frameworks/OrgBackupPolicy.json",
+            encoding: .utf8
+        )
+        let template = try String(
+            contentsOfFile: RepositoryPaths.scenario("cfn-estate")
+                + "/accounts/555566667777/us-east-1/templates/frameworks.json",
+            encoding: .utf8
+        )
+        let good = folder.url.appendingPathComponent("good.json")
+        try Data(framework.utf8).write(to: good)
+        #expect(try Binary.run(["validate", folder.path]).status == 0)
+        let noName = framework.replacingOccurrences(of: #""FrameworkName": "OrgBackupPolicy","#, with: "")
+        let noType = template.replacingOccurrences(of: #""Type": "AWS::Backup::Framework","#, with: "")
+        #expect(noName != framework && noType != template)
+        for (name, text) in [("no-name.json", noName), ("no-type.json", noType)] {
+            let file = folder.url.appendingPathComponent(name)
+            try Data(text.utf8).write(to: file)
+            let alone = try Binary.run(["validate", file.path])
+            #expect(alone.status == 2, "\(name)")
+            let whole = try Binary.run(["validate", folder.path])
+            #expect(whole.status == 2, "\(name)")
+            #expect(whole.errLines.contains { $0.hasPrefix("error: \(file.path): ") }, "\(name): \(whole.err)")
+            #expect(alone.errLines.first.map { line in whole.errLines.contains(line) } == true, "\(name)")
+            try FileManager.default.removeItem(at: file)
+        }
+    }
 }
