@@ -204,4 +204,42 @@ struct ReliabilityTests {
             try FileManager.default.removeItem(at: file)
         }
     }
+
+    @Test("compare: a job id repeated within one AWS CSV file is a difference, exit 1")
+    func compareRepeatedRow() async throws {
+        let setup = try await CompareTests.Setup()
+        let job = "973C25BC-6579-07A6-E924-F1096F22E6A6"
+        try setup.edit(CompareTests.jobs) { text in
+            var lines = text.components(separatedBy: "\n")
+            let index = lines.firstIndex { $0.contains(",\(job),COMPLETED,") } ?? 0
+            lines.insert(
+                lines[index].replacingOccurrences(of: ",\(job),COMPLETED,", with: ",\(job),FAILED,"),
+                at: index
+            )
+            return lines.joined(separator: "\n")
+        }
+        #expect(
+            try setup.differences() == [
+                "BACKUP_JOB_REPORT: row repeated in AWS's file: Backup Job ID \(job) (2 rows) (\(CompareTests.jobs))"
+            ]
+        )
+        #expect(await setup.compare() == 1)
+    }
+
+    @Test("compare: a member missing from one JSON item while others have it is a difference, exit 1")
+    func compareMissingMember() async throws {
+        let setup = try await CompareTests.Setup()
+        try setup.edit(CompareTests.copies) { text in
+            guard let range = text.range(of: "      \"jobStatus\": \"COMPLETED\",\n") else { return text }
+            return text.replacingCharacters(in: range, with: "")
+        }
+        let found = try setup.differences()
+        #expect(found.count == 1)
+        #expect(
+            found.first?.hasSuffix(": Job Status: missing from AWS's item, ours \"COMPLETED\" (\(CompareTests.copies))")
+                == true,
+            "\(found)"
+        )
+        #expect(await setup.compare() == 1)
+    }
 }
