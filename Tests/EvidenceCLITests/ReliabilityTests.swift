@@ -242,4 +242,49 @@ struct ReliabilityTests {
         )
         #expect(await setup.compare() == 1)
     }
+
+    @Test("--trusted-key refuses a private key; query on an empty chain is one clear line")
+    func keysAndEmptyChain() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let publicKey = try Self.publicKey(chain)
+        #expect(
+            try Binary.run(["query", "--evidence", chain.path, "--trusted-key", publicKey, "SELECT 1"]).status == 0
+        )
+        let refused = try Binary.run([
+            "query", "--evidence", chain.path, "--trusted-key", RepositoryPaths.testKey, "SELECT 1",
+        ])
+        #expect(refused.status == 2)
+        #expect(refused.errLines.count == 1)
+        #expect(refused.errLines.first?.hasPrefix("error: \(RepositoryPaths.testKey): holds a private key; ") == true)
+        let empty = try TemporaryFolder()
+        let query = try Binary.run(["query", "--evidence", empty.path, "SELECT * FROM backup_jobs"])
+        #expect(query.status == 2)
+        #expect(query.errLines == ["error: \(empty.path): no sealed month to query (seal one with monthly)"])
+    }
+
+    @Test("The demo key's folder is created 0700 and the key 0600, whatever the umask")
+    func demoKeyModes() throws {
+        let folder = try TemporaryFolder()
+        let binary = RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", "umask 000; exec \"$0\" monthly --scenario \"$1\" --evidence evidence --month 2028-04", binary,
+            RepositoryPaths.scenario("untagged-neptune"),
+        ]
+        process.currentDirectoryURL = folder.url
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: folder.url.appendingPathComponent(".backup-evidence").path
+        )
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        let key = try FileManager.default.attributesOfItem(
+            atPath: folder.url.appendingPathComponent(".backup-evidence/demo-signing-key.pem").path
+        )
+        #expect((key[.posixPermissions] as? Int) == 0o600)
+    }
 }

@@ -96,7 +96,7 @@ struct Monthly: ParsableCommand {
                     dataAsOf: asOf ?? month.end,
                     chainID: estate.settings.chainID,
                     key: signingKey,
-                    nextKey: try nextKey.map(SigningKeys.publicKey),
+                    nextKey: try nextKey.map(SigningKeys.announcedKey),
                     amendmentReason: amend ? reason : nil,
                     generatorVersion: BackupEvidenceCommand.version
                 ),

@@ -37,6 +37,9 @@ struct Query: ParsableCommand {
     func run() throws {
         try withExitStatuses {
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
+            guard !entries.isEmpty else {
+                throw IOFailure(description: "\(evidence): no sealed month to query (seal one with monthly)")
+            }
             let store = try EvidenceStore(ledger: ledger, entries: entries)
             let (columns, rows) = try store.query(sql)
             let text = rows.map { $0.map(Query.text) }
