@@ -71,11 +71,33 @@ struct ReliabilityTests {
             ["query", "--evidence", chain.path, "--trusted-key", try Self.publicKey(chain), "SELECT 1 AS one"],
             ["validate", template.root.appendingPathComponent("plan.json").path],
             ["compare", "--aws", compare.aws.path, "--ours", compare.ours.path],
+            [
+                "what-if", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--framework",
+                RepositoryPaths.scenario("untagged-neptune")
+                    + "/accounts/123456789012/us-east-1/frameworks/OrgBackupPolicy.json", "--format", "csv",
+            ],
         ] {
             let result = try Binary.run(arguments, fullStdout: true)
             #expect(result.status == 2, "\(arguments[0]): exit \(result.status)")
             #expect(result.errLines == [Self.noSpace], "\(arguments[0])")
         }
+    }
+
+    @Test("With stderr full too, a failed write still exits 2 and never traps")
+    func fullStandardError() throws {
+        let binary = RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "schedule", "cron(0 5 ? * * *)", "--from", "2028-01-01T00:00:00Z", "--to", "2028-01-03T00:00:00Z",
+        ]
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        process.standardOutput = full
+        process.standardError = full
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 2)
     }
 
     @Test("monthly with a full stdout seals the month, then names the lost line and how to get it")

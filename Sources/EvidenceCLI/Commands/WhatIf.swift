@@ -87,7 +87,7 @@ struct WhatIfCommand: ParsableCommand {
             switch format {
             case .text: try StandardOutput.write(result.text())
             case .json: try StandardOutput.write(result.json())
-            case .csv: FileHandle.standardOutput.write(Data(result.csv()))
+            case .csv: try StandardOutput.write(result.csv())
             }
         }
     }

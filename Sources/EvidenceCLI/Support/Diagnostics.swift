@@ -8,12 +8,12 @@ internal import Foundation
 
 /// Prints a one-line error to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    StandardOutput.diagnostic("error: \(message)\n")
 }
 
 /// Prints a warning or progress line to standard error.
 func printNote(_ message: String) {
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    StandardOutput.diagnostic("\(message)\n")
 }
 
 /// An input or output failure the CLI reports with exit status 2.

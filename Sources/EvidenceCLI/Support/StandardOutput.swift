@@ -32,12 +32,24 @@ enum StandardOutput {
 
     /// Writes `bytes` as they are, retrying short and interrupted writes.
     static func write(_ bytes: [UInt8]) throws(OutputFailure) {
+        let failure = write(bytes, to: STDOUT_FILENO)
+        if failure != 0 { throw OutputFailure(code: failure) }
+    }
+
+    /// Writes a line to standard error; a failure there has nowhere to be reported, and never traps (as
+    /// `FileHandle.write` does).
+    static func diagnostic(_ text: String) {
+        _ = write(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes `bytes` to `descriptor`; the errno of a failed write, or 0.
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) -> Int32 {
         var failure: Int32 = 0
         bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let written = Glibc.write(STDOUT_FILENO, base + offset, raw.count - offset)
+                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failure = errno
@@ -46,7 +58,7 @@ enum StandardOutput {
                 offset += written
             }
         }
-        if failure != 0 { throw OutputFailure(code: failure) }
+        return failure
     }
 }
 
