@@ -309,4 +309,58 @@ struct ReliabilityTests {
         )
         #expect((key[.posixPermissions] as? Int) == 0o600)
     }
+
+    /// Runs `/bin/mount` or `/bin/umount`; nil when it succeeds, else its message.
+    static func mount(_ arguments: [String], command: String = "/bin/mount") -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command)
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch { return "\(command) cannot run: \(error)" }
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? nil : String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("A seal on a full disk or a read-only mount fails in words, leaves nothing, and the chain verifies as before")
+    func sealFaultsOnMounts() throws {
+        let point = try TemporaryFolder()
+        // 300 KiB holds one month of untagged-neptune (about 230 KB) but not two.
+        if let reason = Self.mount(["-t", "tmpfs", "-o", "size=300k", "tmpfs", point.path]) {
+            print(
+                "skipped: cannot mount a small tmpfs here (\(reason.trimmingCharacters(in: .whitespacesAndNewlines)))"
+            )
+            return
+        }
+        defer { _ = Self.mount([point.path], command: "/bin/umount") }
+        let evidence = point.url.appendingPathComponent("evidence").path
+        func seal(_ month: String) throws -> Binary.Result {
+            try Binary.run([
+                "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", evidence,
+                "--month", month, "--key", RepositoryPaths.testKey,
+            ])
+        }
+        func state() throws -> (files: [String], verify: String) {
+            (
+                TemporaryFolder.files(below: URL(fileURLWithPath: evidence)),
+                try Binary.run(["verify", "--evidence", evidence]).out
+            )
+        }
+        #expect(try seal("2028-03").status == 0)
+        let before = try state()
+        let full = try seal("2028-04")
+        #expect(full.status == 2)
+        #expect(full.errLines.count == 1 && full.err.hasSuffix(": No space left on device\n"), "\(full.err)")
+        #expect(try state() == before)
+        if let reason = Self.mount(["-o", "remount,ro", point.path]) {
+            print("skipped the read-only case: cannot remount read-only (\(reason))")
+            return
+        }
+        let readOnly = try seal("2028-04")
+        #expect(readOnly.status == 2)
+        #expect(readOnly.errLines.count == 1 && readOnly.err.hasSuffix(": Read-only file system\n"), "\(readOnly.err)")
+        #expect(try state() == before)
+    }
 }
