@@ -296,6 +296,8 @@ public enum ExportFile: Sendable {
     /// a template's `*.parameters.json` is read with its template.
     public static func isCheckable(path: String) throws -> Bool {
         if path.hasSuffix(".parameters.json") { return false }
+        // Anything but a regular file is checked, so that `read` refuses it by name.
+        if RegularFile.otherKind(path) != nil { return true }
         if isYAML(path) {
             guard let data = FileManager.default.contents(atPath: path),
                 let root = try? CloudFormationLoader.load([UInt8](data), file: path)
@@ -303,8 +305,10 @@ public enum ExportFile: Sendable {
             return isTemplate(root)
         }
         guard let root = try? FileSystem.standalone(path), case .object(let members) = root.value else { return true }
+        // A framework's other members count too, so that one without its FrameworkName is reported, not skipped.
         return [
-            "BackupPlan", "BackupSelection", "FrameworkName", "BackupVaultList", "format_version", "EffectivePolicy",
+            "BackupPlan", "BackupSelection", "FrameworkName", "FrameworkArn", "FrameworkControls", "BackupVaultList",
+            "format_version", "EffectivePolicy",
         ].contains {
             members[$0] != nil
         } || isTemplate(root.value)
@@ -312,13 +316,14 @@ public enum ExportFile: Sendable {
 
     private static func isYAML(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
 
-    /// A CloudFormation template declaring at least one `AWS::Backup::*` resource.
+    /// A CloudFormation template declaring at least one `AWS::Backup::*` resource, or a resource without a string
+    /// `Type` (a damaged template is reported, not skipped).
     private static func isTemplate(_ root: JSONValue) -> Bool {
         guard case .object(let members) = root, case .object(let resources)? = members["Resources"] else {
             return false
         }
         return resources.values.contains { resource in
-            guard case .object(let fields) = resource, case .string(let type)? = fields["Type"] else { return false }
+            guard case .object(let fields) = resource, case .string(let type)? = fields["Type"] else { return true }
             return type.hasPrefix("AWS::Backup::")
         }
     }
@@ -328,6 +333,7 @@ public enum ExportFile: Sendable {
     /// `AWSTemplateFormatVersion`), with the `<name>.parameters.json` beside it when there is one; or
     /// `terraform show -json` output (JSON with `format_version`).
     public static func read(path: String) throws -> ExportFile {
+        try RegularFile.require(path, shown: path)
         if isYAML(path) { return try readTemplate(path: path) }
         let root = try FileSystem.standalone(path)
         let none = AccountRegion(account: "", region: "")
@@ -340,7 +346,9 @@ public enum ExportFile: Sendable {
         if try root.optional("BackupSelection") != nil {
             return .selection(try AWSShapes.selection(root, location: none))
         }
-        if try root.optional("FrameworkName") != nil {
+        if try root.optional("FrameworkName") != nil || root.optional("FrameworkArn") != nil
+            || root.optional("FrameworkControls") != nil
+        {
             return .framework(try AWSShapes.framework(root, location: none))
         }
         if let list = try root.optional("BackupVaultList"), let first = try list.array().first {
@@ -430,6 +438,7 @@ struct FileSystem {
             guard FileManager.default.fileExists(atPath: target.path) else {
                 throw ImportError(file: relative, message: "cannot read the file")
             }
+            try RegularFile.require(target.path, shown: relative)
             return target
         }
         let resolved = target.resolvingSymlinksInPath().path
@@ -440,6 +449,7 @@ struct FileSystem {
         guard FileManager.default.fileExists(atPath: target.path) else {
             throw ImportError(file: relative, message: "required file is missing")
         }
+        try RegularFile.require(target.path, shown: relative)
         return target
     }
 
@@ -458,6 +468,7 @@ struct FileSystem {
 
     /// A single JSON file outside any scenario, named in errors as given.
     static func standalone(_ path: String) throws -> JSONNode {
+        try RegularFile.require(path, shown: path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, message: "cannot read the file")
         }

@@ -145,20 +145,57 @@ public struct Ledger: Sendable {
 
     /// Entries whose MANIFEST.json and SHA256SUMS read, sorted by seq; unreadable ones are left to `verify`.
     public func entries() -> [ChainEntry] {
+        scan().entries
+    }
+
+    /// Every entry, sorted by seq, or an error naming the first damaged one.
+    ///
+    /// An entry folder whose MANIFEST.json or SHA256SUMS cannot be read is damaged. Sealing reads the chain this
+    /// way: a damaged entry is reported, never skipped.
+    public func readEntries() throws(LedgerError) -> [ChainEntry] {
+        let (entries, damaged) = scan()
+        if let (name, reason) = damaged.first {
+            throw LedgerError(
+                "\(root.appendingPathComponent(name).path): the sealed entry cannot be read (\(reason)); "
+                    + "the chain is not extended or resealed until it verifies again (run verify)"
+            )
+        }
+        return entries
+    }
+
+    /// The readable entries sorted by seq, and the damaged ones (folder name and why) sorted by name.
+    private func scan() -> (entries: [ChainEntry], damaged: [(String, String)]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         var out: [ChainEntry] = []
-        for name in names where Ledger.isEntryName(name) {
+        var damaged: [(String, String)] = []
+        for name in names.sorted() where Ledger.isEntryName(name) {
             let folder = root.appendingPathComponent(name)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+                damaged.append((name, "not a folder"))
+                continue
+            }
             guard
                 let manifestData = FileManager.default.contents(
                     atPath: folder.appendingPathComponent("MANIFEST.json").path
-                ),
-                let sums = FileManager.default.contents(atPath: folder.appendingPathComponent("SHA256SUMS").path),
-                let manifest = try? Manifest.decode([UInt8](manifestData))
-            else { continue }
-            out.append(ChainEntry(folder: name, manifest: manifest, seal: SHA256.hash([UInt8](sums)).hex))
+                )
+            else {
+                damaged.append((name, "MANIFEST.json cannot be read"))
+                continue
+            }
+            guard let sums = FileManager.default.contents(atPath: folder.appendingPathComponent("SHA256SUMS").path)
+            else {
+                damaged.append((name, "SHA256SUMS cannot be read"))
+                continue
+            }
+            do {
+                let manifest = try Manifest.decode([UInt8](manifestData))
+                out.append(ChainEntry(folder: name, manifest: manifest, seal: SHA256.hash([UInt8](sums)).hex))
+            } catch {
+                damaged.append((name, "MANIFEST.json: \(error.message)"))
+            }
         }
-        return out.sorted { ($0.manifest.seq, $0.folder) < ($1.manifest.seq, $1.folder) }
+        return (out.sorted { ($0.manifest.seq, $0.folder) < ($1.manifest.seq, $1.folder) }, damaged)
     }
 
     /// The public key with this fingerprint among `keys/*.pub.pem`.

@@ -52,7 +52,7 @@ extension Ledger {
     /// folder name and manifest. Pure apart from reading the chain.
     public func prepare(_ request: SealRequest) throws -> (folder: String, manifest: Manifest, files: [String: [UInt8]])
     {
-        let chain = entries()
+        let chain = try readEntries()
         let tip = chain.last
         let fingerprint = try request.key.publicKey().fingerprint().hex
         if let tip {
@@ -141,13 +141,39 @@ extension Ledger {
     @discardableResult
     public func seal(_ request: SealRequest, failpoint: SealStep? = nil) throws -> ChainEntry {
         let (folder, manifest, files) = try prepare(request)
-        let manager = FileManager.default
-        try manager.createDirectory(at: root, withIntermediateDirectories: true)
-        try publish(try request.key.publicKey())
-        if let next = request.nextKey { try publish(next) }
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = root.appendingPathComponent(".\(folder).sealing-\(pid)")
-        if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
+        // What this run created, removed again if the seal fails: a failed seal leaves the chain as it was.
+        var created: [URL] = []
+        do {
+            created += try makeFolders(root)
+            for key in [try request.key.publicKey()] + (request.nextKey.map { [$0] } ?? []) {
+                created += try publish(key)
+            }
+            try seal(files, manifest: manifest, staging: staging, into: folder, failpoint: failpoint)
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            for url in created.reversed() { try? FileManager.default.removeItem(at: url) }
+            throw error
+        }
+        return ChainEntry(folder: folder, manifest: manifest, seal: SHA256.hash(files["SHA256SUMS"] ?? []).hex)
+    }
+
+    /// Writes the prepared files into `staging`, flushes them and renames the folder to `folder`.
+    private func seal(
+        _ files: [String: [UInt8]],
+        manifest: Manifest,
+        staging: URL,
+        into folder: String,
+        failpoint: SealStep?
+    ) throws(LedgerError) {
+        if FileManager.default.fileExists(atPath: staging.path) {
+            do {
+                try FileManager.default.removeItem(at: staging)
+            } catch {
+                throw LedgerError("\(staging.path): cannot remove a previous staging folder")
+            }
+        }
         func stop(_ step: SealStep) {
             if failpoint == step { kill(getpid(), SIGKILL) }
         }
@@ -165,11 +191,10 @@ extension Ledger {
         for path in folders.sorted() { syncDirectory(URL(fileURLWithPath: path)) }
         let destination = root.appendingPathComponent(folder)
         guard rename(staging.path, destination.path) == 0 else {
-            throw LedgerError("\(destination.path): cannot move the sealed month into place (errno \(errno))")
+            throw .system(destination.path, "cannot move the sealed month into place")
         }
         syncDirectory(root)
         stop(.renamed)
-        return ChainEntry(folder: folder, manifest: manifest, seal: SHA256.hash(files["SHA256SUMS"] ?? []).hex)
     }
 
     /// Removes folders that interrupted seals left behind (hidden `.…sealing-…` folders); they never verify.
@@ -180,27 +205,63 @@ extension Ledger {
         }
     }
 
-    func publish(_ key: Ed25519PublicKey) throws {
+    /// Publishes a public key under `keys/`; returns what it created (the folder, the file), nothing if present.
+    @discardableResult
+    func publish(_ key: Ed25519PublicKey) throws -> [URL] {
         let folder = root.appendingPathComponent("keys")
         let file = folder.appendingPathComponent(Ledger.keyFileName(try key.fingerprint().hex))
-        guard !FileManager.default.fileExists(atPath: file.path) else { return }
-        try writeDurably(try key.pem(), to: file)
+        guard !FileManager.default.fileExists(atPath: file.path) else { return [] }
+        let created = try makeFolders(folder)
+        do {
+            try writeDurably(try key.pem(), to: file)
+        } catch {
+            try? FileManager.default.removeItem(at: file)
+            for url in created.reversed() { try? FileManager.default.removeItem(at: url) }
+            throw error
+        }
+        return created + [file]
     }
 
-    func writeDurably(_ bytes: [UInt8], to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    /// Creates `url` and any missing parents; returns the folders it created, outermost first.
+    func makeFolders(_ url: URL) throws(LedgerError) -> [URL] {
+        var missing: [URL] = []
+        var current = url.standardizedFileURL
+        while current.path != "/", !FileManager.default.fileExists(atPath: current.path) {
+            missing.append(current)
+            current = current.deletingLastPathComponent()
+        }
+        var created: [URL] = []
+        for folder in missing.reversed() {
+            guard mkdir(folder.path, 0o755) == 0 || errno == EEXIST else {
+                let failure = LedgerError.system(folder.path, "cannot create the folder")
+                for url in created.reversed() { rmdir(url.path) }
+                throw failure
+            }
+            created.append(folder)
+        }
+        return created
+    }
+
+    func writeDurably(_ bytes: [UInt8], to url: URL) throws(LedgerError) {
+        _ = try makeFolders(url.deletingLastPathComponent())
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw LedgerError("\(url.path): cannot create (errno \(errno))") }
+        guard descriptor >= 0 else { throw .system(url.path, "cannot create the file") }
         defer { close(descriptor) }
         var offset = 0
-        try bytes.withUnsafeBytes { raw in
+        var failed = false
+        bytes.withUnsafeBytes { raw in
             while offset < raw.count {
                 let written = write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                guard written > 0 else { throw LedgerError("\(url.path): write failed (errno \(errno))") }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else {
+                    failed = true
+                    return
+                }
                 offset += written
             }
         }
-        guard fsync(descriptor) == 0 else { throw LedgerError("\(url.path): fsync failed (errno \(errno))") }
+        if failed { throw .system(url.path, "cannot write") }
+        guard fsync(descriptor) == 0 else { throw .system(url.path, "cannot flush to disk") }
     }
 
     func syncDirectory(_ url: URL) {

@@ -10,7 +10,9 @@ public struct AWSDifference: Hashable, Sendable, CustomStringConvertible {
         case reorderedColumns = "REORDERED_COLUMNS"
         case onlyInAWS = "ONLY_IN_AWS"
         case onlyInOurs = "ONLY_IN_OURS"
+        case repeatedRow = "REPEATED_ROW"
         case cell = "CELL"
+        case missingCell = "MISSING_CELL"
 
         var rank: Int {
             switch self {
@@ -20,7 +22,9 @@ public struct AWSDifference: Hashable, Sendable, CustomStringConvertible {
             case .reorderedColumns: 3
             case .onlyInAWS: 4
             case .onlyInOurs: 5
-            case .cell: 6
+            case .repeatedRow: 6
+            case .cell: 7
+            case .missingCell: 8
             }
         }
 
@@ -68,6 +72,8 @@ public struct AWSDifference: Hashable, Sendable, CustomStringConvertible {
         case .reorderedColumns: what = "columns are in another order: AWS has \"\(aws)\" where ours has \"\(ours)\""
         case .onlyInAWS: what = "row only in AWS's file: \(key)"
         case .onlyInOurs: what = "row only in ours: \(key)"
+        case .repeatedRow: what = "row repeated in AWS's file: \(key) (\(aws) rows)"
+        case .missingCell: what = "\(key): \(column): missing from AWS's item, ours \(CanonicalJSON.string(ours))"
         case .cell: what = "\(key): \(column): AWS \(CanonicalJSON.string(aws)), ours \(CanonicalJSON.string(ours))"
         }
         return "\(template.rawValue): \(what) (\(file))"
@@ -168,15 +174,26 @@ public enum ReportComparison {
             compared = files.filter { newest[scope($0)] == $0.window }
                 .sorted { ($0.window.upperBound, $0.path) < ($1.window.upperBound, $1.path) }
         }
-        var awsRows: [String: (row: [String: String], file: String)] = [:]
+        var awsRows: [String: (row: [String: String], file: String, columns: Set<String>)] = [:]
         for file in compared {
             let mapping = renames[file.path] ?? [:]
+            // The file's columns: a JSON item without one of them while others have it is a difference.
+            let columns = Set(file.header.map { mapping[$0] ?? $0 })
+            var counts: [String: Int] = [:]
             for row in file.rows {
                 let mapped = Dictionary(
                     row.map { (mapping[$0.key] ?? $0.key, $0.value) },
                     uniquingKeysWith: { a, _ in a }
                 )
-                awsRows[key(mapped, keyColumns)] = (mapped, file.path)
+                let rowKey = key(mapped, keyColumns)
+                counts[rowKey, default: 0] += 1
+                awsRows[rowKey] = (mapped, file.path, columns)
+            }
+            // A key repeated within one file (FAILED, then COMPLETED) is reported, never resolved silently.
+            for (rowKey, count) in counts where count > 1 {
+                differences.append(
+                    AWSDifference(template: template, kind: .repeatedRow, file: file.path, key: rowKey, aws: "\(count)")
+                )
             }
         }
 
@@ -190,14 +207,28 @@ public enum ReportComparison {
 
         let common = Set(ourHeader)
         for rowKey in awsRows.keys.sorted() {
-            guard let (awsRow, file) = awsRows[rowKey] else { continue }
+            guard let (awsRow, file, columns) = awsRows[rowKey] else { continue }
             guard let ourRow = ourRows[rowKey] else {
                 differences.append(AWSDifference(template: template, kind: .onlyInAWS, file: file, key: rowKey))
                 continue
             }
             for column in ourHeader where !uncomparedColumns.contains(column) && common.contains(column) {
-                guard let theirs = awsRow[column] else { continue }
                 let mine = ourRow[column] ?? ""
+                guard let theirs = awsRow[column] else {
+                    if columns.contains(column) {
+                        differences.append(
+                            AWSDifference(
+                                template: template,
+                                kind: .missingCell,
+                                file: file,
+                                key: rowKey,
+                                column: column,
+                                ours: mine
+                            )
+                        )
+                    }
+                    continue
+                }
                 if !same(theirs, mine) {
                     differences.append(
                         AWSDifference(

@@ -28,7 +28,9 @@ struct Check: ParsableCommand {
     @Option(help: "Write a JUnit XML report to this file.")
     var junit: String?
 
-    func run() throws {
+    func run() throws { try withExitStatuses(checkAll) }
+
+    private func checkAll() throws {
         let root = URL(fileURLWithPath: scenarios)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().filter {
             FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/scenario.json").path)
@@ -52,7 +54,7 @@ struct Check: ParsableCommand {
                 if update {
                     try AtomicFolder.write(reports, to: goldenFolder, replace: true)
                     checks.append(ScenarioCheck(scenario: name, files: reports.keys.sorted(), differences: []))
-                    print("\(name): golden copy re-recorded")
+                    try StandardOutput.line("\(name): golden copy re-recorded")
                     continue
                 }
                 var expected: [String: [UInt8]] = [:]
@@ -65,15 +67,19 @@ struct Check: ParsableCommand {
                 let files = Set(expected.keys).union(reports.keys).sorted()
                 checks.append(ScenarioCheck(scenario: name, files: files, differences: differences))
                 if differences.isEmpty {
-                    print("\(name): matches golden (\(files.count) reports)")
+                    try StandardOutput.line("\(name): matches golden (\(files.count) reports)")
                 } else {
-                    print("\(name): \(differences.count) difference\(differences.count == 1 ? "" : "s") from golden")
-                    for difference in differences { print("  \(difference)") }
+                    try StandardOutput.line(
+                        "\(name): \(differences.count) difference\(differences.count == 1 ? "" : "s") from golden"
+                    )
+                    try StandardOutput.lines(differences.map { "  \($0)" })
                 }
+            } catch let error as OutputFailure {
+                throw error
             } catch {
                 let message = "\(error)"
                 checks.append(ScenarioCheck(scenario: name, files: [], differences: [], error: message))
-                print("\(name): cannot run: \(message)")
+                try StandardOutput.line("\(name): cannot run: \(message)")
             }
         }
         if let junit {

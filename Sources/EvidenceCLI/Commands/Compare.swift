@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import EvidenceIngest
 internal import EvidenceModel
 internal import EvidenceReports
 internal import Foundation
@@ -40,9 +41,9 @@ struct Compare: ParsableCommand {
             differs = !differences.isEmpty
             switch format {
             case .text:
-                for difference in differences { print(difference.description) }
                 let templates = Set(files.map(\.template)).count
-                print(
+                try StandardOutput.lines(differences.map(\.description))
+                try StandardOutput.line(
                     "\(differences.count) difference\(differences.count == 1 ? "" : "s") "
                         + "(\(files.count) AWS file\(files.count == 1 ? "" : "s") of \(templates) "
                         + "report\(templates == 1 ? "" : "s") compared with \(ours))"
@@ -58,7 +59,9 @@ struct Compare: ParsableCommand {
                         + fields.map { "\(CanonicalJSON.string($0)):\(CanonicalJSON.string($1))" }
                         .joined(separator: ",") + "}"
                 }
-                print("{\"awsFiles\":\(files.count),\"differences\":[\(items.joined(separator: ","))]}")
+                try StandardOutput.line(
+                    "{\"awsFiles\":\(files.count),\"differences\":[\(items.joined(separator: ","))]}"
+                )
             }
         }
         if differs { throw ExitCode(ExitStatus.integrityFailure) }
@@ -87,6 +90,9 @@ struct Compare: ParsableCommand {
             let shown = "\(aws)/\(path)"
             // The whole path, so that the account, Region and date folders above --aws still count.
             let whole = root.appendingPathComponent(path).path
+            if let kind = RegularFile.otherKind(whole) {
+                throw IOFailure(description: "\(shown): is \(kind), not a regular file; only regular files are read")
+            }
             guard let data = FileManager.default.contents(atPath: whole) else {
                 throw IOFailure(description: "\(shown): cannot read the file")
             }

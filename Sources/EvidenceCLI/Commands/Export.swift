@@ -83,7 +83,9 @@ struct Export: ParsableCommand {
                 )
             }
             try AtomicFolder.write(files, to: out, replace: true)
-            print("exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)")
+            try StandardOutput.line(
+                "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)"
+            )
         }
     }
 }

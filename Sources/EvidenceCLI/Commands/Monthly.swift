@@ -78,15 +78,13 @@ struct Monthly: ParsableCommand {
             let (givenMonth, asOf) = try monthOptions.parse()
             let pipeline = try MonthPipeline(scenario: scenario, month: givenMonth, asOf: asOf)
             let (estate, month) = (pipeline.estate, pipeline.month)
-            let signingKey = try SigningKeys.load(key)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
+            // A damaged entry is reported before anything is written (Ledger.readEntries).
+            let tip = try ledger.readEntries().last
+            let signingKey = try SigningKeys.load(key)
             // The entry links to the chain's tip (Ledger.prepare); its PDF prints that link on every page.
-            let position = ChainPosition(
-                month: month,
-                chainID: estate.settings.chainID,
-                previousSeal: ledger.entries().last?.seal
-            )
+            let position = ChainPosition(month: month, chainID: estate.settings.chainID, previousSeal: tip?.seal)
             let files = try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
             let failpoint = ProcessInfo.processInfo.environment["BACKUP_EVIDENCE_FAILPOINT"].flatMap(
                 Ledger.SealStep.init(rawValue:)
@@ -98,16 +96,22 @@ struct Monthly: ParsableCommand {
                     dataAsOf: asOf ?? month.end,
                     chainID: estate.settings.chainID,
                     key: signingKey,
-                    nextKey: try nextKey.map(SigningKeys.publicKey),
+                    nextKey: try nextKey.map(SigningKeys.announcedKey),
                     amendmentReason: amend ? reason : nil,
                     generatorVersion: BackupEvidenceCommand.version
                 ),
                 failpoint: failpoint
             )
-            print(
-                "sealed \(URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path) (seq \(entry.manifest.seq))"
-            )
-            print(Ledger.checkpoint(entry))
+            let folder = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
+            do throws(OutputFailure) {
+                try StandardOutput.lines(["sealed \(folder) (seq \(entry.manifest.seq))", Ledger.checkpoint(entry)])
+            } catch {
+                // The month is sealed; only its report line is lost, and `checkpoint` prints it again.
+                throw IOFailure(
+                    description: "\(error.description); \(folder) is sealed, but its checkpoint line was lost: "
+                        + "run `backup-evidence checkpoint --evidence \(evidence)` to print it"
+                )
+            }
         }
     }
 }

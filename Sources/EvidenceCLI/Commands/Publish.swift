@@ -78,10 +78,9 @@ struct Publish: ParsableCommand {
                 retainDays: retainDays
             )
             let report = try Publisher.publish(groups, client: client)
-            for finding in report.findings { print(finding.description) }
-            for line in report.lines { print(line) }
             let months = groups.filter { $0.name != "keys" }.count
-            print(
+            try StandardOutput.lines(report.findings.map(\.description) + report.lines)
+            try StandardOutput.line(
                 "Summary: s3://\(bucket)/\(normalized.isEmpty ? "" : normalized + "/"): \(months) months; "
                     + "\(report.uploaded) objects uploaded, \(report.verified) already there and verified, "
                     + "\(report.extended) retentions extended, \(report.findings.count) findings"

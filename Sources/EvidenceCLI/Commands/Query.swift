@@ -46,6 +46,9 @@ struct Query: ParsableCommand {
     func run() throws {
         try withExitStatuses {
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
+            guard !entries.isEmpty else {
+                throw IOFailure(description: "\(evidence): no sealed month to query (seal one with monthly)")
+            }
             let result = try EvidenceStore.query(
                 sql,
                 ledger: ledger,
@@ -59,7 +62,7 @@ struct Query: ParsableCommand {
             case .csv:
                 var writer = CSVWriter(header: columns)
                 for row in text { writer.append(row: row) }
-                FileHandle.standardOutput.write(Data(writer.bytes))
+                try StandardOutput.write(writer.bytes)
             case .json:
                 let objects = rows.map { row in
                     "{"
@@ -67,7 +70,7 @@ struct Query: ParsableCommand {
                             separator: ","
                         ) + "}"
                 }
-                print("[" + objects.joined(separator: ",") + "]")
+                try StandardOutput.line("[" + objects.joined(separator: ",") + "]")
             case .table:
                 var widths = columns.map(\.count)
                 for row in text {
@@ -77,9 +80,9 @@ struct Query: ParsableCommand {
                     zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
                         .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
                 }
-                print(line(columns))
-                print(line(widths.map { String(repeating: "-", count: $0) }))
-                for row in text { print(line(row)) }
+                try StandardOutput.lines(
+                    [line(columns), line(widths.map { String(repeating: "-", count: $0) })] + text.map(line)
+                )
             }
         }
     }

@@ -29,7 +29,7 @@ struct ScheduleCommand: ParsableCommand {
             let schedule = try Schedule(expression: expression, timeZone: timezone)
             var out = ""
             for instant in schedule.firings(from: start, to: end) { out += instant.iso8601 + "\n" }
-            print(out, terminator: "")
+            try StandardOutput.write(out)
         }
     }
 }

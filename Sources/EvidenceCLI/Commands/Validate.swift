@@ -51,7 +51,7 @@ struct Validate: ParsableCommand {
                 errors.append(error.description)
             }
         }
-        for finding in findings { print(finding) }
+        try withExitStatuses { try StandardOutput.lines(findings) }
         for error in errors { printError(error) }
         if !findings.isEmpty || !errors.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
         printNote("\(checked) file\(checked == 1 ? "" : "s") valid")

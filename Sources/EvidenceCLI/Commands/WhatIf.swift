@@ -85,9 +85,9 @@ struct WhatIfCommand: ParsableCommand {
                 asOf: asOf ?? month.end
             )
             switch format {
-            case .text: print(result.text(), terminator: "")
-            case .json: print(result.json(), terminator: "")
-            case .csv: FileHandle.standardOutput.write(Data(result.csv()))
+            case .text: try StandardOutput.write(result.text())
+            case .json: try StandardOutput.write(result.json())
+            case .csv: try StandardOutput.write(result.csv())
             }
         }
     }

@@ -58,7 +58,7 @@ enum AtomicFolder {
             }
         } catch let error as CocoaError {
             try? manager.removeItem(at: staging)
-            throw IOFailure(description: "\(destination.path): cannot write: \(error.localizedDescription)")
+            throw IOFailure(description: "\(destination.path): cannot write: \(fileErrorInWords(error))")
         } catch {
             // The body's own errors (input, simulation, I/O) keep their kind and exit status.
             try? manager.removeItem(at: staging)

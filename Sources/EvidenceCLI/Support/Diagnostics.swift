@@ -8,12 +8,12 @@ internal import Foundation
 
 /// Prints a one-line error to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    StandardOutput.diagnostic("error: \(message)\n")
 }
 
 /// Prints a warning or progress line to standard error.
 package func printNote(_ message: String) {
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    StandardOutput.diagnostic("\(message)\n")
 }
 
 /// An input or output failure the CLI reports with exit status 2.
@@ -47,10 +47,36 @@ package func withExitStatuses(_ body: () throws -> Void) throws {
     } catch let error as IOFailure {
         printError(error.description)
         throw ExitCode(ExitStatus.invalidInput)
+    } catch let error as OutputFailure {
+        printError(error.description)
+        throw ExitCode(ExitStatus.invalidInput)
     } catch let error as ValidationError {
         throw error
+    } catch let error as CocoaError {
+        printError(fileErrorInWords(error))
+        throw ExitCode(ExitStatus.invalidInput)
     } catch {
         printError("\(error)")
         throw ExitCode(ExitStatus.invalidInput)
     }
+}
+
+/// A Foundation file error as one line in words (`<path>: No space left on device`), never its
+/// `Error Domain=NSCocoaErrorDomain …` dump.
+func fileErrorInWords(_ error: CocoaError) -> String {
+    var reason: String
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        reason = String(cString: strerror(Int32(underlying.code)))
+    } else {
+        switch error.code {
+        case .fileWriteOutOfSpace: reason = String(cString: strerror(ENOSPC))
+        case .fileWriteVolumeReadOnly: reason = String(cString: strerror(EROFS))
+        case .fileWriteNoPermission, .fileReadNoPermission: reason = String(cString: strerror(EACCES))
+        case .fileNoSuchFile, .fileReadNoSuchFile: reason = String(cString: strerror(ENOENT))
+        case .fileWriteFileExists: reason = String(cString: strerror(EEXIST))
+        default: reason = "the file operation failed (code \(error.code.rawValue))"
+        }
+    }
+    let path = error.filePath ?? error.url?.path
+    return path.map { "\($0): \(reason)" } ?? reason
 }

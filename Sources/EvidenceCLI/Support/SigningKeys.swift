@@ -16,7 +16,7 @@ enum SigningKeys {
             return try parse(data, path: demoPath)
         }
         let key = try Ed25519PrivateKey.generate()
-        try FileManager.default.createDirectory(atPath: ".backup-evidence", withIntermediateDirectories: true)
+        try createPrivateFolder(".backup-evidence")
         guard
             FileManager.default.createFile(
                 atPath: demoPath,
@@ -26,6 +26,15 @@ enum SigningKeys {
         else { throw IOFailure(description: "\(demoPath): cannot write the demo key") }
         printNote("warning: created a demo signing key at \(demoPath); pass --key for real evidence")
         return key
+    }
+
+    /// Creates `path` with mode 0700 whatever the umask; an existing folder is left as it is.
+    private static func createPrivateFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return }
+        guard mkdir(path, 0o700) == 0, chmod(path, 0o700) == 0 else {
+            throw IOFailure(description: "\(path): cannot create the folder: \(String(cString: strerror(errno)))")
+        }
     }
 
     static func privateKey(_ path: String) throws -> Ed25519PrivateKey {
@@ -43,8 +52,28 @@ enum SigningKeys {
         }
     }
 
-    /// A public key from a public PEM, or the public half of a private PEM.
+    /// A trusted public key (`--trusted-key`): a public PEM only; a private key is refused, since a verifier must
+    /// never hold the key that signs.
     static func publicKey(_ path: String) throws -> Ed25519PublicKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IOFailure(description: "\(path): cannot read the key")
+        }
+        if let key = try? Ed25519PublicKey(pem: [UInt8](data)) { return key }
+        if (try? Ed25519PrivateKey(pem: [UInt8](data))) != nil {
+            throw IOFailure(
+                description: "\(path): holds a private key; give the public key (keys/<fingerprint>.pub.pem, or "
+                    + "openssl pkey -pubout) and keep the private key away from verification"
+            )
+        }
+        do {
+            return try Ed25519PublicKey(pem: [UInt8](data))
+        } catch {
+            throw IOFailure(description: "\(path): \(error.message)")
+        }
+    }
+
+    /// A key announced with `--next-key`: a public PEM, or the public half of a private PEM.
+    static func announcedKey(_ path: String) throws -> Ed25519PublicKey {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IOFailure(description: "\(path): cannot read the key")
         }

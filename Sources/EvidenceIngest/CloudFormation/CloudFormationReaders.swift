@@ -10,6 +10,19 @@ enum CloudFormationReaders {
     static func vault(_ properties: JSONNode, deployment: CloudFormationDeployment, airGapped: Bool) throws -> Vault {
         let nameNode = try properties.required("BackupVaultName")
         let name = try nameNode.cfnIdentifier()
+        // CreateBackupVault's pattern: ^[a-zA-Z0-9\-\_]{2,50}$.
+        let allowed = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_")
+        }
+        guard allowed, (2...50).contains(name.utf8.count) else {
+            throw nameNode.failure(
+                "\(CanonicalJSON.string(name)) is not a valid backup vault name: AWS allows 2 to 50 letters, digits, "
+                    + "hyphens and underscores"
+            )
+        }
         guard let arn = ARN(deployment.arn("backup", "backup-vault:\(name)")) else {
             throw nameNode.failure("\"\(name)\" is not a valid backup vault name")
         }

@@ -111,6 +111,24 @@ enum EventReaders {
             _ = try JSONNode.parse(json, file: file).required("Records").array()
             return ([], 0)
         }
+        // Every record is an object; a number, string, array or null in `Records` is not a log file's.
+        for (position, range) in ranges.enumerated() {
+            guard let first = json[range].first(where: { ![32, 9, 10, 13].contains($0) }), first != UInt8(ascii: "{")
+            else { continue }
+            let found: String
+            switch first {
+            case UInt8(ascii: "["): found = "an array"
+            case UInt8(ascii: "\""): found = "a string"
+            case UInt8(ascii: "n"): found = "null"
+            case UInt8(ascii: "t"), UInt8(ascii: "f"): found = "a boolean"
+            default: found = "a number"
+            }
+            throw ImportError(
+                file: file,
+                location: "$.Records[\(position)]",
+                message: "expected an object (a CloudTrail record), found \(found)"
+            )
+        }
         var events: [JobEvent] = []
         // One record's tree at a time: it is dropped as soon as its event is read.
         for (position, range) in ranges.enumerated() where mentions(Self.backupSource, json[range]) {
