@@ -104,10 +104,11 @@ struct Monthly: ParsableCommand {
                 ),
                 failpoint: failpoint
             )
-            print(
-                "sealed \(URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path) (seq \(entry.manifest.seq))"
-            )
+            let sealed = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
+            print("sealed \(Printable.value(sealed)) (seq \(entry.manifest.seq))")
             print(Ledger.checkpoint(entry))
+            // The line an auditor pins: `verify --expect-key-sha256` with this fingerprint, received out of band.
+            print("signing-key-sha256 \(entry.manifest.signingKeySHA256)")
         }
     }
 }

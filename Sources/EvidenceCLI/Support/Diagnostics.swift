@@ -6,14 +6,15 @@ internal import EvidencePipeline
 internal import EvidenceSimulation
 internal import Foundation
 
-/// Prints a one-line error to standard error.
+/// Prints a one-line error to standard error; paths and values in it are escaped (`Printable.line`), so it stays
+/// one line whatever the input held.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(Printable.line(message))\n".utf8))
 }
 
-/// Prints a warning or progress line to standard error.
+/// Prints a warning or progress line to standard error, escaped as `printError` escapes.
 func printNote(_ message: String) {
-    FileHandle.standardError.write(Data("\(message)\n".utf8))
+    FileHandle.standardError.write(Data("\(Printable.line(message))\n".utf8))
 }
 
 /// An input or output failure the CLI reports with exit status 2.

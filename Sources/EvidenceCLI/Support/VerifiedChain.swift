@@ -4,8 +4,8 @@ internal import Foundation
 
 /// Verifies the evidence chain as `verify` does and returns its entries, or refuses a chain that does not verify.
 ///
-/// Every finding other than OK and UNANCHORED is printed on stderr (an unpinned key is a warning, and the commands
-/// go on). A chain with an INVALID or MISSING finding is refused: one error line ("refusing to `action` it"), exit
+/// Every finding other than OK and UNANCHORED is printed on stderr (an unpinned key, `KEY keys/ UNVERIFIED`, is a
+/// warning here, and the commands go on; `verify` exits 3 on it). A chain with an INVALID or MISSING finding is refused: one error line ("refusing to `action` it"), exit
 /// status 1. `query`, `export` and `publish` read sealed months only through this function.
 func verifiedChain(
     evidence: String,
