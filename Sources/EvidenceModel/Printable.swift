@@ -3,32 +3,11 @@
 ///
 /// Control characters (U+0000 to U+001F, U+007F), other non-printing characters (C1 controls, format characters
 /// such as bidirectional overrides, line and paragraph separators, private-use, surrogate and unassigned code
-/// points) and bytes that are not UTF-8 are written as `\xNN`, one per byte of their UTF-8 form, as git quotes paths.
+/// points) are written as `\xNN`, one per byte of their UTF-8 form, as git quotes paths.
 public enum Printable {
     /// A value printed inside a line: non-printing characters as `\xNN`, and a backslash as `\\`, so the escaped text
     /// names exactly one original.
     public static func value(_ text: String) -> String { escape(text.unicodeScalars, backslash: true) }
-
-    /// Bytes that may not be UTF-8 (a line of SHA256SUMS), escaped as `value` escapes text.
-    public static func value(bytes: some Collection<UInt8>) -> String {
-        let array = Array(bytes)
-        var out = ""
-        var offset = 0
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = array.makeIterator()
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                append(Unicode.UTF8.decode(encoded), to: &out, backslash: true)
-                offset += encoded.count
-            case .error(let length):
-                for byte in array[offset..<offset + length] { out += hex(byte) }
-                offset += length
-            case .emptyInput:
-                return out
-            }
-        }
-    }
 
     /// A whole line: non-printing characters as `\xNN`, backslashes kept, so a line whose values were escaped with
     /// `value` is unchanged.
