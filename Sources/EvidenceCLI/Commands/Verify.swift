@@ -37,10 +37,10 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
         discussion: """
-            Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \\
-            values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \\
-            everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \\
-            MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \\
+            Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \
+            values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \
+            everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \
+            MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \
             unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month).
             """
     )
@@ -193,7 +193,13 @@ struct Prove: ParsableCommand {
 struct VerifyRow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-row",
-        abstract: "Check row proofs with only the month's MANIFEST.json, SHA256SUMS, signature and public key."
+        abstract: "Check row proofs with only the month's MANIFEST.json, SHA256SUMS, signature and public key.",
+        discussion: """
+            Under a pinned key the month must be signed by it, or by a key handed over to from it by the sealed \
+            entries before it, as verify checks. Exit 0 when every row is in its sealed report under the pinned \
+            key, 1 on INVALID or MISSING (a month signed by another key is INVALID), 3 with no pinned key or a key \
+            not found in keys/, 2 on an unreadable proof or nothing to verify.
+            """
     )
 
     @Argument(help: "The proof file.")
