@@ -76,7 +76,7 @@ public struct MonthPipeline: Sendable {
     /// The six reports in memory, written by `writeReports` through a scratch folder under `scratch`.
     public func reports(scratch: URL) throws -> ReportSet {
         let folder = scratch.appendingPathComponent(
-            "reports-\(getpid())-\(UInt64(bitPattern: Int64(month.start.milliseconds)))"
+            "reports-\(getpid())-\(UInt64(bitPattern: Int64(month.start.milliseconds)))-\(UUID().uuidString)"
         )
         try? FileManager.default.removeItem(at: folder)
         defer { try? FileManager.default.removeItem(at: folder) }

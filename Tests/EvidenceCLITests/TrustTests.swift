@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The built `backup-evidence`, run as an auditor runs it: exit status and the exact bytes of stdout and stderr.
-enum Binary {
+enum BuiltBinary {
     static var path: String { RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path }
 
     struct Output {
@@ -60,7 +60,7 @@ struct TrustTests {
 
     init() {
         precondition(
-            FileManager.default.isExecutableFile(atPath: Binary.path),
+            FileManager.default.isExecutableFile(atPath: BuiltBinary.path),
             "build the package first (swift build --build-tests)"
         )
     }
@@ -90,13 +90,13 @@ struct TrustTests {
         ]
         for (evidence, message) in cases {
             // Said before anything else is read: the checkpoint named does not exist either.
-            let result = try Binary.run(
+            let result = try BuiltBinary.run(
                 ["verify", "--evidence", evidence, "--require-anchor", "--checkpoint", missing] + pin
             )
             #expect(result.status == 2)
             #expect(result.stdout.isEmpty)
             #expect(result.errorLines == ["error: \(message)"])
-            let checkpoint = try Binary.run(["checkpoint", "--evidence", evidence])
+            let checkpoint = try BuiltBinary.run(["checkpoint", "--evidence", evidence])
             #expect(checkpoint.status == 2)
             #expect(checkpoint.errorLines == ["error: \(message)"])
         }
@@ -104,12 +104,12 @@ struct TrustTests {
 
     @Test("verify --format accepts text and json only: anything else is a usage error before any input is read")
     func formats() async throws {
-        let result = try Binary.run(["verify", "--evidence", "/no/such/evidence", "--format", "csv"])
+        let result = try BuiltBinary.run(["verify", "--evidence", "/no/such/evidence", "--format", "csv"])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         #expect(!String(decoding: result.stderr, as: UTF8.self).contains("no such evidence folder"))
         let chain = try await SealedChain(months: ["2028-03"])
-        let json = try Binary.run([
+        let json = try BuiltBinary.run([
             "verify", "--evidence", chain.path, "--format", "json", "--expect-key-sha256",
             try Self.fingerprint(Self.owner),
         ])
@@ -122,23 +122,24 @@ struct TrustTests {
     @Test("monthly prints the signing key's fingerprint; verify pinned to it is exit 0, unpinned exit 3")
     func pinning() async throws {
         let evidence = try TemporaryFolder()
-        let sealed = try Binary.run([
+        let sealed = try BuiltBinary.run([
             "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", evidence.path,
             "--month", "2028-03", "--key", Self.owner,
         ])
         #expect(sealed.status == 0)
         let fingerprint = try Self.fingerprint(Self.owner)
         #expect(sealed.lines.last == "signing-key-sha256 \(fingerprint)")
-        let pinned = try Binary.run(["verify", "--evidence", evidence.path, "--expect-key-sha256", fingerprint])
+        let pinned = try BuiltBinary.run(["verify", "--evidence", evidence.path, "--expect-key-sha256", fingerprint])
         #expect(pinned.status == 0)
         #expect(pinned.lines.last?.hasSuffix("; VERIFIED") == true)
-        let trusted = try Binary.run(["verify", "--evidence", evidence.path, "--trusted-key", Self.owner])
+        let publicKey = evidence.url.appendingPathComponent("keys/\(fingerprint.prefix(16)).pub.pem").path
+        let trusted = try BuiltBinary.run(["verify", "--evidence", evidence.path, "--trusted-key", publicKey])
         #expect(trusted.status == 0)
         // Unpinned, whatever else passed: anchored by a checkpoint and --expect-through, still inconclusive.
         let kept = try TemporaryFolder()
         let checkpoint = kept.url.appendingPathComponent("checkpoint.txt")
         try Data(sealed.lines[1].utf8).write(to: checkpoint)
-        let unpinned = try Binary.run([
+        let unpinned = try BuiltBinary.run([
             "verify", "--evidence", evidence.path, "--checkpoint", checkpoint.path, "--expect-through", "2028-03",
         ])
         #expect(unpinned.status == 3)
@@ -159,17 +160,18 @@ struct TrustTests {
         let theirs = try Self.fingerprint(Self.attacker)
         let keyLine = "KEY\t2028-03\tINVALID: signed by key \(theirs.prefix(16)), expected \(own.prefix(16))"
 
-        let pinned = try Binary.run(["verify", "--evidence", forged.path, "--expect-key-sha256", own])
+        let pinned = try BuiltBinary.run(["verify", "--evidence", forged.path, "--expect-key-sha256", own])
         #expect(pinned.status == 1)
         #expect(pinned.lines.first == keyLine)
         #expect(pinned.lines.last?.contains("findings: 1 INVALID, 0 MISSING, 0 UNVERIFIED;") == true)
         #expect(pinned.lines.last?.hasSuffix("; INVALID") == true)
 
-        let trusted = try Binary.run(["verify", "--evidence", forged.path, "--trusted-key", Self.owner])
+        let ownerKey = genuine.url("keys/\(own.prefix(16)).pub.pem").path
+        let trusted = try BuiltBinary.run(["verify", "--evidence", forged.path, "--trusted-key", ownerKey])
         #expect(trusted.status == 1)
         #expect(trusted.lines.first == keyLine)
 
-        let unpinned = try Binary.run(["verify", "--evidence", forged.path])
+        let unpinned = try BuiltBinary.run(["verify", "--evidence", forged.path])
         #expect(unpinned.status == 3)
         #expect(
             unpinned.lines == [
@@ -181,18 +183,18 @@ struct TrustTests {
         #expect(unpinned.lines.last?.hasSuffix("; INCONCLUSIVE") == true)
 
         // The attacker's own checkpoint anchors the tail; it does not make their key trusted.
-        let theirCheckpoint = try Binary.run(["checkpoint", "--evidence", forged.path])
+        let theirCheckpoint = try BuiltBinary.run(["checkpoint", "--evidence", forged.path])
         let saved = forged.url("../checkpoint-\(UUID().uuidString).txt")
         defer { try? FileManager.default.removeItem(at: saved) }
         try Data(theirCheckpoint.stdout).write(to: saved)
-        let anchored = try Binary.run(["verify", "--evidence", forged.path, "--checkpoint", saved.path])
+        let anchored = try BuiltBinary.run(["verify", "--evidence", forged.path, "--checkpoint", saved.path])
         #expect(anchored.status == 3)
         #expect(anchored.lines.first == Self.unpinnedLine(theirs))
 
         // The checkpoint the auditor kept of the genuine chain catches the re-seal even unpinned.
-        let ours = try Binary.run(["checkpoint", "--evidence", genuine.path])
+        let ours = try BuiltBinary.run(["checkpoint", "--evidence", genuine.path])
         try Data(ours.stdout).write(to: saved)
-        let caught = try Binary.run(["verify", "--evidence", forged.path, "--checkpoint", saved.path])
+        let caught = try BuiltBinary.run(["verify", "--evidence", forged.path, "--checkpoint", saved.path])
         #expect(caught.status == 1)
         #expect(
             caught.lines.contains(
@@ -214,17 +216,17 @@ struct TrustTests {
         let first = try #require(try RowProof.parse(String(contentsOf: proof, encoding: .utf8)).first)
         let own = try Self.fingerprint(Self.owner)
         let theirs = try Self.fingerprint(Self.attacker)
-        let row = try Binary.run(["verify-row", proof.path, "--evidence", forged.path, "--expect-key-sha256", own])
+        let row = try BuiltBinary.run(["verify-row", proof.path, "--evidence", forged.path, "--expect-key-sha256", own])
         #expect(row.status == 1)
         #expect(
             row.lines.first
                 == "ROW\t2028-03/\(first.file)#\(first.index)\tINVALID: 2028-03 signed by key \(theirs.prefix(16)), "
                 + "expected \(own.prefix(16))"
         )
-        let chain = try Binary.run(["verify", "--evidence", forged.path, "--expect-key-sha256", own])
+        let chain = try BuiltBinary.run(["verify", "--evidence", forged.path, "--expect-key-sha256", own])
         #expect(chain.status == row.status)
         // Unpinned: checked with the month's own key, then inconclusive with the line to pin.
-        let unpinned = try Binary.run(["verify-row", proof.path, "--evidence", forged.path])
+        let unpinned = try BuiltBinary.run(["verify-row", proof.path, "--evidence", forged.path])
         #expect(unpinned.status == 3)
         #expect(unpinned.lines.last == Self.unpinnedLine(theirs))
         #expect(unpinned.lines.dropLast().allSatisfy { $0.hasSuffix("\tOK: row included in the sealed report") })
@@ -232,40 +234,42 @@ struct TrustTests {
 
     @Test("verify-row follows a sealed key handover from the pinned key, as verify does")
     func rowProofAfterRotation() async throws {
-        let chain = try await SealedChain(months: ["2028-03"])
-        for (month, extra) in [("2028-04", ["--next-key", Self.attacker]), ("2028-05", [])] {
+        let chain = try await SealedChain(months: [])
+        for (month, key, extra) in [
+            ("2028-03", Self.owner, ["--next-key", Self.attacker]), ("2028-04", Self.attacker, []),
+        ] {
             let status = await CLITests.run(
                 [
                     "monthly", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--evidence", chain.path,
-                    "--month", month, "--key", month == "2028-05" ? Self.attacker : Self.owner,
+                    "--month", month, "--key", key,
                 ] + extra
             )
             #expect(status == 0)
         }
-        let jobs = String(decoding: try chain.read("2028-05/reports/BACKUP_JOB_REPORT.csv"), as: UTF8.self)
+        let jobs = String(decoding: try chain.read("2028-04/reports/BACKUP_JOB_REPORT.csv"), as: UTF8.self)
         let jobID = String(jobs.split(separator: "\n")[3].split(separator: ",")[5])
         let proof = chain.url("../proof-\(UUID().uuidString).txt")
         defer { try? FileManager.default.removeItem(at: proof) }
         #expect(await CLITests.run(["prove", "--evidence", chain.path, "--job-id", jobID, "--out", proof.path]) == 0)
         let pin = ["--expect-key-sha256", try Self.fingerprint(Self.owner)]
-        let row = try Binary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
+        let row = try BuiltBinary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
         #expect(row.status == 0)
         #expect(!row.lines.isEmpty && row.lines.allSatisfy { $0.hasPrefix("ROW\t") && $0.contains("\tOK: ") })
         // A handover claimed by editing an earlier month's manifest is not sealed, and not followed.
-        let manifest = String(decoding: try chain.read("2028-04/MANIFEST.json"), as: UTF8.self)
+        let manifest = String(decoding: try chain.read("2028-03/MANIFEST.json"), as: UTF8.self)
         #expect(manifest.contains("\"version\":\"0.1.0\""))
         try chain.write(
-            "2028-04/MANIFEST.json",
+            "2028-03/MANIFEST.json",
             Array(manifest.replacingOccurrences(of: "\"version\":\"0.1.0\"", with: "\"version\":\"0.1.1\"").utf8)
         )
-        let broken = try Binary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
+        let broken = try BuiltBinary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
         #expect(broken.status == 1)
-        // The job's rows of 2028-05, signed by the key handed over, lose that key.
-        let handedOver = broken.lines.filter { $0.hasPrefix("ROW\t2028-05/") }
+        // The job's rows of 2028-04, signed by the key handed over, lose that key.
+        let handedOver = broken.lines.filter { $0.hasPrefix("ROW\t2028-04/") }
         #expect(!handedOver.isEmpty, "\(broken.lines)")
         #expect(
             handedOver.allSatisfy {
-                $0.hasSuffix("\tINVALID: 2028-04, which hands the signing key on, does not verify (run verify)")
+                $0.hasSuffix("\tINVALID: 2028-03, which hands the signing key on, does not verify (run verify)")
             },
             "\(broken.lines)"
         )
@@ -278,7 +282,7 @@ struct TrustTests {
         let listed = sums.split(separator: "\n").map { String($0.dropFirst(66)) }
         try chain.write("2028-03/SHA256SUMS", Array(sums.replacingOccurrences(of: "\n", with: "\r\n").utf8))
         let key = try Self.fingerprint(Self.owner)
-        let result = try Binary.run(["verify", "--evidence", chain.path, "--expect-key-sha256", key])
+        let result = try BuiltBinary.run(["verify", "--evidence", chain.path, "--expect-key-sha256", key])
         #expect(result.status == 1)
         Self.expectClean(result, lines: result.lines.count)
         #expect(
@@ -306,7 +310,7 @@ struct TrustTests {
     /// lines and, on stdout, the two TABs of each finding line; that at most one line (the last) is a summary; and
     /// that stdout has `lines` lines.
     static func expectClean(
-        _ output: Binary.Output,
+        _ output: BuiltBinary.Output,
         lines: Int,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
@@ -364,13 +368,13 @@ struct TrustTests {
 
         let pin = ["--expect-key-sha256", try Self.fingerprint(Self.owner)]
         let arguments = ["verify", "--evidence", chain.path, "--checkpoint", checkpoint.path] + pin
-        let json = try Binary.run(arguments + ["--format", "json"])
+        let json = try BuiltBinary.run(arguments + ["--format", "json"])
         #expect(json.status == 1)
         #expect(json.lines.count == 1)
         Self.expectClean(json, lines: 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout)) as? [String: Any])
         let findings = try #require(object["findings"] as? [[String: String]])
-        let text = try Binary.run(arguments)
+        let text = try BuiltBinary.run(arguments)
         #expect(text.status == 1)
         Self.expectClean(text, lines: findings.count + 1)
         // Each finding of the text output is the JSON one, escaped, on its own line.
@@ -421,7 +425,7 @@ struct TrustTests {
             )
         )
         // checkpoint: one line of five fields, which verify reads back as the same chain id.
-        let checkpoint = try Binary.run(["checkpoint", "--evidence", chain.path])
+        let checkpoint = try BuiltBinary.run(["checkpoint", "--evidence", chain.path])
         #expect(checkpoint.status == 0)
         Self.expectClean(checkpoint, lines: 1)
         let fields = checkpoint.lines.first?.split(separator: " ") ?? []
@@ -431,7 +435,7 @@ struct TrustTests {
         defer { try? FileManager.default.removeItem(at: saved) }
         try Data(checkpoint.stdout).write(to: saved)
         let pin = ["--expect-key-sha256", try Self.fingerprint(Self.owner)]
-        let verify = try Binary.run(["verify", "--evidence", chain.path, "--checkpoint", saved.path] + pin)
+        let verify = try BuiltBinary.run(["verify", "--evidence", chain.path, "--checkpoint", saved.path] + pin)
         #expect(verify.status == 1)
         #expect(!verify.lines.contains { $0.hasPrefix("TAIL\t") })
 
@@ -443,7 +447,7 @@ struct TrustTests {
         try Data(
             "backup-evidence.rowproof/v1\nchain x\nperiod \(period)\nfile f\nindex 0\nsize 1\nrow eA==\n\(hash)\n".utf8
         ).write(to: proof)
-        let row = try Binary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
+        let row = try BuiltBinary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
         #expect(row.status == 1)
         Self.expectClean(row, lines: 1)
         #expect(row.lines.first?.hasPrefix("ROW\t20\\x00\\x01") == true)
@@ -452,7 +456,7 @@ struct TrustTests {
             ("backup-evidence.rowproof/v1\nchain x\nperiod 2028-03\nfile f\nindex 0\nsize 1\nrow eA==\nAA"
                 + Self.hostile.filter { $0 != "\n" }.joined() + "\nmore\n").utf8
         ).write(to: proof)
-        let parse = try Binary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
+        let parse = try BuiltBinary.run(["verify-row", proof.path, "--evidence", chain.path] + pin)
         #expect(parse.status == 2)
         Self.expectClean(parse, lines: 0)
         #expect(parse.errorLines.count == 1)
@@ -461,7 +465,7 @@ struct TrustTests {
         // Error lines: a path holding every character a path can hold.
         let path = chain.url("missing-" + Self.hostile.filter { $0 != "\u{0}" }.joined()).path
         for command in ["verify", "checkpoint"] {
-            let result = try Binary.run([command, "--evidence", path])
+            let result = try BuiltBinary.run([command, "--evidence", path])
             #expect(result.status == 2)
             Self.expectClean(result, lines: 0)
             #expect(result.errorLines.count == 1)
