@@ -150,6 +150,10 @@ struct TrustTests {
                 == true
         )
         #expect(unpinned.lines.last?.hasSuffix("; INCONCLUSIVE") == true)
+        // query warns with the same finding line and goes on.
+        let query = try BuiltBinary.run(["query", "--evidence", evidence.path, "SELECT count(*) AS n FROM backup_jobs"])
+        #expect(query.status == 0)
+        #expect(query.errorLines == [Self.unpinnedLine(fingerprint)])
     }
 
     @Test("A chain re-sealed with an attacker's own key: INVALID pinned or trusted (1), inconclusive unpinned (3)")

@@ -17,6 +17,13 @@ func printNote(_ message: String) {
     FileHandle.standardError.write(Data("\(Printable.line(message))\n".utf8))
 }
 
+/// Prints a finding line of `verify` (`<SCOPE><TAB><subject><TAB><STATUS>[: detail]`) to standard error as a
+/// warning: its TABs kept, everything else escaped as `printNote` escapes.
+func printFindingNote(_ line: String) {
+    let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { Printable.line(String($0)) }
+    FileHandle.standardError.write(Data("\(fields.joined(separator: "\t"))\n".utf8))
+}
+
 /// An input or output failure the CLI reports with exit status 2.
 struct IOFailure: Error, CustomStringConvertible {
     var description: String

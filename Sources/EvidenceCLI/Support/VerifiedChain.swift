@@ -24,7 +24,7 @@ func verifiedChain(
         VerifyOptions(trustedKey: try keys.trusted(), expectedKeySHA256: keys.expectKeySHA256)
     )
     for finding in report.findings where finding.status != .ok && finding.status != .unanchored {
-        printNote(finding.description)
+        printFindingNote(finding.description)
     }
     guard report.exitStatus != ExitStatus.integrityFailure else {
         printError("\(evidence): the chain does not verify; refusing to \(action) it")
