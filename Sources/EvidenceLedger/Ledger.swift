@@ -224,7 +224,15 @@ public struct Ledger: Sendable {
     }
 
     /// The one-line checkpoint of the chain's tip (evidence-chain.md §6.6).
+    ///
+    /// The chain id is written as
+    /// `checkpointToken` writes it, so the line is one line of five space-separated fields whatever the id holds.
     public static func checkpoint(_ tip: ChainEntry) -> String {
-        "backup-evidence-checkpoint \(tip.manifest.chainID) \(tip.folder) \(tip.manifest.seq) \(tip.seal)"
+        "backup-evidence-checkpoint \(checkpointToken(tip.manifest.chainID)) \(tip.folder) \(tip.manifest.seq) \(tip.seal)"
+    }
+
+    /// A chain id as a checkpoint line holds it: escaped as `Printable.value` escapes it, and a space as `\x20`.
+    public static func checkpointToken(_ chainID: String) -> String {
+        Printable.value(chainID).replacingOccurrences(of: " ", with: "\\x20")
     }
 }

@@ -152,3 +152,69 @@ extension Ledger {
         return Finding("ROW", subject, .ok, "row included in the sealed report")
     }
 }
+
+extension Ledger {
+    /// Checks a row proof as `verify` checks the month it names.
+    ///
+    /// Under a pinned key (`pinned`, its fingerprint, with
+    /// `trustedKey` when the key itself was given), the month must be signed by that key or by one handed over to
+    /// from it through the sealed `next_signing_key_sha256` of the entries before it; a month signed by any other key
+    /// is INVALID, and a key of the handover that is not in `keys/` is UNVERIFIED, as `verify` reports them. With no
+    /// pinned key the month's own key from `keys/` is used; the caller reports that as inconclusive.
+    public func verifyRow(_ proof: RowProof, pinned: String?, trustedKey: Ed25519PublicKey?) throws -> Finding {
+        let subject = "\(proof.entry)/\(proof.file)#\(proof.index)"
+        let entries = entries()
+        guard let target = entries.firstIndex(where: { $0.folder == proof.entry }) else {
+            return Finding("ROW", subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
+        }
+        func key(_ fingerprint: String) -> Ed25519PublicKey? {
+            trustedKey.flatMap { (try? $0.fingerprint().hex) == fingerprint ? $0 : nil }
+                ?? publicKey(fingerprint: fingerprint)
+        }
+        guard var expected = pinned?.lowercased() else {
+            let fingerprint = entries[target].manifest.signingKeySHA256
+            guard let found = key(fingerprint) else {
+                return Finding("ROW", subject, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
+            }
+            return try verifyRow(proof, key: found)
+        }
+        for entry in entries[...target] {
+            let fingerprint = entry.manifest.signingKeySHA256
+            guard fingerprint == expected else {
+                return Finding(
+                    "ROW",
+                    subject,
+                    .invalid,
+                    "\(entry.folder) signed by key \(fingerprint.prefix(16)), expected \(expected.prefix(16))"
+                )
+            }
+            guard let found = key(fingerprint) else {
+                return Finding("ROW", subject, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
+            }
+            if entry.folder == proof.entry { return try verifyRow(proof, key: found) }
+            // An earlier entry hands the key over only if its manifest is the one its signature covers.
+            let base = root.appendingPathComponent(entry.folder)
+            let sums = [UInt8](
+                FileManager.default.contents(atPath: base.appendingPathComponent("SHA256SUMS").path) ?? Data()
+            )
+            let signature = [UInt8](
+                FileManager.default.contents(atPath: base.appendingPathComponent("SHA256SUMS.sig").path) ?? Data()
+            )
+            let manifest = [UInt8](
+                FileManager.default.contents(atPath: base.appendingPathComponent("MANIFEST.json").path) ?? Data()
+            )
+            guard found.verify(signature, of: sums),
+                String(decoding: sums, as: UTF8.self).contains("\(SHA256.hash(manifest).hex)  MANIFEST.json\n")
+            else {
+                return Finding(
+                    "ROW",
+                    subject,
+                    .invalid,
+                    "\(entry.folder), which hands the signing key on, does not verify (run verify)"
+                )
+            }
+            expected = entry.manifest.nextSigningKeySHA256 ?? fingerprint
+        }
+        return Finding("ROW", subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
+    }
+}

@@ -3,6 +3,9 @@ public import EvidenceModel
 public import Foundation
 
 /// One line of `verify`'s report: `<SCOPE>\t<subject>\t<STATUS>[: detail]` (evidence-chain.md §6.7).
+///
+/// The subject and detail hold values read from the evidence (folder and file names, lines of SHA256SUMS, chain
+/// ids); `description` prints them escaped (`Printable.value`), so a finding is always exactly one line.
 public struct Finding: Hashable, Sendable, CustomStringConvertible {
     public enum Status: String, Sendable {
         case ok = "OK"
@@ -26,7 +29,25 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(scope)\t\(subject)\t\(status.rawValue)" + (detail.isEmpty ? "" : ": \(detail)")
+        "\(scope)\t\(Printable.value(subject))\t\(status.rawValue)"
+            + (detail.isEmpty ? "" : ": \(Printable.value(detail))")
+    }
+}
+
+extension Finding {
+    /// The finding of a check made with no pinned key: inconclusive, whatever else passed.
+    ///
+    /// `keys/` lies inside the evidence checked, and a chain re-sealed with another key brings that key along. The
+    /// finding names the key the chain claims (its first entry's), for the auditor to compare with the fingerprint
+    /// given out of band and pin.
+    public static func unpinnedKey(claimed: String) -> Finding {
+        Finding(
+            "KEY",
+            "keys/",
+            .unverified,
+            "no key pinned; the chain claims key \(claimed): compare it with the fingerprint you were given, "
+                + "then run again with --expect-key-sha256 \(claimed)"
+        )
     }
 }
 
@@ -68,10 +89,14 @@ public struct VerifyOptions {
 }
 
 /// The outcome of `verify`: findings in check order, a summary and the exit status of ARCHITECTURE.md §4.
+///
+/// The exit status and the summary are computed from the findings alone, so neither can contradict them.
 public struct VerifyReport: Sendable {
     public var findings: [Finding]
+    /// One line, printable as it stands: counts taken from the findings, and the verdict.
     public var summary: String
-    /// 0 verified, 1 INVALID or MISSING, 3 inconclusive.
+    /// 0 verified against a pinned key, 1 any INVALID or MISSING finding, 3 otherwise any UNVERIFIED finding (an
+    /// unpinned or unknown key) or, under `--require-anchor`, an UNANCHORED one.
     public var exitStatus: Int32
     /// Bytes of files checked, and CSV rows whose leaves were recomputed.
     public var bytesChecked: Int
@@ -81,10 +106,10 @@ public struct VerifyReport: Sendable {
 extension Ledger {
     /// Runs the checks of evidence-chain.md §6.7 in order: layout, key, signature, file hashes, manifest, links,
     /// contiguity, tail, and (optionally) rebuild.
+    ///
+    /// Throws when there is nothing to verify (`requireSealedEntry`).
     public func verify(_ options: VerifyOptions) throws -> VerifyReport {
-        guard FileManager.default.fileExists(atPath: root.path) else {
-            throw LedgerError("\(root.path): no evidence folder")
-        }
+        try requireSealedEntry()
         var findings: [Finding] = []
         var bytesChecked = 0
         var rowsChecked = 0
@@ -145,12 +170,9 @@ extension Ledger {
         var pinned: String?
         if let trusted = options.trustedKey { pinned = try trusted.fingerprint().hex }
         if let expected = options.expectedKeySHA256?.lowercased() { pinned = expected }
-        if pinned == nil, !loaded.isEmpty {
-            findings.append(
-                Finding("KEY", "keys/", .warn, "no key pinned (--trusted-key or --expect-key-sha256); trusting keys/")
-            )
+        if pinned == nil, let claimed = loaded.first?.manifest.signingKeySHA256 {
+            findings.append(Finding.unpinnedKey(claimed: claimed))
         }
-        var inconclusive = false
         var trustedFingerprint = pinned
         for index in loaded.indices {
             let entry = loaded[index]
@@ -175,7 +197,6 @@ extension Ledger {
                 findings.append(
                     Finding("KEY", entry.folder, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
                 )
-                inconclusive = true
                 loaded[index].valid = false
                 continue
             }
@@ -331,7 +352,9 @@ extension Ledger {
                 )
             }
             if let entry = loaded.first(where: { $0.manifest.seq == seq }) {
-                if entry.seal == parts[4] && entry.folder == parts[2] && entry.manifest.chainID == parts[1] {
+                if entry.seal == parts[4] && entry.folder == parts[2]
+                    && Ledger.checkpointToken(entry.manifest.chainID) == parts[1]
+                {
                     findings.append(Finding("TAIL", parts[2], .ok, "checkpoint seq \(seq) found"))
                     anchored = loaded.last?.manifest.seq == seq
                     if !anchored, let tip = loaded.last {
@@ -343,7 +366,6 @@ extension Ledger {
                                 "entries after the checkpoint are not anchored"
                             )
                         )
-                        if options.requireAnchor { inconclusive = true }
                         anchored = true
                     }
                 } else {
@@ -381,7 +403,6 @@ extension Ledger {
             findings.append(
                 Finding("TAIL", tip.folder, .unanchored, "newest seal not covered by a checkpoint or --expect-through")
             )
-            if options.requireAnchor { inconclusive = true }
         }
 
         // 10. Rebuild from the sealed inputs.
@@ -426,22 +447,41 @@ extension Ledger {
             }
         }
 
-        let bad = findings.contains { $0.status == .invalid || $0.status == .missing }
-        let validMonths = loaded.filter(\.valid).count
-        let missingMonths = findings.filter { $0.scope == "CHAIN" && $0.status == .missing }.count
         let range =
             periods.isEmpty ? "(empty)" : "\(periods.min()?.description ?? "")..\(periods.max()?.description ?? "")"
-        let chainID = loaded.first?.manifest.chainID ?? "-"
-        let summary =
-            "Summary: chain \(chainID) \(range): \(validMonths)/\(loaded.count) entries valid, \(missingMonths) missing, "
-            + "\(bytesChecked) bytes and \(rowsChecked) rows checked"
         return VerifyReport(
             findings: findings,
-            summary: summary,
-            exitStatus: bad ? 1 : (inconclusive ? 3 : 0),
-            bytesChecked: bytesChecked,
-            rowsChecked: rowsChecked
+            options: options,
+            chain: loaded.first?.manifest.chainID ?? "-",
+            range: range,
+            entries: (valid: loaded.filter(\.valid).count, all: loaded.count),
+            checked: (bytes: bytesChecked, rows: rowsChecked)
         )
+    }
+
+    /// Throws when there is nothing to verify: the folder is missing or not a folder, or holds no sealed entry (a
+    /// month or amendment folder with MANIFEST.json, SHA256SUMS and SHA256SUMS.sig).
+    public func requireSealedEntry() throws(LedgerError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
+            throw LedgerError("\(root.path): no such evidence folder; nothing to verify")
+        }
+        guard isDirectory.boolValue else {
+            throw LedgerError("\(root.path): not a folder (expected an evidence folder); nothing to verify")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        let sealed = names.contains { name in
+            Ledger.isEntryName(name)
+                && ["MANIFEST.json", "SHA256SUMS", "SHA256SUMS.sig"].allSatisfy {
+                    FileManager.default.fileExists(atPath: root.appendingPathComponent("\(name)/\($0)").path)
+                }
+        }
+        guard sealed else {
+            throw LedgerError(
+                "\(root.path): no sealed month (no YYYY-MM folder holding MANIFEST.json, SHA256SUMS and "
+                    + "SHA256SUMS.sig); nothing to verify"
+            )
+        }
     }
 
     /// Hashes every file of an entry against SHA256SUMS and checks the manifest's entries, rows and roots.
@@ -454,17 +494,19 @@ extension Ledger {
         var findings: [Finding] = []
         let base = root.appendingPathComponent(folder)
         var listed: [String: String] = [:]
-        for line in String(decoding: sums, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        where !line.isEmpty {
-            let text = String(line)
-            guard text.count > 66,
-                text.utf8.prefix(64).allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
-                Array(text.utf8)[64] == 32, Array(text.utf8)[65] == 32
+        // Lines end at LF bytes only: a CR is part of the line (and makes it malformed or its path unsafe).
+        for line in sums.split(separator: 10, omittingEmptySubsequences: false) where !line.isEmpty {
+            let bytes = Array(line)
+            guard bytes.count > 66,
+                bytes.prefix(64).allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+                bytes[64] == 32, bytes[65] == 32
             else {
-                findings.append(Finding("SUMS", "\(folder)/SHA256SUMS", .invalid, "malformed line: \(text.prefix(80))"))
+                let shown = String(decoding: bytes.prefix(80), as: UTF8.self)
+                findings.append(Finding("SUMS", "\(folder)/SHA256SUMS", .invalid, "malformed line: \(shown)"))
                 continue
             }
-            let path = String(text.dropFirst(66))
+            let text = String(decoding: bytes, as: UTF8.self)
+            let path = String(decoding: bytes[66...], as: UTF8.self)
             let safe =
                 !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
                 && path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._/-".contains($0)) }
@@ -532,5 +574,35 @@ extension Ledger {
         }
         if findings.isEmpty { findings.append(Finding("FILES", folder, .ok, "\(paths.count) files")) }
         return (findings, bytes, rows)
+    }
+}
+
+extension VerifyReport {
+    /// The report of a run: its exit status and summary computed from `findings` alone.
+    init(
+        findings: [Finding],
+        options: VerifyOptions,
+        chain: String,
+        range: String,
+        entries: (valid: Int, all: Int),
+        checked: (bytes: Int, rows: Int)
+    ) {
+        func count(_ status: Finding.Status) -> Int { findings.filter { $0.status == status }.count }
+        let missingEntries = findings.filter { ($0.scope == "CHAIN" || $0.scope == "TAIL") && $0.status == .missing }
+        let inconclusive =
+            findings.contains { $0.status == .unverified }
+            || (options.requireAnchor && findings.contains { $0.status == .unanchored })
+        let exitStatus: Int32 = count(.invalid) + count(.missing) > 0 ? 1 : (inconclusive ? 3 : 0)
+        let verdict = ["VERIFIED", "INVALID", "", "INCONCLUSIVE"][Int(exitStatus)]
+        self.init(
+            findings: findings,
+            summary:
+                "Summary: chain \(Printable.value(chain)) \(range): \(entries.valid)/\(entries.all) entries valid, "
+                + "\(missingEntries.count) missing; findings: \(count(.invalid)) INVALID, \(count(.missing)) MISSING, "
+                + "\(count(.unverified)) UNVERIFIED; \(checked.bytes) bytes and \(checked.rows) rows checked; \(verdict)",
+            exitStatus: exitStatus,
+            bytesChecked: checked.bytes,
+            rowsChecked: checked.rows
+        )
     }
 }

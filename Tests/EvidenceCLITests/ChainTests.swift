@@ -207,6 +207,9 @@ struct ChainTests {
                 "TAIL\t2028-05\tMISSING: the chain ends at seq 2, before the checkpoint's seq 3 (truncated)"
             )
         )
+        // The summary counts the truncation it reports.
+        #expect(with.lines.last?.contains("2/2 entries valid, 1 missing; findings: 0 INVALID, 1 MISSING") == true)
+        #expect(with.lines.last?.hasSuffix("; INVALID") == true)
         let through = await chain.verify(["--expect-through", "2028-05"])
         #expect(through.status == 1)
         #expect(through.lines.contains("TAIL\t2028-05\tMISSING: expected sealed through 2028-05"))
@@ -320,13 +323,16 @@ struct ChainTests {
         #expect(await CLITests.run(["prove", "--evidence", chain.path, "--job-id", jobID, "--out", proof.path]) == 0)
         let text = try String(contentsOf: proof, encoding: .utf8)
         #expect(text.hasPrefix("backup-evidence.rowproof/v1\nchain untagged-neptune\nperiod 2028-03\n"))
-        #expect(await CLITests.run(["verify-row", proof.path, "--evidence", chain.path]) == 0)
+        let pinned = ["--expect-key-sha256", try Self.fingerprint(RepositoryPaths.testKey)]
+        #expect(await CLITests.run(["verify-row", proof.path, "--evidence", chain.path] + pinned) == 0)
+        // Unpinned, the same proof is inconclusive.
+        #expect(await CLITests.run(["verify-row", proof.path, "--evidence", chain.path]) == 3)
         let forged = text.replacingOccurrences(of: "\nindex ", with: "\nindex 1").replacingOccurrences(
             of: "index 10",
             with: "index 1"
         )
         try Data(forged.utf8).write(to: proof)
-        #expect(await CLITests.run(["verify-row", proof.path, "--evidence", chain.path]) != 0)
+        #expect(await CLITests.run(["verify-row", proof.path, "--evidence", chain.path] + pinned) == 1)
     }
 
     @Test("checkpoint prints the tip's line")

@@ -104,9 +104,14 @@ struct Monthly: ParsableCommand {
             )
             let folder = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
             do throws(OutputFailure) {
-                try StandardOutput.lines(["sealed \(folder) (seq \(entry.manifest.seq))", Ledger.checkpoint(entry)])
+                // The last line is the one an auditor pins: `verify --expect-key-sha256` with this fingerprint,
+                // received out of band.
+                try StandardOutput.lines([
+                    "sealed \(Printable.value(folder)) (seq \(entry.manifest.seq))", Ledger.checkpoint(entry),
+                    "signing-key-sha256 \(entry.manifest.signingKeySHA256)",
+                ])
             } catch {
-                // The month is sealed; only its report line is lost, and `checkpoint` prints it again.
+                // The month is sealed; only its report lines are lost, and `checkpoint` prints the checkpoint again.
                 throw IOFailure(
                     description: "\(error.description); \(folder) is sealed, but its checkpoint line was lost: "
                         + "run `backup-evidence checkpoint --evidence \(evidence)` to print it"

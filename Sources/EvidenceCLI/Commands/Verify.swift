@@ -27,13 +27,21 @@ struct KeyOptions: ParsableArguments {
     func trusted() throws -> Ed25519PublicKey? { try trustedKey.map(SigningKeys.publicKey) }
 }
 
+/// `verify`'s output formats.
+enum VerifyFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}
+
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
         discussion: """
-            Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary. Exit 0 when \\
-            everything verifies, 1 on INVALID or MISSING, 3 when something required could not be verified \\
-            (unknown key, unanchored tail under --require-anchor), 2 on unreadable input.
+            Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \
+            values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \
+            everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \
+            MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \
+            unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month).
             """
     )
 
@@ -58,7 +66,7 @@ struct Verify: ParsableCommand {
     var verbose = false
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: VerifyFormat = .text
 
     func run() throws {
         var status: Int32 = 0
@@ -68,6 +76,8 @@ struct Verify: ParsableCommand {
                 guard let month = Month(text) else { throw ValidationError("--expect-through: expected YYYY-MM") }
                 through = month
             }
+            // Nothing to verify is said first, before the key or the checkpoint is read.
+            try Ledger(root: URL(fileURLWithPath: evidence)).requireSealedEntry()
             var line: String?
             if let checkpoint {
                 guard let data = FileManager.default.contents(atPath: checkpoint) else {
@@ -91,7 +101,7 @@ struct Verify: ParsableCommand {
             switch format {
             case .json:
                 print(Verify.json(report, shown))
-            default:
+            case .text:
                 for finding in shown { print(finding.description) }
                 print(report.summary)
             }
@@ -115,8 +125,9 @@ struct Verify: ParsableCommand {
         return try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
     }
 
+    /// One JSON object on one line; every string escaped as JSON escapes it, non-printing characters as `\uXXXX`.
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {
-        func string(_ s: String) -> String { MonthlyReports.jsonString(s) }
+        func string(_ s: String) -> String { Printable.json(s) }
         let items = findings.map {
             "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope)),\"status\":\(string($0.status.rawValue)),"
                 + "\"subject\":\(string($0.subject))}"
@@ -136,11 +147,14 @@ struct CheckpointCommand: ParsableCommand {
     var evidence = "evidence"
 
     func run() throws {
-        guard let tip = Ledger(root: URL(fileURLWithPath: evidence)).entries().last else {
-            printError("\(evidence): no sealed month")
-            throw ExitCode(ExitStatus.invalidInput)
+        try withExitStatuses {
+            let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            try ledger.requireSealedEntry()
+            guard let tip = ledger.entries().last else {
+                throw IOFailure(description: "\(evidence): no sealed month with a readable MANIFEST.json")
+            }
+            print(Ledger.checkpoint(tip))
         }
-        print(Ledger.checkpoint(tip))
     }
 }
 
@@ -179,7 +193,13 @@ struct Prove: ParsableCommand {
 struct VerifyRow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-row",
-        abstract: "Check row proofs with only the month's MANIFEST.json, SHA256SUMS, signature and public key."
+        abstract: "Check row proofs with only the month's MANIFEST.json, SHA256SUMS, signature and public key.",
+        discussion: """
+            Under a pinned key the month must be signed by it, or by a key handed over to from it by the sealed \
+            entries before it, as verify checks. Exit 0 when every row is in its sealed report under the pinned \
+            key, 1 on INVALID or MISSING (a month signed by another key is INVALID), 3 with no pinned key or a key \
+            not found in keys/, 2 on an unreadable proof or nothing to verify.
+            """
     )
 
     @Argument(help: "The proof file.")
@@ -191,30 +211,32 @@ struct VerifyRow: ParsableCommand {
     @OptionGroup var keys: KeyOptions
 
     func run() throws {
-        var failed = false
+        var status: Int32 = 0
         try withExitStatuses {
             guard let data = FileManager.default.contents(atPath: proof) else {
                 throw IOFailure(description: "\(proof): cannot read the proof")
             }
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
-            for item in try RowProof.parse(String(decoding: data, as: UTF8.self)) {
-                let manifestPath = URL(fileURLWithPath: evidence).appendingPathComponent("\(item.entry)/MANIFEST.json")
-                    .path
-                let manifest = try FileManager.default.contents(atPath: manifestPath).map {
-                    try Manifest.decode([UInt8]($0))
-                }
-                let fingerprint = keys.expectKeySHA256 ?? manifest?.signingKeySHA256 ?? ""
-                guard let key = try keys.trusted() ?? ledger.publicKey(fingerprint: fingerprint) else {
-                    print(
-                        Finding("ROW", item.entry, .unverified, "key \(fingerprint.prefix(16)) not found").description
-                    )
-                    throw ExitCode(ExitStatus.inconclusive)
-                }
-                let finding = try ledger.verifyRow(item, key: key)
-                print(finding.description)
-                if finding.status != .ok { failed = true }
+            try ledger.requireSealedEntry()
+            let proofs = try RowProof.parse(String(decoding: data, as: UTF8.self))
+            guard !proofs.isEmpty else { throw IOFailure(description: "\(proof): no row proof in the file") }
+            let trusted = try keys.trusted()
+            let pinned = try trusted.map { try $0.fingerprint().hex } ?? keys.expectKeySHA256
+            var findings: [Finding] = []
+            for item in proofs {
+                findings.append(try ledger.verifyRow(item, pinned: pinned, trustedKey: trusted))
+            }
+            if pinned == nil, let claimed = ledger.entries().first?.manifest.signingKeySHA256 {
+                findings.append(Finding.unpinnedKey(claimed: claimed))
+            }
+            for finding in findings { print(finding.description) }
+            // The statuses `verify` gives the same faults.
+            if findings.contains(where: { $0.status == .invalid || $0.status == .missing }) {
+                status = ExitStatus.integrityFailure
+            } else if findings.contains(where: { $0.status == .unverified }) {
+                status = ExitStatus.inconclusive
             }
         }
-        if failed { throw ExitCode(ExitStatus.integrityFailure) }
+        if status != 0 { throw ExitCode(status) }
     }
 }

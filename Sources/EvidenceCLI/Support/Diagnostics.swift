@@ -6,14 +6,22 @@ internal import EvidencePipeline
 internal import EvidenceSimulation
 internal import Foundation
 
-/// Prints a one-line error to standard error.
+/// Prints a one-line error to standard error; paths and values in it are escaped (`Printable.line`), so it stays
+/// one line whatever the input held.
 func printError(_ message: String) {
-    StandardOutput.diagnostic("error: \(message)\n")
+    StandardOutput.diagnostic("error: \(Printable.line(message))\n")
 }
 
-/// Prints a warning or progress line to standard error.
+/// Prints a warning or progress line to standard error, escaped as `printError` escapes.
 package func printNote(_ message: String) {
-    StandardOutput.diagnostic("\(message)\n")
+    StandardOutput.diagnostic("\(Printable.line(message))\n")
+}
+
+/// Prints a finding line of `verify` (`<SCOPE><TAB><subject><TAB><STATUS>[: detail]`) to standard error as a
+/// warning: its TABs kept, everything else escaped as `printNote` escapes.
+func printFindingNote(_ line: String) {
+    let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { Printable.line(String($0)) }
+    StandardOutput.diagnostic("\(fields.joined(separator: "\t"))\n")
 }
 
 /// An input or output failure the CLI reports with exit status 2.

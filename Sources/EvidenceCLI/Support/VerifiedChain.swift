@@ -4,8 +4,8 @@ internal import Foundation
 
 /// Verifies the evidence chain as `verify` does and returns its entries, or refuses a chain that does not verify.
 ///
-/// Every finding other than OK and UNANCHORED is printed on stderr (an unpinned key is a warning, and the commands
-/// go on). A chain with an INVALID or MISSING finding is refused: one error line ("refusing to `action` it"), exit
+/// Every finding other than OK and UNANCHORED is printed on stderr (an unpinned key, `KEY keys/ UNVERIFIED`, is a
+/// warning here, and the commands go on; `verify` exits 3 on it). A chain with an INVALID or MISSING finding is refused: one error line ("refusing to `action` it"), exit
 /// status 1. `query`, `export` and `publish` read sealed months only through this function.
 func verifiedChain(
     evidence: String,
@@ -13,11 +13,18 @@ func verifiedChain(
     refusingTo action: String = "load"
 ) throws -> (ledger: Ledger, entries: [ChainEntry]) {
     let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+    // A folder with no sealed month holds nothing to trust or refuse: the command says what it does with none.
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: evidence, isDirectory: &isDirectory), isDirectory.boolValue,
+        (try? ledger.requireSealedEntry()) == nil
+    {
+        return (ledger, [])
+    }
     let report = try ledger.verify(
         VerifyOptions(trustedKey: try keys.trusted(), expectedKeySHA256: keys.expectKeySHA256)
     )
     for finding in report.findings where finding.status != .ok && finding.status != .unanchored {
-        printNote(finding.description)
+        printFindingNote(finding.description)
     }
     guard report.exitStatus != ExitStatus.integrityFailure else {
         printError("\(evidence): the chain does not verify; refusing to \(action) it")
