@@ -190,6 +190,26 @@ public struct ControlContext: Sendable {
         return out
     }
 
+    /// The verdict of a copy control: COMPLIANT when a plan covering the resource copies it to a vault that
+    /// `qualifies` (`target` names where, for the reason), with those copy actions as evidence.
+    public func copyVerdict(
+        _ resource: Resource,
+        _ facts: ResourceFacts,
+        target: String,
+        where qualifies: (ARN) -> Bool
+    ) -> ResourceVerdict {
+        let evidence = copies(of: resource, facts, where: qualifies)
+        return ResourceVerdict(
+            resourceID: resource.complianceResourceID,
+            resourceType: resource.type.configType,
+            status: evidence.isEmpty ? .nonCompliant : .compliant,
+            reason: evidence.isEmpty
+                ? "no backup plan covering the resource copies it to \(target)"
+                : "a backup plan covering the resource copies it to \(target)",
+            evidence: evidence
+        )
+    }
+
     /// A comma-separated list parameter's items, trimmed.
     public func listParameter(_ spec: ParameterSpec) -> [String] {
         (parameter(spec) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {

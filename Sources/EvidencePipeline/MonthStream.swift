@@ -99,17 +99,7 @@ struct MonthStream {
         try write(.copyJob, result.copyJobs, rows.append)
         try write(.restoreJob, result.restoreJobs, rows.append)
         try write(.backupWindow, result.windows, rows.append)
-        let verdicts = evaluations.flatMap { evaluation in
-            evaluation.verdicts.map {
-                VerdictRow(
-                    location: evaluation.location,
-                    framework: evaluation.framework,
-                    control: evaluation.control,
-                    verdict: $0
-                )
-            }
-        }
-        try write(.resourceCompliance, verdicts, rows.append)
+        try write(.resourceCompliance, VerdictRow.rows(of: evaluations), rows.append)
         try write(.controlCompliance, evaluations.map(ControlSummary.init), rows.append)
     }
 

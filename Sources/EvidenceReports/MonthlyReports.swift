@@ -16,7 +16,7 @@ public struct ReportSet: Sendable {
 }
 
 /// One control's outcome in its folder: what a CONTROL_COMPLIANCE_REPORT row says.
-public struct ControlSummary: Sendable {
+public struct ControlSummary: ControlRow {
     public var location: AccountRegion
     public var framework: Framework
     public var control: FrameworkControl
@@ -61,8 +61,15 @@ public struct ControlSummary: Sendable {
     }
 }
 
+/// What the two compliance reports' rows share: the framework control and its folder.
+protocol ControlRow: Sendable {
+    var location: AccountRegion { get }
+    var framework: Framework { get }
+    var control: FrameworkControl { get }
+}
+
 /// A row of RESOURCE_COMPLIANCE_REPORT: a verdict of a framework control in its folder.
-public struct VerdictRow: Sendable {
+public struct VerdictRow: ControlRow {
     public var location: AccountRegion
     public var framework: Framework
     public var control: FrameworkControl
@@ -73,6 +80,20 @@ public struct VerdictRow: Sendable {
         self.framework = framework
         self.control = control
         self.verdict = verdict
+    }
+
+    /// Every verdict of the evaluations, in their order: the report's rows.
+    public static func rows(of evaluations: [ControlEvaluation]) -> [VerdictRow] {
+        evaluations.flatMap { evaluation in
+            evaluation.verdicts.map {
+                VerdictRow(
+                    location: evaluation.location,
+                    framework: evaluation.framework,
+                    control: evaluation.control,
+                    verdict: $0
+                )
+            }
+        }
     }
 }
 
@@ -191,31 +212,32 @@ public struct ReportRows: Sendable {
             default: { _ in "" }
             }
         }
-        resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
+        func control<T: ControlRow>(_ key: String) -> Column<T>? {
             switch key {
             case "accountId": { $0.location.account }
             case "region": { $0.location.region }
             case "frameworkName": { $0.framework.name }
             case "frameworkDescription": { $0.framework.description }
             case "controlName": { $0.control.name }
+            case "lastEvaluationTime": { _ in evaluated }
+            default: nil
+            }
+        }
+        resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
+            if let shared: Column<VerdictRow> = control(key) { return shared }
+            return switch key {
             case "resourceId": { $0.verdict.resourceID }
             case "resourceType": { $0.verdict.resourceType }
             case "resourceComplianceStatus": { $0.verdict.status.rawValue }
-            case "lastEvaluationTime": { _ in evaluated }
             case "evaluationReason": { $0.verdict.reason }
             case "evidence": { $0.verdict.evidence.joined(separator: "; ") }
             default: { _ in "" }
             }
         }
         controlCompliance = columns(.controlCompliance) { key -> Column<ControlSummary> in
-            switch key {
-            case "accountId": { $0.location.account }
-            case "region": { $0.location.region }
-            case "frameworkName": { $0.framework.name }
-            case "frameworkDescription": { $0.framework.description }
-            case "controlName": { $0.control.name }
+            if let shared: Column<ControlSummary> = control(key) { return shared }
+            return switch key {
             case "controlComplianceStatus": { $0.status.rawValue }
-            case "lastEvaluationTime": { _ in evaluated }
             case "numResourcesCompliant": { String($0.compliantCount) }
             case "numResourcesNonCompliant": { String($0.nonCompliantCount) }
             case "controlFrequency": { $0.frequency ?? "" }
@@ -289,18 +311,7 @@ public enum MonthlyReports {
             case .copyJob: return write(simulation.copyJobs, rows.append)
             case .restoreJob: return write(simulation.restoreJobs, rows.append)
             case .backupWindow: return write(simulation.windows, rows.append)
-            case .resourceCompliance:
-                let verdicts = evaluations.flatMap { evaluation in
-                    evaluation.verdicts.map {
-                        VerdictRow(
-                            location: evaluation.location,
-                            framework: evaluation.framework,
-                            control: evaluation.control,
-                            verdict: $0
-                        )
-                    }
-                }
-                return write(verdicts, rows.append)
+            case .resourceCompliance: return write(VerdictRow.rows(of: evaluations), rows.append)
             case .controlCompliance: return write(evaluations.map(ControlSummary.init), rows.append)
             }
         }

@@ -18,18 +18,9 @@ public enum ResourcesProtectedByCrossAccount: Control {
 
     public static func verdict(resource: Resource, facts: ResourceFacts, context: ControlContext) -> ResourceVerdict? {
         let wanted = context.listParameter(parameters[0])
-        let evidence = context.copies(of: resource, facts) { vault in
+        let target = wanted.isEmpty ? "another account" : "account " + wanted.joined(separator: " or ")
+        return context.copyVerdict(resource, facts, target: target) { vault in
             vault.account != resource.account && (wanted.isEmpty || wanted.contains(vault.account))
         }
-        let target = wanted.isEmpty ? "another account" : "account " + wanted.joined(separator: " or ")
-        return ResourceVerdict(
-            resourceID: resource.complianceResourceID,
-            resourceType: resource.type.configType,
-            status: evidence.isEmpty ? .nonCompliant : .compliant,
-            reason: evidence.isEmpty
-                ? "no backup plan covering the resource copies it to \(target)"
-                : "a backup plan covering the resource copies it to \(target)",
-            evidence: evidence
-        )
     }
 }
