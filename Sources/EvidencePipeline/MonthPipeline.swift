@@ -1,4 +1,4 @@
-public import EvidenceIngest
+internal import EvidenceIngest
 public import EvidenceModel
 public import EvidenceReports
 public import EvidenceSimulation

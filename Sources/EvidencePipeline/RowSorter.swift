@@ -1,4 +1,4 @@
-public import EvidenceModel
+internal import EvidenceModel
 internal import Foundation
 
 #if canImport(Glibc)
