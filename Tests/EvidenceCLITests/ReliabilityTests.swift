@@ -55,6 +55,16 @@ struct ReliabilityTests {
         return chain.url("keys/\(try #require(names.first))").path
     }
 
+    /// The job id of the first row of the chain's first BACKUP_JOB_REPORT.csv.
+    static func firstJobID(_ chain: SealedChain) throws -> String {
+        let report = try String(
+            contentsOfFile: chain.path + "/2028-03/reports/BACKUP_JOB_REPORT.csv",
+            encoding: .utf8
+        )
+        let row = report.split(separator: "\n").dropFirst().first ?? ""
+        return String(row.split(separator: ",", omittingEmptySubsequences: false)[5])
+    }
+
     @Test("A command whose stdout is full exits 2 with one line on stderr")
     func fullStandardOutput() async throws {
         let chain = try await SealedChain(months: ["2028-03"])
@@ -71,6 +81,10 @@ struct ReliabilityTests {
             ["query", "--evidence", chain.path, "--trusted-key", try Self.publicKey(chain), "SELECT 1 AS one"],
             ["validate", template.root.appendingPathComponent("plan.json").path],
             ["compare", "--aws", compare.aws.path, "--ours", compare.ours.path],
+            ["checkpoint", "--evidence", chain.path],
+            ["verify", "--evidence", chain.path, "--trusted-key", try Self.publicKey(chain)],
+            ["verify", "--evidence", chain.path, "--trusted-key", try Self.publicKey(chain), "--format", "json"],
+            ["prove", "--evidence", chain.path, "--job-id", try Self.firstJobID(chain)],
             [
                 "what-if", "--scenario", RepositoryPaths.scenario("untagged-neptune"), "--framework",
                 RepositoryPaths.scenario("untagged-neptune")

@@ -100,10 +100,9 @@ struct Verify: ParsableCommand {
             let shown = verbose ? report.findings : report.findings.filter { $0.status != .ok }
             switch format {
             case .json:
-                print(Verify.json(report, shown))
+                try StandardOutput.line(Verify.json(report, shown))
             case .text:
-                for finding in shown { print(finding.description) }
-                print(report.summary)
+                try StandardOutput.lines(shown.map(\.description) + [report.summary])
             }
             status = report.exitStatus
         }
@@ -153,7 +152,7 @@ struct CheckpointCommand: ParsableCommand {
             guard let tip = ledger.entries().last else {
                 throw IOFailure(description: "\(evidence): no sealed month with a readable MANIFEST.json")
             }
-            print(Ledger.checkpoint(tip))
+            try StandardOutput.line(Ledger.checkpoint(tip))
         }
     }
 }
@@ -184,7 +183,7 @@ struct Prove: ParsableCommand {
             if let out {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             } else {
-                print(text, terminator: "")
+                try StandardOutput.write(text)
             }
         }
     }
@@ -229,7 +228,7 @@ struct VerifyRow: ParsableCommand {
             if pinned == nil, let claimed = ledger.entries().first?.manifest.signingKeySHA256 {
                 findings.append(Finding.unpinnedKey(claimed: claimed))
             }
-            for finding in findings { print(finding.description) }
+            try StandardOutput.lines(findings.map(\.description))
             // The statuses `verify` gives the same faults.
             if findings.contains(where: { $0.status == .invalid || $0.status == .missing }) {
                 status = ExitStatus.integrityFailure
