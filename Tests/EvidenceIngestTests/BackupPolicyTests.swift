@@ -166,6 +166,45 @@ struct BackupPolicyTests {
                 "the policy content is not valid JSON"
             ),
             (
+                Self.sample(content: #"{"plans": {"@@remove": "p", "p": {"regions": ["us-east-1"], \#(rule)}}}"#),
+                "$.EffectivePolicy.PolicyContent.plans.@@remove",
+                "@@remove cannot remain in an effective policy"
+            ),
+            (
+                Self.sample(
+                    content:
+                        #"{"plans": {"p": {"regions": ["us-east-1"], "rules": {"@@bogus": {}, "r": {"target_backup_vault_name": "V"}}}}}"#
+                ),
+                "$.EffectivePolicy.PolicyContent.plans.p.rules.@@bogus",
+                "@@bogus cannot remain in an effective policy"
+            ),
+            (
+                Self.sample(
+                    content:
+                        #"{"plans": {"p": {"regions": ["us-east-1"], "rules": {"r": {"target_backup_vault_name": {"@@assign": "V", "@@append": "W"}}}}}}"#
+                ),
+                "$.EffectivePolicy.PolicyContent.plans.p.rules.r.target_backup_vault_name",
+                "expected one of @@assign and @@append, found both"
+            ),
+            (
+                Self.sample(content: #"{"plans": {"p": {"regions": [], \#(rule)}}}"#),
+                "$.EffectivePolicy.PolicyContent.plans.p.regions",
+                "the plan lists no Region"
+            ),
+            (
+                Self.sample(content: #"{"plans": {"p": {"regions": ["us-east-1", "bogus"], \#(rule)}}}"#),
+                "$.EffectivePolicy.PolicyContent.plans.p.regions",
+                "\"bogus\" is not a Region"
+            ),
+            (
+                Self.sample(
+                    content:
+                        #"{"plans": {"P": {"regions": ["us-east-1"], \#(rule)}, "p": {"regions": ["us-east-1"], \#(rule)}}}"#
+                ),
+                "$.EffectivePolicy.PolicyContent.plans.p",
+                "key \"p\" repeats \"P\""
+            ),
+            (
                 Self.awsSample.replacingOccurrences(of: "\"BACKUP_POLICY\"", with: "\"TAG_POLICY\""),
                 "$.EffectivePolicy.PolicyType",
                 "\"TAG_POLICY\" is not a backup policy (expected BACKUP_POLICY)"

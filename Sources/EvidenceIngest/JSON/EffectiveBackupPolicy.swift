@@ -44,15 +44,20 @@ enum EffectiveBackupPolicy {
         guard try typeNode.string() == "BACKUP_POLICY" else {
             throw typeNode.failure("\"\(try typeNode.string())\" is not a backup policy (expected BACKUP_POLICY)")
         }
-        if let target = try body.optional("TargetId") {
-            guard try target.string() == account else {
-                throw target.failure("the effective policy is account \(try target.string())'s, not \(account)'s")
-            }
+        let target = try body.required("TargetId")
+        guard ARN.isAccountID(try target.string()) else { throw target.failure("expected a 12-digit account id") }
+        guard try target.string() == account else {
+            throw target.failure("the effective policy is account \(try target.string())'s, not \(account)'s")
         }
         let content = try content(root)
         var found = BackupDefinitions()
         for (planKey, planNode) in try keyed(content.required("plans")) {
-            let listed = try strings(planNode.required("regions"))
+            let regionsNode = try planNode.required("regions")
+            let listed = try strings(regionsNode)
+            guard !listed.isEmpty else { throw regionsNode.failure("the plan lists no Region") }
+            if let bad = listed.first(where: { !ARN.isRegion($0) }) {
+                throw regionsNode.failure("\"\(bad)\" is not a Region")
+            }
             for region in regions where listed.contains(region) {
                 let (plan, selections) = try self.plan(
                     planKey,
@@ -205,21 +210,45 @@ enum EffectiveBackupPolicy {
         )
     }
 
-    /// The members of a policy collection, without the `@@` operators (child control operators).
+    /// The child control operator an effective policy may keep; it says nothing about the plan.
+    static let childControl = "@@operators_allowed_for_child_policies"
+
+    /// The members of a policy collection, without the child control operator.
+    ///
+    /// Any other `@@` operator is refused (`@@remove` and unknown ones cannot remain in an effective policy), and so
+    /// are two keys that differ only in case, since AWS prints an effective policy's keys in lower case.
     private static func keyed(_ node: JSONNode?) throws -> [(String, JSONNode)] {
         guard let node else { return [] }
-        return try node.members().filter { !$0.0.hasPrefix("@@") }
+        var seen: [String: String] = [:]
+        var out: [(String, JSONNode)] = []
+        for (key, member) in try node.members() where key != childControl {
+            if key.hasPrefix("@@") {
+                throw member.failure("\(key) cannot remain in an effective policy (expected a key of the policy)")
+            }
+            if let other = seen[key.lowercased()] {
+                throw member.failure("key \"\(key)\" repeats \"\(other)\" (keys differ only in case)")
+            }
+            seen[key.lowercased()] = key
+            out.append((key, member))
+        }
+        return out
     }
 
-    /// The value a policy key holds: plain, or under `@@assign` / `@@append`.
+    /// The value a policy key holds: plain, or under `@@assign` / `@@append` (one of them); any other operator is
+    /// refused.
     private static func value(_ node: JSONNode) throws -> JSONNode {
         guard case .object = node.value else { return node }
-        if let remove = try node.optional("@@remove") {
-            throw remove.failure("@@remove cannot remain in an effective policy (expected a value or @@assign)")
+        let operators = try node.members().filter { $0.0.hasPrefix("@@") && $0.0 != childControl }
+        guard !operators.isEmpty else { return node }
+        for (key, member) in operators where key != "@@assign" && key != "@@append" {
+            throw member.failure(
+                "\(key) cannot remain in an effective policy (expected a value, @@assign or @@append)"
+            )
         }
-        if let assigned = try node.optional("@@assign") { return assigned }
-        if let appended = try node.optional("@@append") { return appended }
-        return node
+        guard operators.count == 1, let (_, chosen) = operators.first else {
+            throw node.failure("expected one of @@assign and @@append, found both")
+        }
+        return chosen
     }
 
     /// One string or a list of strings (Regions, tag values).
