@@ -84,6 +84,8 @@ final class RowSorter {
         self.scratch = scratch
         self.name = name
         self.budget = max(budget, 1 << 12)
+        // Reserved once, so the buffer never moves as it fills; pages are touched only as rows arrive.
+        buffer.reserveCapacity(self.budget + (1 << 20))
     }
 
     /// Bytes held in memory.
