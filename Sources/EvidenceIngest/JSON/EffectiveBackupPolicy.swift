@@ -44,10 +44,12 @@ enum EffectiveBackupPolicy {
         guard try typeNode.string() == "BACKUP_POLICY" else {
             throw typeNode.failure("\"\(try typeNode.string())\" is not a backup policy (expected BACKUP_POLICY)")
         }
-        let target = try body.required("TargetId")
-        guard ARN.isAccountID(try target.string()) else { throw target.failure("expected a 12-digit account id") }
-        guard try target.string() == account else {
-            throw target.failure("the effective policy is account \(try target.string())'s, not \(account)'s")
+        // The folder names the account; a TargetId, when given (AWS's model leaves it optional), must be that one.
+        if let target = try body.optional("TargetId") {
+            guard ARN.isAccountID(try target.string()) else { throw target.failure("expected a 12-digit account id") }
+            guard try target.string() == account else {
+                throw target.failure("the effective policy is account \(try target.string())'s, not \(account)'s")
+            }
         }
         let content = try content(root)
         var found = BackupDefinitions()
