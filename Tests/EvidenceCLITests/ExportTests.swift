@@ -215,33 +215,15 @@ enum DuckDBOracle {
     }
 
     static func run(views: [[String: Any]], queries: [String]) throws -> [[[String]]] {
-        let script = RepositoryPaths.root.appendingPathComponent("Tests/oracle/duckdb_export.py")
-        let work = try TemporaryFolder()
-        let spec = work.url.appendingPathComponent("spec.json")
-        let output = work.url.appendingPathComponent("out.json")
-        let errors = work.url.appendingPathComponent("err.txt")
-        try JSONSerialization.data(withJSONObject: ["views": views, "queries": queries]).write(to: spec)
-        try Data().write(to: output)
-        try Data().write(to: errors)
-        let stdout = try FileHandle(forWritingTo: output)
-        let stderr = try FileHandle(forWritingTo: errors)
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-        }
-        let process = Python.process([script.path, spec.path])
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        let run = try Python.runOracle("duckdb_export.py", spec: ["views": views, "queries": queries])
+        let message = run.errors
+        guard run.status == 0 else {
             throw Unavailable(
-                description: "duckdb_export.py exited with \(process.terminationStatus) "
+                description: "duckdb_export.py exited with \(run.status) "
                     + "(needs duckdb: \(Python.setupHint)): \(message)"
             )
         }
-        guard let answers = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [[[String]]] else {
+        guard let answers = try JSONSerialization.jsonObject(with: run.output) as? [[[String]]] else {
             throw Unavailable(description: "cannot read DuckDB's answer: \(message)")
         }
         return answers

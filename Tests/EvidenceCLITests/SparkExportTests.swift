@@ -129,38 +129,20 @@ enum SparkOracle {
     /// Runs every statement of `export`'s spark-tables.sql, its placeholder location made the folder's own, then
     /// `queries`; returns one answer per query.
     static func run(export: URL, queries: [String]) throws -> [[[String?]]] {
-        let script = RepositoryPaths.root.appendingPathComponent("Tests/oracle/spark_export.py")
-        let work = try TemporaryFolder()
-        let spec = work.url.appendingPathComponent("spec.json")
-        let output = work.url.appendingPathComponent("out.json")
-        let errors = work.url.appendingPathComponent("err.txt")
-        let request: [String: Any] = [
-            "export": export.path, "placeholder": AthenaExport.placeholderLocation, "queries": queries,
-        ]
-        try JSONSerialization.data(withJSONObject: request).write(to: spec)
-        try Data().write(to: output)
-        try Data().write(to: errors)
-        let stdout = try FileHandle(forWritingTo: output)
-        let stderr = try FileHandle(forWritingTo: errors)
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-        }
-        let process = Python.process([script.path, spec.path])
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
-        switch process.terminationStatus {
+        let run = try Python.runOracle(
+            "spark_export.py",
+            spec: ["export": export.path, "placeholder": AthenaExport.placeholderLocation, "queries": queries]
+        )
+        let message = run.errors
+        switch run.status {
         case 0: break
         case 3: throw Unavailable(description: "pyspark is not installed: \(Python.setupHint). \(message)")
         case 4:
             throw Unavailable(description: "Spark needs a Java runtime (17 or later): \(Python.setupHint). \(message)")
         default:
-            throw Unavailable(description: "spark_export.py exited with \(process.terminationStatus): \(message)")
+            throw Unavailable(description: "spark_export.py exited with \(run.status): \(message)")
         }
-        guard let answer = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any],
+        guard let answer = try JSONSerialization.jsonObject(with: run.output) as? [String: Any],
             let results = answer["results"] as? [[[Any]]]
         else {
             throw Unavailable(description: "cannot read Spark's answer: \(message)")

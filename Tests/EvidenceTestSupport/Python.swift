@@ -29,4 +29,40 @@ package enum Python {
         process.arguments = leading + arguments
         return process
     }
+
+    /// What an oracle script printed: its exit status, standard output and standard error.
+    package struct OracleRun {
+        package var status: Int32
+        package var output: Data
+        package var errors: String
+    }
+
+    /// Runs an oracle under `Tests/oracle/` with `spec` written as a JSON file, the one argument these scripts take.
+    package static func runOracle(_ script: String, spec: [String: Any]) throws -> OracleRun {
+        let work = try TemporaryFolder()
+        let specFile = work.url.appendingPathComponent("spec.json")
+        let output = work.url.appendingPathComponent("out.json")
+        let errors = work.url.appendingPathComponent("err.txt")
+        try JSONSerialization.data(withJSONObject: spec).write(to: specFile)
+        try Data().write(to: output)
+        try Data().write(to: errors)
+        let stdout = try FileHandle(forWritingTo: output)
+        let stderr = try FileHandle(forWritingTo: errors)
+        defer {
+            try? stdout.close()
+            try? stderr.close()
+        }
+        let process = process([
+            RepositoryPaths.root.appendingPathComponent("Tests/oracle/\(script)").path, specFile.path,
+        ])
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        process.waitUntilExit()
+        return OracleRun(
+            status: process.terminationStatus,
+            output: try Data(contentsOf: output),
+            errors: String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
+        )
+    }
 }
