@@ -352,16 +352,7 @@ struct TrustTests {
         try chain.write("2028-04/SHA256SUMS", sums)
         // The chain id of the first month, as its manifest's JSON escapes can spell it.
         let id = "c" + Self.hostile.joined() + " \\x1b"
-        let manifest = String(decoding: try chain.read("2028-03/MANIFEST.json"), as: UTF8.self)
-        try chain.write(
-            "2028-03/MANIFEST.json",
-            Array(
-                manifest.replacingOccurrences(
-                    of: "\"chain_id\":\"untagged-neptune\"",
-                    with: "\"chain_id\":\(CanonicalJSON.string(id))"
-                ).utf8
-            )
-        )
+        try Self.setChainID(id, of: chain)
         // A checkpoint whose period holds every character.
         let checkpoint = chain.url("../checkpoint-\(UUID().uuidString).txt")
         defer { try? manager.removeItem(at: checkpoint) }
@@ -414,10 +405,8 @@ struct TrustTests {
         #expect(text.lines.last?.contains("\\x1b[8m\\x1b]0;title\\x07\\x1b[2K\\x0d \\\\x1b 2028-03..2028-04") == true)
     }
 
-    @Test("Every control character through checkpoint, verify-row and error lines: one escaped line each")
-    func hostileLinesElsewhere() async throws {
-        let chain = try await SealedChain(months: ["2028-03"])
-        let id = "c" + Self.hostile.joined() + " x"
+    /// Rewrites the first month's chain id in its MANIFEST.json (its seal no longer matches; verify reads the id).
+    static func setChainID(_ id: String, of chain: SealedChain) throws {
         let manifest = String(decoding: try chain.read("2028-03/MANIFEST.json"), as: UTF8.self)
         try chain.write(
             "2028-03/MANIFEST.json",
@@ -428,6 +417,13 @@ struct TrustTests {
                 ).utf8
             )
         )
+    }
+
+    @Test("Every control character through checkpoint, verify-row and error lines: one escaped line each")
+    func hostileLinesElsewhere() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let id = "c" + Self.hostile.joined() + " x"
+        try Self.setChainID(id, of: chain)
         // checkpoint: one line of five fields, which verify reads back as the same chain id.
         let checkpoint = try BuiltBinary.run(["checkpoint", "--evidence", chain.path])
         #expect(checkpoint.status == 0)
