@@ -6,42 +6,6 @@ internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
-/// Options shared by the commands that run a scenario's month.
-struct MonthOptions: ParsableArguments {
-    @Option(help: "Month to run, YYYY-MM (default: the scenario's month).")
-    var month: String?
-
-    @Option(help: "Evaluation instant, ISO-8601 (default: the first instant after the month).")
-    var asOf: String?
-
-    func resolve(_ estate: Estate) throws -> (Month, Instant?) {
-        let (month, asOf) = try parse()
-        return (month ?? estate.settings.month, asOf)
-    }
-
-    /// The month and as-of instant given, each nil when not given.
-    func parse() throws -> (Month?, Instant?) {
-        var month: Month?
-        if let text = self.month {
-            guard let parsed = Month(text) else { throw ValidationError("--month: expected YYYY-MM, found '\(text)'") }
-            month = parsed
-        }
-        var asOf: Instant?
-        if let text = self.asOf {
-            guard let parsed = Instant(iso8601: text) else {
-                throw ValidationError(
-                    "--as-of: expected an ISO-8601 instant such as 2028-04-01T00:00:00Z, found '\(text)'"
-                )
-            }
-            asOf = parsed
-        }
-        return (month, asOf)
-    }
-}
-
-/// Scratch space for a month's reports while they are written: the system's temporary folder.
-func scratchFolder() -> URL { FileManager.default.temporaryDirectory }
-
 struct Monthly: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the month for a scenario and seal it into the evidence chain: evidence/<YYYY-MM>/.",
@@ -116,30 +80,6 @@ struct Monthly: ParsableCommand {
                     description: "\(error.description); \(folder) is sealed, but its checkpoint line was lost: "
                         + "run `backup-evidence checkpoint --evidence \(evidence)` to print it"
                 )
-            }
-        }
-    }
-}
-
-struct Simulate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Write <out>/reports/<TEMPLATE>.csv for any scenario, without sealing."
-    )
-
-    @Option(help: "Scenario folder.")
-    var scenario: String
-
-    @Option(help: "Output folder; its reports/ subfolder is replaced.")
-    var out: String
-
-    @OptionGroup var monthOptions: MonthOptions
-
-    func run() throws {
-        try withExitStatuses {
-            let (month, asOf) = try monthOptions.parse()
-            let pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
-            try AtomicFolder.fill(URL(fileURLWithPath: out).appendingPathComponent("reports"), replace: true) {
-                try pipeline.writeReports(to: $0)
             }
         }
     }
