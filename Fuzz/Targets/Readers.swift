@@ -50,7 +50,9 @@ extension FuzzTarget {
 
     /// A CloudFormation template in YAML, read as `validate` reads it, with the parser's node and alias limits.
     static let cloudFormation = FuzzTarget("cloudformation") { input in
-        _ = try? ExportFile.read(path: cloudFormationScratch.write(input, to: "template.yaml"))
+        _ = try? ExportFile.read(
+            path: cloudFormationScratch.write(input, to: "accounts/111122223333/us-east-1/templates/fuzz.yaml")
+        )
     }
     private static let cloudFormationScratch = Scratch("cloudformation")
 
