@@ -58,20 +58,28 @@ extension FuzzTarget {
 
     /// An AWS Backup cron expression and its firings over a month.
     ///
-    /// The input's first line is the expression, the optional second line a time zone name. Invariants: firings are
-    /// strictly ascending and inside the range asked for; the nominal period is positive.
+    /// The input's first line is the expression, the optional second line a time zone name, the optional third and
+    /// fourth lines the range's ISO 8601 ends (at most 62 days apart; March 2028 otherwise). Invariants: firings
+    /// are strictly ascending and inside the range asked for; the nominal period is positive.
     static let cron = FuzzTarget("cron") { input in
         let lines = String(decoding: input, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let expression = lines.first.map(String.init) ?? ""
         let zone = lines.count > 1 && lines[1].utf8.count <= 64 ? String(lines[1]) : "UTC"
         guard let schedule = try? Schedule(expression: expression, timeZone: zone) else { return }
         guard let month = Month(year: 2028, month: 3) else { return }
-        let firings = schedule.firings(from: month.start, to: month.end)
+        var (from, to) = (month.start, month.end)
+        if lines.count > 3, let start = Instant(iso8601: String(lines[2])),
+            let end = Instant(iso8601: String(lines[3])), start < end,
+            end.milliseconds - start.milliseconds <= 62 * 86_400_000
+        {
+            (from, to) = (start, end)
+        }
+        let firings = schedule.firings(from: from, to: to)
         for (earlier, later) in zip(firings, firings.dropFirst()) {
             invariant(earlier < later, "\(expression): \(earlier) then \(later)")
         }
-        invariant(firings.allSatisfy { $0 >= month.start && $0 < month.end }, "\(expression): firing outside")
-        if let period = schedule.nominalPeriodMinutes(from: month.start, to: month.end) {
+        invariant(firings.allSatisfy { $0 >= from && $0 < to }, "\(expression): firing outside [\(from), \(to))")
+        if let period = schedule.nominalPeriodMinutes(from: from, to: to) {
             invariant(period > 0, "\(expression): nominal period \(period)")
         }
     }
