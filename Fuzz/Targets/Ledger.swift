@@ -110,12 +110,7 @@ final class SealedMonth: Sendable {
     /// Puts `bytes` in place of the month's `file`, verifies the chain, and checks that it verifies only when the
     /// bytes are the sealed ones.
     func check(replacing file: String, with bytes: [UInt8]) {
-        let url = ledger.root.appendingPathComponent("\(Self.folder)/\(file)")
-        do {
-            try Data(bytes).write(to: url)
-        } catch {
-            fatalError("cannot write \(url.path): \(error)")
-        }
+        Scratch.replace(ledger.root.appendingPathComponent("\(Self.folder)/\(file)").path, with: bytes)
         let report = try? ledger.verify(VerifyOptions(expectedKeySHA256: fingerprint))
         let verified = report?.exitStatus == 0
         invariant(verified == (bytes == sealed[file]), "verify exits \(report?.exitStatus ?? -1) for this \(file)")
