@@ -138,6 +138,38 @@ struct PDFWriterTests {
     func byteStable() {
         #expect(Self.sample().bytes() == Self.sample().bytes())
     }
+
+    @Test("Shapes come first, each in its own graphics state: fill, stroke, both, and hatching clipped to the shape")
+    func shapes() throws {
+        let page = PDFPage(
+            runs: [PDFTextRun(font: .helvetica, size: 8, x: 36, y: 700, text: "bars")],
+            shapes: [
+                .rectangle(x: 36, y: 710, width: 5, height: 4, fill: PDFColor(0.8, 0.15, 0.15), hatch: .white),
+                PDFShape(
+                    points: [PDFPoint(50, 710), PDFPoint(54, 710), PDFPoint(52, 714)],
+                    fill: PDFColor(0.93, 0.6, 0.05),
+                    stroke: .black,
+                    lineWidth: 0.3
+                ),
+                PDFShape(points: [PDFPoint(60, 710), PDFPoint(64, 714)], closed: false, stroke: .black),
+            ]
+        )
+        #expect(
+            Self.ascii(page.contentStream())
+                == "q 0.5 w 0.8 0.15 0.15 rg 36 710 m 41 710 l 41 714 l 36 714 l h f 36 710 m 41 710 l 41 714 l "
+                + "36 714 l h W n 1 1 1 RG 0.6 w 32 710 m 36 714 l 34.5 710 m 38.5 714 l 37 710 m 41 714 l "
+                + "39.5 710 m 43.5 714 l S Q\n"
+                + "q 0.3 w 0.93 0.6 0.05 rg 0 0 0 RG 50 710 m 54 710 l 52 714 l h B Q\n"
+                + "q 0.5 w 0 0 0 RG 60 710 m 64 714 l S Q\n"
+                + "BT\n/F1 8 Tf\n1 0 0 1 36 700 Tm (bars) Tj\nET\n"
+        )
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("shapes.pdf").path
+        try Data(PDFDocument(title: "Shapes", pages: [page]).bytes()).write(to: URL(fileURLWithPath: path))
+        let check = try Tools.run("qpdf", ["--check", path])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(try Tools.pdfPages(path).first?.contains("bars") == true)
+    }
 }
 
 @Suite("Compliance report rendering")

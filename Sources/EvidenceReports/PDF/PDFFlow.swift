@@ -19,11 +19,14 @@ public struct PDFLine: Sendable {
     public var runs: [Run]
     /// A thin rule under the line, across the text width (table headers).
     public var ruleBelow: Bool
+    /// Vector shapes drawn with the line, in points from the left margin and the line's bottom.
+    public var shapes: [PDFShape]
 
-    public init(height: Double, runs: [Run], ruleBelow: Bool = false) {
+    public init(height: Double, runs: [Run], ruleBelow: Bool = false, shapes: [PDFShape] = []) {
         self.height = height
         self.runs = runs
         self.ruleBelow = ruleBelow
+        self.shapes = shapes
     }
 
     /// A line of one run.
@@ -76,6 +79,9 @@ public struct PDFFlow: Sendable {
         for line in lines {
             if y - line.height < bottom { newPage() }
             let baseline = y - line.height * 0.78
+            for shape in line.shapes {
+                bodies[bodies.count - 1].shapes.append(shape.offset(Self.margin, y - line.height))
+            }
             for run in line.runs {
                 bodies[bodies.count - 1].runs.append(
                     PDFTextRun(font: run.font, size: run.size, x: Self.margin + run.x, y: baseline, text: run.text)
@@ -94,7 +100,11 @@ public struct PDFFlow: Sendable {
     public func pages(stamp: (Int, Int) -> PDFPage) -> [PDFPage] {
         bodies.enumerated().map { index, body in
             let extra = stamp(index + 1, bodies.count)
-            return PDFPage(runs: extra.runs + body.runs, rules: extra.rules + body.rules)
+            return PDFPage(
+                runs: extra.runs + body.runs,
+                rules: extra.rules + body.rules,
+                shapes: extra.shapes + body.shapes
+            )
         }
     }
 
