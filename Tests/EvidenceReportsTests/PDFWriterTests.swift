@@ -243,6 +243,86 @@ struct ComplianceReportRenderTests {
         }
     }
 
+    /// The inflated content streams of a PDF this writer made, page by page.
+    static func contentStreams(_ pdf: [UInt8]) throws -> [String] {
+        let head = Array("<< /Length ".utf8)
+        let marker = Array(" /Filter /FlateDecode >>\nstream\n".utf8)
+        var out: [String] = []
+        var index = 0
+        while index + head.count <= pdf.count {
+            guard pdf[index..<(index + head.count)].elementsEqual(head) else {
+                index += 1
+                continue
+            }
+            var cursor = index + head.count
+            var length = 0
+            while cursor < pdf.count, (48...57).contains(pdf[cursor]) {
+                length = length * 10 + Int(pdf[cursor] - 48)
+                cursor += 1
+            }
+            guard pdf[cursor..<min(pdf.count, cursor + marker.count)].elementsEqual(marker) else {
+                index = cursor
+                continue
+            }
+            let start = cursor + marker.count
+            out.append(String(decoding: try Gzip.zlibDecompress(Array(pdf[start..<(start + length)])), as: UTF8.self))
+            index = start + length
+        }
+        return out
+    }
+
+    @Test("A strip has one mark per expected window, each outcome its own shape; on-time resources get none")
+    func stripMarks() throws {
+        let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
+        var files = set.files
+        var lines = String(decoding: files["BACKUP_WINDOW_REPORT.csv"] ?? [], as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The first resource's windows 2 to 6 become one of each outcome but on time (two not completed).
+        for (line, outcome) in zip(2...6, ["LATE", "MISSED", "RETENTION_SHORT", "FAILED", "EXPIRED"]) {
+            lines[line] = lines[line].replacingOccurrences(of: ",ON_TIME,", with: ",\(outcome),")
+        }
+        files["BACKUP_WINDOW_REPORT.csv"] = Array(lines.joined(separator: "\n").utf8)
+        let arn = String(lines[1].split(separator: ",")[3])
+        let windows = lines.filter { $0.split(separator: ",").count > 3 && $0.split(separator: ",")[3] == arn }.count
+        let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
+        let content = try Self.contentStreams(try ComplianceReport.render(reports: files, position: position))
+            .joined()
+        func count(_ operators: String) -> Int { content.components(separatedBy: operators).count - 1 }
+        // Each legend holds one mark of each outcome; the chart's legend and bars use the compliant colour too.
+        #expect(count("0.93 0.6 0.05 rg") == 1 + 1, "late: filled triangle")
+        #expect(count("1.1 w 0 0 0 RG") == 0)
+        #expect(count("q 1.1 w 0.8 0.15 0.15 RG") == 2 * (1 + 1), "missed: a cross of two strokes")
+        #expect(count("q 0.9 w 0.15 0.4 0.8 RG") == 1 + 1, "short retention: hollow square")
+        #expect(count("0.5 0.15 0.6 rg") == 1 + 2, "not completed: filled diamond")
+        let onTimeMarks = content.components(separatedBy: "q 0.5 w 0.2 0.6 0.3 rg ").dropFirst().filter { shape in
+            // `x y m x+3.2 y l ...`: a square 3.2 points wide.
+            let tokens = shape.split(separator: " ").prefix(4)
+            guard tokens.count == 4, let left = Double(tokens[0]), let right = Double(tokens[3]) else { return false }
+            return abs(right - left - 3.2) < 0.001
+        }
+        #expect(onTimeMarks.count == 1 + windows - 5, "on time: a small filled square per window")
+    }
+
+    @Test("Window rows out of the report's order are refused with their line")
+    func windowOrder() throws {
+        let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
+        var files = set.files
+        var lines = String(decoding: files["BACKUP_WINDOW_REPORT.csv"] ?? [], as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        let last = lines.removeLast()
+        lines.insert(last, at: 1)
+        files["BACKUP_WINDOW_REPORT.csv"] = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
+        #expect(
+            throws: ComplianceReportError(
+                "BACKUP_WINDOW_REPORT.csv: line 3: rows are not in the report's order (account, Region, resource ARN, "
+                    + "scheduled time)"
+            )
+        ) {
+            try ComplianceReport.render(reports: files, position: position)
+        }
+    }
+
     @Test("A missing report or column is an error naming it")
     func missingInput() throws {
         let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
