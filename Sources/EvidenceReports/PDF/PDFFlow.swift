@@ -72,12 +72,28 @@ public struct PDFFlow: Sendable {
 
     /// Adds lines that stay on one page when they fit on one; a longer block flows line by line.
     ///
-    /// - Parameter keepWithNext: height of what must follow on the same page (a heading and its first row).
-    public mutating func add(_ lines: [PDFLine], keepWithNext: Double = 0) {
+    /// - Parameters:
+    ///   - keepWithNext: height of what must follow on the same page (a heading and its first row).
+    ///   - continued: lines set first on every new page the block starts or continues on (a table's column
+    ///     heads), so a table that runs over a page break is headed on each page.
+    public mutating func add(_ lines: [PDFLine], keepWithNext: Double = 0, continued: [PDFLine] = []) {
         let height = lines.reduce(0) { $0 + $1.height } + keepWithNext
-        if y - height < bottom && height <= top - bottom { newPage() }
+        let headHeight = continued.reduce(0) { $0 + $1.height }
+        if y - height < bottom && height + headHeight <= top - bottom {
+            newPage()
+            place(continued)
+        }
         for line in lines {
-            if y - line.height < bottom { newPage() }
+            if y - line.height < bottom {
+                newPage()
+                place(continued)
+            }
+            place([line])
+        }
+    }
+
+    private mutating func place(_ lines: [PDFLine]) {
+        for line in lines {
             let baseline = y - line.height * 0.78
             for shape in line.shapes {
                 bodies[bodies.count - 1].shapes.append(shape.offset(Self.margin, y - line.height))

@@ -13,8 +13,11 @@ extension ReportLayout {
         var restores = "\(facts.restores.count): \(restoresCompleted) completed"
         let unfinished = facts.restores.filter { $0.status != "COMPLETED" }
         if !unfinished.isEmpty {
+            // Named here up to a page-one's worth; section 5 lists every one of them first.
+            let named = unfinished.prefix(Self.restoresNamed)
             restores += ", \(unfinished.count) not completed: "
-            restores += unfinished.map { "\($0.status) \($0.id) of \($0.key.id)" }.joined(separator: "; ")
+            restores += named.map { "\($0.status) \($0.id) of \($0.key.id)" }.joined(separator: "; ")
+            if unfinished.count > named.count { restores += "; and \(unfinished.count - named.count) more" }
             restores += " (section 5)"
         }
         let resources = facts.strips.count + facts.resourcesOnTime
@@ -56,6 +59,9 @@ extension ReportLayout {
         flow.add(lines)
     }
 
+    /// How many restore jobs that did not complete the first page names.
+    static let restoresNamed = 10
+
     /// A body-size label with its value wrapped in Helvetica beside it.
     private func labelledBody(_ label: String, _ value: String) -> [PDFLine] {
         let x = 90.0
@@ -74,7 +80,8 @@ extension ReportLayout {
             "1. Summary by control",
             "Rows of RESOURCE_COMPLIANCE_REPORT per control, over every account, Region and framework; worst first "
                 + "(most non-compliant rows, then the larger non-compliant share). Each bar is the control's rows: "
-                + "the non-compliant share hatched on the left, the compliant share solid."
+                + "the non-compliant share hatched on the left (at least 2 points wide when there is one), the "
+                + "compliant share solid."
         )
         let columns = (bar: 232.0, barWidth: 160.0, nonCompliant: 440.0, compliant: 482.0, total: Self.width)
         // The control column is as wide as the numbers allow; the size makes the longest name fit on one line.
@@ -215,6 +222,7 @@ extension ReportLayout {
             size: 6.5,
             rule: true
         )
+        let continued = note("\(group.reason) (continued)") + [tableHead]
         var first = true
         for (evidence, findings) in group.byEvidence {
             var lines: [PDFLine] = first ? head : []
@@ -233,7 +241,7 @@ extension ReportLayout {
                 }
                 let text = notes.filter { !$0.isEmpty }.joined(separator: "; ")
                 if !text.isEmpty { rows += note(text, x: 10) }
-                flow.add(rows)
+                flow.add(rows, continued: continued)
             }
         }
     }
@@ -334,7 +342,8 @@ extension ReportLayout {
             let values = [t.total, t.onTime, t.late, t.missed, t.shortRetention, t.notCompleted]
             flow.add(
                 resourceRow(key, numbers: zip(columns, values).map { ($0.0, String($1)) })
-                    + [calendarStrip(strip)]
+                    + [calendarStrip(strip)],
+                continued: [head, dayAxis()]
             )
         }
 
