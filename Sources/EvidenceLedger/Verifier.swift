@@ -14,6 +14,8 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case unverified = "UNVERIFIED"
         case unanchored = "UNANCHORED"
         case warn = "WARN"
+        /// A checkpoint line time-stamped by a verified RFC 3161 token; the detail gives the token's time.
+        case anchored = "ANCHORED"
     }
 
     public var scope: String
@@ -63,6 +65,10 @@ public struct VerifyOptions {
     public var expectThrough: Month?
     /// An unanchored tip is inconclusive (exit 3) rather than a warning.
     public var requireAnchor: Bool
+    /// RFC 3161 tokens given to `verify` (`--timestamp`), each over an entry's checkpoint line.
+    public var timestamps: [TimeStampFile]
+    /// The TSA certificates tokens are checked against; when set, `anchors/*.tsr` are checked too.
+    public var timeStampAuthority: TimeStampAuthority?
     /// Rebuilds an entry's reports from its sealed inputs; bytes that differ are INVALID.
     public var rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])?
     /// Whether a rebuilt file whose bytes differ from the sealed one still holds the same content (path, sealed,
@@ -75,6 +81,8 @@ public struct VerifyOptions {
         checkpoint: String? = nil,
         expectThrough: Month? = nil,
         requireAnchor: Bool = false,
+        timestamps: [TimeStampFile] = [],
+        timeStampAuthority: TimeStampAuthority? = nil,
         rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])? = nil,
         sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)? = nil
     ) {
@@ -83,8 +91,21 @@ public struct VerifyOptions {
         self.checkpoint = checkpoint
         self.expectThrough = expectThrough
         self.requireAnchor = requireAnchor
+        self.timestamps = timestamps
+        self.timeStampAuthority = timeStampAuthority
         self.rebuild = rebuild
         self.sameContent = sameContent
+    }
+}
+
+/// An RFC 3161 token file: the name it is reported by and its bytes.
+public struct TimeStampFile: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
     }
 }
 
@@ -117,7 +138,7 @@ extension Ledger {
         // 1. Layout.
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
         var folders: [String] = []
-        for name in names where !name.hasPrefix(".") && name != "keys" {
+        for name in names where !name.hasPrefix(".") && name != "keys" && name != "anchors" {
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(
                 atPath: root.appendingPathComponent(name).path,
@@ -342,8 +363,15 @@ extension Ledger {
             }
         }
 
-        // 8. Tail: a checkpoint, an expected last month, or an unanchored warning.
-        var anchored = false
+        // 9. RFC 3161 tokens, checked before the tail, which they may anchor.
+        let stamped = checkTimeStamps(
+            options,
+            entries: loaded.map { ChainEntry(folder: $0.folder, manifest: $0.manifest, seal: $0.seal) }
+        )
+        let tipStamped = loaded.last.map { stamped.seqs.contains($0.manifest.seq) } ?? false
+
+        // 8. Tail: a checkpoint, an expected last month, a time-stamped tip, or an unanchored warning.
+        var anchored = tipStamped
         if let line = options.checkpoint {
             let parts = line.split(separator: " ").map(String.init)
             guard parts.count == 5, parts[0] == "backup-evidence-checkpoint", let seq = Int(parts[3]) else {
@@ -356,7 +384,7 @@ extension Ledger {
                     && Ledger.checkpointToken(entry.manifest.chainID) == parts[1]
                 {
                     findings.append(Finding("TAIL", parts[2], .ok, "checkpoint seq \(seq) found"))
-                    anchored = loaded.last?.manifest.seq == seq
+                    anchored = anchored || loaded.last?.manifest.seq == seq
                     if !anchored, let tip = loaded.last {
                         findings.append(
                             Finding(
@@ -399,11 +427,23 @@ extension Ledger {
                 month = month.next
             }
         }
+        if !anchored, let tip = loaded.last, !stamped.seqs.isEmpty {
+            findings.append(
+                Finding(
+                    "TAIL",
+                    tip.folder,
+                    options.requireAnchor ? .unanchored : .warn,
+                    "entries after the newest time-stamped checkpoint are not anchored"
+                )
+            )
+            anchored = true
+        }
         if !anchored, let tip = loaded.last {
             findings.append(
                 Finding("TAIL", tip.folder, .unanchored, "newest seal not covered by a checkpoint or --expect-through")
             )
         }
+        findings += stamped.findings
 
         // 10. Rebuild from the sealed inputs.
         if let rebuild = options.rebuild {
@@ -457,6 +497,63 @@ extension Ledger {
             entries: (valid: loaded.filter(\.valid).count, all: loaded.count),
             checked: (bytes: bytesChecked, rows: rowsChecked)
         )
+    }
+
+    /// Checks every RFC 3161 token (`--timestamp`, then `anchors/*.tsr` by name when TSA certificates are given)
+    /// and finds the entry whose checkpoint line, as `checkpoint` prints it, the token's imprint is the SHA-256 of.
+    ///
+    /// A verified token over an entry's line is ANCHORED with its time, which is reported, not judged; a token that
+    /// does not verify, or verifies over no entry's line (another chain's, or this chain's before it was re-sealed),
+    /// is INVALID. Returns the findings and the seqs of the entries time-stamped.
+    func checkTimeStamps(_ options: VerifyOptions, entries: [ChainEntry]) -> (findings: [Finding], seqs: Set<Int>) {
+        guard let authority = options.timeStampAuthority else { return ([], []) }
+        var files = options.timestamps
+        let folder = root.appendingPathComponent("anchors")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
+        var findings: [Finding] = []
+        for name in names where name.hasSuffix(".tsr") {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                findings.append(Finding("TIMESTAMP", "anchors/\(name)", .invalid, "cannot be read"))
+                continue
+            }
+            files.append(TimeStampFile(name: "anchors/\(name)", bytes: [UInt8](data)))
+        }
+        let lines = entries.map { SHA256.hash(Array((Ledger.checkpoint($0) + "\n").utf8)) }
+        var seqs: Set<Int> = []
+        for file in files {
+            let token: TimeStampToken
+            do {
+                token = try TimeStamp.verify(file.bytes, authority: authority)
+            } catch {
+                findings.append(Finding("TIMESTAMP", file.name, .invalid, error.message))
+                continue
+            }
+            guard let index = lines.firstIndex(of: token.imprint) else {
+                findings.append(
+                    Finding(
+                        "TIMESTAMP",
+                        file.name,
+                        .invalid,
+                        "the token time-stamps \(token.imprint.hex.prefix(16)), the checkpoint line of no entry of "
+                            + "this chain"
+                    )
+                )
+                continue
+            }
+            let entry = entries[index]
+            seqs.insert(entry.manifest.seq)
+            findings.append(
+                Finding(
+                    "TIMESTAMP",
+                    entry.folder,
+                    .anchored,
+                    "checkpoint seq \(entry.manifest.seq) time-stamped \(token.time) (\(file.name), serial 0x\(token.serial))"
+                )
+            )
+        }
+        return (findings, seqs)
     }
 
     /// Throws when there is nothing to verify: the folder is missing or not a folder, or holds no sealed entry (a
