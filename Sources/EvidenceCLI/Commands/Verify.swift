@@ -119,7 +119,7 @@ struct Verify: ParsableCommand {
             case .text:
                 try StandardOutput.lines(shown.map(\.description) + [report.summary])
             }
-            status = report.exitStatus
+            status = ExitStatus.of(report.verdict)
         }
         if status != 0 { throw ExitCode(status) }
     }
@@ -143,10 +143,10 @@ struct Verify: ParsableCommand {
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {
         func string(_ s: String) -> String { Printable.json(s) }
         let items = findings.map {
-            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope)),\"status\":\(string($0.status.rawValue)),"
+            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope.rawValue)),\"status\":\(string($0.status.rawValue)),"
                 + "\"subject\":\(string($0.subject))}"
         }
         return
-            "{\"exit\":\(report.exitStatus),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
+            "{\"exit\":\(ExitStatus.of(report.verdict)),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
     }
 }
