@@ -56,8 +56,9 @@ public struct LayoutCheck: ChainCheck {
 /// Step 2, key: the chain is signed by the pinned key and the keys it hands over to.
 ///
 /// The first entry is signed by the pinned key (`--trusted-key`, or `--expect-key-sha256` found in `keys/`), each
-/// later one by its predecessor's key or the key it hands over to; with no key pinned the result is inconclusive.
-/// Finds each entry's key for step 3.
+/// later one by the key of the last entry so signed or the key that entry hands over to; an entry signed by another
+/// key is INVALID and hands nothing on. With no key pinned the result is inconclusive. Finds each entry's key for
+/// step 3.
 public struct KeyCheck: ChainCheck {
     public var trustedKey: Ed25519PublicKey?
     public var expectedKeySHA256: String?
@@ -78,18 +79,20 @@ public struct KeyCheck: ChainCheck {
         var expected = pinned
         for entry in chain.entries {
             let fingerprint = entry.manifest.signingKeySHA256
-            if let expected, fingerprint != expected {
+            if let trusted = expected, fingerprint != trusted {
                 findings.append(
                     Finding(
                         .key,
                         entry.folder,
                         .invalid,
-                        "signed by key \(fingerprint.prefix(16)), expected \(expected.prefix(16))",
+                        "signed by key \(fingerprint.prefix(16)), expected \(trusted.prefix(16))",
                         entry: entry.folder
                     )
                 )
+            } else {
+                // Only an entry signed by the trusted key hands it on, as verify-row follows a handover.
+                expected = entry.manifest.nextSigningKeySHA256 ?? fingerprint
             }
-            expected = entry.manifest.nextSigningKeySHA256 ?? fingerprint
             let key = trustedFingerprint == fingerprint ? trustedKey : chain.ledger.publicKey(fingerprint: fingerprint)
             guard let key else {
                 findings.append(

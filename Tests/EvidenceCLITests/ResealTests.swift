@@ -61,13 +61,18 @@ struct ResealTests {
         #expect(result.lines.last?.hasSuffix("; \(verdict)") == true, sourceLocation: sourceLocation)
     }
 
-    @Test("Re-sealed whole by an attacker with their own key: every trust option but none catches it")
+    @Test(
+        "Re-sealed whole by an attacker with their own key: inconclusive with nothing, INVALID under each trust option"
+    )
     func attackersKey() async throws {
         let genuine = try await Genuine()
         let forged = try await SealedChain(key: Self.attacker)
         let own = try ChainTests.fingerprint(Self.owner)
         let theirs = try ChainTests.fingerprint(Self.attacker)
-        let keyLine = "KEY\t2028-03\tINVALID: signed by key \(theirs.prefix(16)), expected \(own.prefix(16))"
+        // Every entry: the first is not signed by the pinned key, and an entry signed by another key hands nothing on.
+        let keyLines = ["2028-03", "2028-04", "2028-05"].map {
+            "KEY\t\($0)\tINVALID: signed by key \(theirs.prefix(16)), expected \(own.prefix(16))"
+        }
         let verify = ["verify", "--evidence", forged.path]
         let pinned = ["--expect-key-sha256", own]
         let trusted = ["--trusted-key", genuine.chain.url("keys/\(own.prefix(16)).pub.pem").path]
@@ -83,8 +88,8 @@ struct ResealTests {
             verdict: "INCONCLUSIVE"
         )
         // Pinned key, trusted key: the first entry is not signed by it.
-        try Self.expect(verify + pinned, status: 1, lines: [keyLine, Self.unanchored], verdict: "INVALID")
-        try Self.expect(verify + trusted, status: 1, lines: [keyLine, Self.unanchored], verdict: "INVALID")
+        try Self.expect(verify + pinned, status: 1, lines: keyLines + [Self.unanchored], verdict: "INVALID")
+        try Self.expect(verify + trusted, status: 1, lines: keyLines + [Self.unanchored], verdict: "INVALID")
         // The genuine chain's checkpoint: its seq holds another seal, pinned or not.
         try Self.expect(
             verify + ["--checkpoint", genuine.checkpoint],
@@ -95,7 +100,7 @@ struct ResealTests {
         try Self.expect(
             verify + ["--checkpoint", genuine.checkpoint] + pinned,
             status: 1,
-            lines: [keyLine, tail],
+            lines: keyLines + [tail],
             verdict: "INVALID"
         )
         // The genuine chain's time-stamp: it covers no checkpoint line of the re-sealed chain, pinned or not.
@@ -108,7 +113,7 @@ struct ResealTests {
         try Self.expect(
             verify + stamp + pinned,
             status: 1,
-            lines: [keyLine, foreign, Self.unanchored],
+            lines: keyLines + [foreign, Self.unanchored],
             verdict: "INVALID"
         )
 
@@ -135,7 +140,7 @@ struct ResealTests {
             lines: [TrustTests.unpinnedLine(theirs), anchoredLine],
             verdict: "INCONCLUSIVE"
         )
-        try Self.expect(ownAnchors + pinned, status: 1, lines: [keyLine, anchoredLine], verdict: "INVALID")
+        try Self.expect(ownAnchors + pinned, status: 1, lines: keyLines + [anchoredLine], verdict: "INVALID")
     }
 
     @Test("The tip re-sealed with the owner's own key (a stolen key): only a checkpoint or a time-stamp catches it")
