@@ -259,4 +259,44 @@ struct TimeStampTests {
         #expect(notCertificates.stdout.isEmpty)
         #expect(notCertificates.errorLines == ["error: \(key): no PEM certificate (expected BEGIN CERTIFICATE)"])
     }
+
+    @Test("Every control character in the names of anchors/*.tsr and of --tsa-cert: one escaped line each")
+    func hostileNames() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let anchors = stamped.chain.url("anchors")
+        try FileManager.default.createDirectory(at: anchors, withIntermediateDirectories: false)
+        let named = TrustTests.hostile.filter { $0 != "\u{0}" }
+        let token = try Data(contentsOf: URL(fileURLWithPath: stamped.token))
+        for (index, text) in named.enumerated() {
+            try token.write(to: anchors.appendingPathComponent("t\(index)-\(text).tsr"))
+            try Data("not DER".utf8).write(to: anchors.appendingPathComponent("x\(index)-\(text).tsr"))
+        }
+        let result = try BuiltBinary.run(
+            ["verify", "--evidence", stamped.chain.path, "--tsa-cert", stamped.tsa.chainPEM] + Self.pin
+        )
+        #expect(result.status == 1)
+        TrustTests.expectClean(result, lines: 2 * named.count + 1)
+        let escape = named.firstIndex(of: "\u{1B}[8m") ?? 0
+        #expect(
+            result.lines.contains {
+                $0.hasPrefix("TIMESTAMP\t2028-03\tANCHORED: ") && $0.contains("(anchors/t\(escape)-\\x1b[8m.tsr, ")
+            }
+        )
+        #expect(
+            result.lines.contains(
+                "TIMESTAMP\tanchors/x\(escape)-\\x1b[8m.tsr\tINVALID: not a DER time-stamp response or token"
+            )
+        )
+
+        // Error lines: a certificate file named with every character a path can hold.
+        let path = stamped.kept.url.appendingPathComponent("missing-" + named.joined()).path
+        let missing = try BuiltBinary.run([
+            "verify", "--evidence", stamped.chain.path, "--timestamp", stamped.token, "--tsa-cert", path,
+        ])
+        #expect(missing.status == 2)
+        TrustTests.expectClean(missing, lines: 0)
+        #expect(missing.errorLines.count == 1)
+        #expect(missing.errorLines.first?.contains("missing-\\x01\\x02") == true)
+        #expect(missing.errorLines.first?.hasSuffix(": cannot read the TSA certificates") == true)
+    }
 }
