@@ -12,7 +12,7 @@ public struct VerifyOptions {
     public var checkpoint: String?
     /// The chain must reach at least this month.
     public var expectThrough: Month?
-    /// An unanchored tip is inconclusive (exit 3) rather than a warning.
+    /// An unanchored tip makes the verdict inconclusive rather than being a warning.
     public var requireAnchor: Bool
     /// RFC 3161 tokens given to `verify` (`--timestamp`), each over an entry's checkpoint line.
     public var timestamps: [TimeStampFile]
