@@ -112,7 +112,10 @@ final class SealedMonth: Sendable {
     func check(replacing file: String, with bytes: [UInt8]) {
         Scratch.replace(ledger.root.appendingPathComponent("\(Self.folder)/\(file)").path, with: bytes)
         let report = try? ledger.verify(VerifyOptions(expectedKeySHA256: fingerprint))
-        let verified = report?.exitStatus == 0
-        invariant(verified == (bytes == sealed[file]), "verify exits \(report?.exitStatus ?? -1) for this \(file)")
+        let verified = report?.verdict == .verified
+        invariant(
+            verified == (bytes == sealed[file]),
+            "verify says \(report?.verdict.rawValue ?? "nothing") for this \(file)"
+        )
     }
 }

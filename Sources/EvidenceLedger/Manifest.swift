@@ -177,7 +177,7 @@ public struct Manifest: Hashable, Sendable {
         guard dataAsOf.iso8601 == asOfText else {
             throw LedgerError("data_as_of is not a UTC instant in whole seconds (YYYY-MM-DDTHH:MM:SSZ)")
         }
-        if kind == "period" {
+        if kind == .period {
             for member in ["supersedes_period", "supersedes_seal_sha256", "reason"] where value[member] != nil {
                 throw LedgerError("a period manifest has no \(member) (only an amendment has)")
             }

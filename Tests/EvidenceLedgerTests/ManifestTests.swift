@@ -11,7 +11,7 @@ struct ManifestTests {
     static func manifest() throws -> Manifest {
         let month = try #require(Month("2028-03"))
         return Manifest(
-            kind: "period",
+            kind: .period,
             chainID: "chain",
             period: month,
             seq: 1,
