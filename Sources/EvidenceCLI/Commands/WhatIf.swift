@@ -6,11 +6,12 @@ internal import EvidenceReports
 internal import EvidenceSimulation
 internal import Foundation
 
-/// Output formats of commands that print results for people or tools.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+/// Output formats of `what-if`.
+enum WhatIfFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
     case csv
+    case markdown
 }
 
 struct WhatIfCommand: ParsableCommand {
@@ -20,8 +21,10 @@ struct WhatIfCommand: ParsableCommand {
         discussion: """
             The proposed framework replaces the estate's framework of the same FrameworkName wherever it is \
             deployed (or is added to every account and Region holding resources); each proposed plan replaces the \
-            plans of the same BackupPlanName. Only changed verdicts are printed. Exit 0 whether or not anything \
-            changes.
+            plans of the same BackupPlanName. Only changed verdicts are printed. --format markdown writes a \
+            pull-request comment: a summary line, then per control a table of its changed verdicts (at most 20 \
+            rows, then the count of the rest). Exit 0 whether or not anything changes; with --exit-code, exit 1 \
+            when any verdict or control roll-up changes, as git diff --exit-code does.
             """
     )
 
@@ -39,8 +42,11 @@ struct WhatIfCommand: ParsableCommand {
 
     @OptionGroup var monthOptions: MonthOptions
 
-    @Option(help: "Output format: text, json or csv.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format: text, json, csv or markdown (a pull-request comment).")
+    var format: WhatIfFormat = .text
+
+    @Flag(help: "Exit 1 when any verdict changes, 0 when none does.")
+    var exitCode = false
 
     func validate() throws {
         if framework == nil && plan.isEmpty { throw ValidationError("give --framework, --plan, or both") }
@@ -50,6 +56,7 @@ struct WhatIfCommand: ParsableCommand {
     }
 
     func run() throws {
+        var changed = false
         try withExitStatuses {
             let estate = try ScenarioReader.read(folder: scenario)
             let (month, asOf) = try monthOptions.resolve(estate)
@@ -88,7 +95,10 @@ struct WhatIfCommand: ParsableCommand {
             case .text: try StandardOutput.write(result.text())
             case .json: try StandardOutput.write(result.json())
             case .csv: try StandardOutput.write(result.csv())
+            case .markdown: try StandardOutput.write(result.markdown())
             }
+            changed = result.hasChanges
         }
+        if exitCode && changed { throw ExitCode(ExitStatus.integrityFailure) }
     }
 }
