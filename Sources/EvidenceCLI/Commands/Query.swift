@@ -18,8 +18,11 @@ struct Query: ParsableCommand {
         abstract: "Run SQL over the sealed months that verify, loaded into SQLite (derived, never evidence).",
         discussion: """
             Tables: backup_jobs, backup_copy_jobs, backup_restore_jobs, backup_resources_compliance, \\
-            backup_control_compliance, backup_windows; columns are the CSV headers in snake_case (the compliance \\
-            statuses are compliance_status), plus year (INTEGER) and month (TEXT, '03'). The chain is verified \\
+            backup_control_compliance, backup_windows (--schema prints each with its columns). A column is its CSV \\
+            header in lowercase with each run of characters other than ASCII letters and digits turned into one \\
+            underscore (Backup Job ID: backup_job_id), except that both compliance statuses are compliance_status \\
+            (resource_compliance_status and control_compliance_status are read as it); then year (INTEGER) and \\
+            month (TEXT, '03'). The chain is verified \\
             first: a month with an INVALID or MISSING finding is refused (exit 1). The database is kept in \\
             --cache-folder, outside the evidence folder, and reused only while it records the seals of the \\
             chain that has just verified; otherwise it is rebuilt. It is a derived copy, never evidence.
@@ -40,11 +43,28 @@ struct Query: ParsableCommand {
     @Flag(help: "Build the database in memory for this run only; keep nothing.")
     var noCache = false
 
+    @Flag(help: "Print every table and its columns (table, column, type) instead of running a statement.")
+    var schema = false
+
     @Argument(help: "The SQL statement.")
-    var sql: String
+    var sql: String?
+
+    func validate() throws {
+        if schema && sql != nil { throw ValidationError("give the SQL statement or --schema, not both") }
+        if !schema && sql == nil { throw ValidationError("give the SQL statement, or --schema for the tables") }
+    }
 
     func run() throws {
         try withExitStatuses {
+            guard let sql else {
+                let rows = EvidenceStore.schema().flatMap { table, columns in
+                    columns.map { column in
+                        [table, column, column == "year" ? "INTEGER" : "TEXT"].map(SQLiteValue.text)
+                    }
+                }
+                try print(columns: ["table", "column", "type"], rows: rows)
+                return
+            }
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
             guard !entries.isEmpty else {
                 throw IOFailure(description: "\(evidence): no sealed month to query (seal one with monthly)")
@@ -56,34 +76,38 @@ struct Query: ParsableCommand {
                 cacheFile: noCache ? nil : Query.cacheFile(folder: cacheFolder, evidence: evidence)
             )
             if let unavailable = result.unavailable { printNote("query cache not kept: \(unavailable)") }
-            let (columns, rows) = (result.columns, result.rows)
-            let text = rows.map { $0.map(Query.text) }
-            switch format {
-            case .csv:
-                var writer = CSVWriter(header: columns)
-                for row in text { writer.append(row: row) }
-                try StandardOutput.write(writer.bytes)
-            case .json:
-                let objects = rows.map { row in
-                    "{"
-                        + zip(columns, row).map { "\(MonthlyReports.jsonString($0)):\(Query.json($1))" }.joined(
-                            separator: ","
-                        ) + "}"
-                }
-                try StandardOutput.line("[" + objects.joined(separator: ",") + "]")
-            case .table:
-                var widths = columns.map(\.count)
-                for row in text {
-                    for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-                }
-                func line(_ cells: [String]) -> String {
-                    zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
-                        .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-                }
-                try StandardOutput.lines(
-                    [line(columns), line(widths.map { String(repeating: "-", count: $0) })] + text.map(line)
-                )
+            try print(columns: result.columns, rows: result.rows)
+        }
+    }
+
+    /// Prints a result in the chosen format.
+    func print(columns: [String], rows: [[SQLiteValue]]) throws {
+        let text = rows.map { $0.map(Query.text) }
+        switch format {
+        case .csv:
+            var writer = CSVWriter(header: columns)
+            for row in text { writer.append(row: row) }
+            try StandardOutput.write(writer.bytes)
+        case .json:
+            let objects = rows.map { row in
+                "{"
+                    + zip(columns, row).map { "\(MonthlyReports.jsonString($0)):\(Query.json($1))" }.joined(
+                        separator: ","
+                    ) + "}"
             }
+            try StandardOutput.line("[" + objects.joined(separator: ",") + "]")
+        case .table:
+            var widths = columns.map(\.count)
+            for row in text {
+                for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            }
+            func line(_ cells: [String]) -> String {
+                zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+                    .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }
+            try StandardOutput.lines(
+                [line(columns), line(widths.map { String(repeating: "-", count: $0) })] + text.map(line)
+            )
         }
     }
 
