@@ -1,4 +1,5 @@
 public import ArgumentParser
+internal import Foundation
 
 /// The `backup-evidence` command: AWS Backup compliance evidence, offline.
 public struct BackupEvidenceCommand: AsyncParsableCommand {
@@ -10,6 +11,7 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
             failure, golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; \
             3 verification inconclusive; 64 usage error.
             """,
+        version: BackupEvidenceCommand.version,
         subcommands: [
             Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self,
             Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Export.self, Publish.self,
@@ -21,6 +23,37 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
     package static let version = "0.1.0"
 
     public init() {}
+
+    /// Parses the arguments and runs the command they name.
+    ///
+    /// As ArgumentParser's own `main()`, except that a usage error found while the command runs is printed with that
+    /// command's usage, as one found while parsing is, never the top-level usage.
+    public static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
+            }
+        } catch let error as ValidationError {
+            let subcommand = type(of: command)
+            let name = subcommand._commandName
+            StandardOutput.diagnostic(
+                "Error: \(error.message)\nUsage: \(usageString(for: subcommand))\n"
+                    + "  See 'backup-evidence \(name) --help' for more information.\n"
+            )
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit statuses of ARCHITECTURE.md §4.

@@ -189,28 +189,36 @@ extension WhatIfResult {
         return out
     }
 
-    /// RFC 4180 CSV with a header row: one row per changed verdict.
-    public func csv() -> [UInt8] {
-        var writer = CSVWriter(header: [
-            "Account ID", "Region", "Framework Name", "Control Name", "Resource ID", "Protected Resource ARN", "Before",
-            "After", "Reason",
-        ])
-        for c in changes {
-            writer.append(row: [
+    /// The header of the CSV and table forms.
+    public static let columns = [
+        "Account ID", "Region", "Framework Name", "Control Name", "Resource ID", "Protected Resource ARN", "Before",
+        "After", "Reason",
+    ]
+
+    /// One row per changed verdict, in the order of `changes`, under `columns`.
+    public func rows() -> [[String]] {
+        changes.map { c in
+            [
                 c.account, c.region, c.framework, c.control, c.resourceID, c.protectedResourceARN, Self.label(c.before),
                 Self.label(c.after), c.reason,
-            ])
+            ]
         }
+    }
+
+    /// RFC 4180 CSV with a header row: one row per changed verdict.
+    public func csv() -> [UInt8] {
+        var writer = CSVWriter(header: Self.columns)
+        for row in rows() { writer.append(row: row) }
         return writer.bytes
     }
 
-    /// JSON with sorted keys: `{"controls": [...], "changes": [...]}`.
+    /// JSON with sorted snake_case keys: `{"changes": [...], "controls": [...]}`.
     public func json() -> String {
         func string(_ s: String) -> String { MonthlyReports.jsonString(s) }
         func summary(_ s: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?) -> String {
             guard let s else { return "null" }
             return
-                "{\"compliant\":\(s.compliant),\"nonCompliant\":\(s.nonCompliant),\"status\":\(string(s.status.rawValue))}"
+                "{\"compliant\":\(s.compliant),\"non_compliant\":\(s.nonCompliant),\"status\":\(string(s.status.rawValue))}"
         }
         let controls = controlChanges.map { c in
             "{\"account\":\(string(c.account)),\"after\":\(summary(c.after)),\"before\":\(summary(c.before)),"
@@ -219,8 +227,8 @@ extension WhatIfResult {
         let rows = changes.map { c in
             "{\"account\":\(string(c.account)),\"after\":\(string(Self.label(c.after))),"
                 + "\"before\":\(string(Self.label(c.before))),\"control\":\(string(c.control)),"
-                + "\"framework\":\(string(c.framework)),\"protectedResourceArn\":\(string(c.protectedResourceARN)),"
-                + "\"reason\":\(string(c.reason)),\"region\":\(string(c.region)),\"resourceId\":\(string(c.resourceID))}"
+                + "\"framework\":\(string(c.framework)),\"protected_resource_arn\":\(string(c.protectedResourceARN)),"
+                + "\"reason\":\(string(c.reason)),\"region\":\(string(c.region)),\"resource_id\":\(string(c.resourceID))}"
         }
         return "{\"changes\":[" + rows.joined(separator: ",") + "],\"controls\":[" + controls.joined(separator: ",")
             + "]}\n"

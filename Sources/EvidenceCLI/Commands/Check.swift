@@ -28,7 +28,16 @@ struct Check: ParsableCommand {
     @Option(help: "Write a JUnit XML report to this file.")
     var junit: String?
 
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
     func run() throws { try withExitStatuses(checkAll) }
+
+    /// Prints the lines of one scenario in the text format; the JSON format prints everything at the end.
+    private func say(_ lines: [String]) throws(OutputFailure) {
+        if output.format == .text { try StandardOutput.lines(lines) }
+    }
+
+    private func say(_ line: String) throws(OutputFailure) { try say([line]) }
 
     private func checkAll() throws {
         let root = URL(fileURLWithPath: scenarios)
@@ -54,7 +63,7 @@ struct Check: ParsableCommand {
                 if update {
                     try AtomicFolder.write(reports, to: goldenFolder, replace: true)
                     checks.append(ScenarioCheck(scenario: name, files: reports.keys.sorted(), differences: []))
-                    try StandardOutput.line("\(name): golden copy re-recorded")
+                    try say("\(name): golden copy re-recorded")
                     continue
                 }
                 var expected: [String: [UInt8]] = [:]
@@ -67,20 +76,41 @@ struct Check: ParsableCommand {
                 let files = Set(expected.keys).union(reports.keys).sorted()
                 checks.append(ScenarioCheck(scenario: name, files: files, differences: differences))
                 if differences.isEmpty {
-                    try StandardOutput.line("\(name): matches golden (\(files.count) reports)")
+                    try say("\(name): matches golden (\(files.count) reports)")
                 } else {
-                    try StandardOutput.line(
-                        "\(name): \(differences.count) difference\(differences.count == 1 ? "" : "s") from golden"
+                    try say(
+                        ["\(name): \(differences.count) difference\(differences.count == 1 ? "" : "s") from golden"]
+                            + differences.map { "  \($0)" }
                     )
-                    try StandardOutput.lines(differences.map { "  \($0)" })
                 }
             } catch let error as OutputFailure {
                 throw error
             } catch {
                 let message = "\(error)"
                 checks.append(ScenarioCheck(scenario: name, files: [], differences: [], error: message))
-                try StandardOutput.line("\(name): cannot run: \(message)")
+                try say("\(name): cannot run: \(message)")
             }
+        }
+        if output.format == .json {
+            let items = checks.map { check in
+                let status =
+                    check.error != nil
+                    ? "error" : update ? "recorded" : check.differences.isEmpty ? "matches" : "differs"
+                return JSONValue.object([
+                    "scenario": .string(check.scenario), "status": .string(status),
+                    "files": .array(check.files.map(JSONValue.string)),
+                    "differences": .array(
+                        check.differences.map { difference in
+                            .object([
+                                "file": .string(difference.file), "row": .string(difference.row),
+                                "change": .string(difference.change),
+                            ])
+                        }
+                    ),
+                    "error": .optional(check.error),
+                ])
+            }
+            try JSONOutput.print(.object(["scenarios": .array(items)]))
         }
         if let junit {
             do {

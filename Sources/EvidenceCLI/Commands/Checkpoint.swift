@@ -13,8 +13,11 @@ struct CheckpointCommand: ParsableCommand {
         abstract: "Print the one-line checkpoint of the chain's newest entry, to keep outside the operator's control."
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     func run() throws {
         try withExitStatuses {
@@ -23,7 +26,13 @@ struct CheckpointCommand: ParsableCommand {
             guard let tip = ledger.entries().last else {
                 throw IOFailure(description: "\(evidence): no sealed month with a readable MANIFEST.json")
             }
-            try StandardOutput.line(Ledger.checkpoint(tip))
+            switch output.format {
+            case .text: try StandardOutput.line(Ledger.checkpoint(tip))
+            case .json:
+                try JSONOutput.print(
+                    .object(["checkpoint": .string(Ledger.checkpoint(tip)), "folder": .string(tip.folder)])
+                )
+            }
         }
     }
 }

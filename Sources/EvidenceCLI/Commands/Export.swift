@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import EvidenceModel
 internal import EvidenceReports
 internal import EvidenceStore
 internal import Foundation
@@ -31,8 +32,9 @@ struct Export: ParsableCommand {
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
 
@@ -51,6 +53,8 @@ struct Export: ParsableCommand {
             """
     )
     var location: String?
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     func validate() throws {
         if let location {
@@ -83,9 +87,19 @@ struct Export: ParsableCommand {
                 )
             }
             try AtomicFolder.write(files, to: out, replace: true)
-            try StandardOutput.line(
-                "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)"
-            )
+            switch output.format {
+            case .text:
+                try StandardOutput.line(
+                    "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)"
+                )
+            case .json:
+                try JSONOutput.print(
+                    .object([
+                        "out": .string(out.path), "report_files": .int(files.count - 1),
+                        "statements": .string(engine.engine.sqlFileName),
+                    ])
+                )
+            }
         }
     }
 }

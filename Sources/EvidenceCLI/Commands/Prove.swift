@@ -12,8 +12,9 @@ struct Prove: ParsableCommand {
         abstract: "Write row proofs for the report rows holding a backup job, checkable with verify-row or openssl."
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @Option(help: "The backup job id.")
     var jobId: String

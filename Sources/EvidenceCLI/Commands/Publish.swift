@@ -19,8 +19,9 @@ struct Publish: ParsableCommand {
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
 
@@ -35,6 +36,8 @@ struct Publish: ParsableCommand {
 
     @Option(help: "Days of COMPLIANCE retention, counted from each month's data_as_of.")
     var retainDays = Publisher.defaultRetainDays
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     func validate() throws {
         if retainDays < 1 { throw ValidationError("--retain-days: expected a positive number of days") }
@@ -79,12 +82,30 @@ struct Publish: ParsableCommand {
             )
             let report = try Publisher.publish(groups, client: client)
             let months = groups.filter { $0.name != "keys" }.count
-            try StandardOutput.lines(report.findings.map(\.description) + report.lines)
-            try StandardOutput.line(
-                "Summary: s3://\(bucket)/\(normalized.isEmpty ? "" : normalized + "/"): \(months) months; "
-                    + "\(report.uploaded) objects uploaded, \(report.verified) already there and verified, "
-                    + "\(report.extended) retentions extended, \(report.findings.count) findings"
-            )
+            let target = "s3://\(bucket)/\(normalized.isEmpty ? "" : normalized + "/")"
+            switch output.format {
+            case .text:
+                try StandardOutput.lines(report.findings.map(\.description) + report.lines)
+                try StandardOutput.line(
+                    "Summary: \(target): \(months) months; "
+                        + "\(report.uploaded) objects uploaded, \(report.verified) already there and verified, "
+                        + "\(report.extended) retentions extended, \(report.findings.count) findings"
+                )
+            case .json:
+                let findings = report.findings.map { finding in
+                    JSONValue.object([
+                        "detail": .string(finding.detail), "scope": .string(finding.scope),
+                        "status": .string(finding.status.rawValue), "subject": .string(finding.subject),
+                    ])
+                }
+                try JSONOutput.print(
+                    .object([
+                        "destination": .string(target), "extended": .int(report.extended),
+                        "findings": .array(findings), "lines": .array(report.lines.map(JSONValue.string)),
+                        "months": .int(months), "uploaded": .int(report.uploaded), "verified": .int(report.verified),
+                    ])
+                )
+            }
             failed = !report.findings.isEmpty
         }
         if failed { throw ExitCode(ExitStatus.integrityFailure) }

@@ -6,13 +6,6 @@ internal import EvidenceSQLite
 internal import EvidenceStore
 internal import Foundation
 
-/// Table output formats of `query`.
-enum QueryFormat: String, ExpressibleByArgument, CaseIterable {
-    case table
-    case csv
-    case json
-}
-
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run SQL over the sealed months that verify, loaded into SQLite (derived, never evidence).",
@@ -29,13 +22,11 @@ struct Query: ParsableCommand {
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
 
     @OptionGroup var keys: KeyOptions
 
-    @Option(help: "Output format: table, csv or json.")
-    var format: QueryFormat = .table
+    @OptionGroup var output: FormatOptions<RowFormat>
 
     @Option(help: "Folder of the derived databases kept between runs (outside the evidence folder).")
     var cacheFolder = ".backup-evidence/query-cache"
@@ -65,6 +56,7 @@ struct Query: ParsableCommand {
                 try print(columns: ["table", "column", "type"], rows: rows)
                 return
             }
+            let evidence = evidenceOptions.path
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
             guard !entries.isEmpty else {
                 throw IOFailure(description: "\(evidence): no sealed month to query (seal one with monthly)")
@@ -83,11 +75,9 @@ struct Query: ParsableCommand {
     /// Prints a result in the chosen format.
     func print(columns: [String], rows: [[SQLiteValue]]) throws {
         let text = rows.map { $0.map(Query.text) }
-        switch format {
+        switch output.format {
         case .csv:
-            var writer = CSVWriter(header: columns)
-            for row in text { writer.append(row: row) }
-            try StandardOutput.write(writer.bytes)
+            try StandardOutput.write(Rows.csv(columns: columns, rows: text))
         case .json:
             let objects = rows.map { row in
                 "{"
@@ -96,18 +86,8 @@ struct Query: ParsableCommand {
                     ) + "}"
             }
             try StandardOutput.line("[" + objects.joined(separator: ",") + "]")
-        case .table:
-            var widths = columns.map(\.count)
-            for row in text {
-                for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-            }
-            func line(_ cells: [String]) -> String {
-                zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
-                    .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-            }
-            try StandardOutput.lines(
-                [line(columns), line(widths.map { String(repeating: "-", count: $0) })] + text.map(line)
-            )
+        case .table, .text:
+            try StandardOutput.lines(Rows.table(columns: columns, rows: text))
         }
     }
 

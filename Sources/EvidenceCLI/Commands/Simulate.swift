@@ -11,8 +11,7 @@ struct Simulate: ParsableCommand {
         abstract: "Write <out>/reports/<TEMPLATE>.csv for any scenario, without sealing."
     )
 
-    @Option(help: "Scenario folder.")
-    var scenario: String
+    @OptionGroup var scenario: ScenarioOptions
 
     @Option(help: "Output folder; its reports/ subfolder is replaced.")
     var out: String
@@ -22,7 +21,7 @@ struct Simulate: ParsableCommand {
     func run() throws {
         try withExitStatuses {
             let (month, asOf) = try monthOptions.parse()
-            let pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
+            let pipeline = try MonthPipeline(scenario: scenario.path, month: month, asOf: asOf)
             try AtomicFolder.fill(URL(fileURLWithPath: out).appendingPathComponent("reports"), replace: true) {
                 try pipeline.writeReports(to: $0)
             }

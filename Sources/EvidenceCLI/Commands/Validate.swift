@@ -20,6 +20,8 @@ struct Validate: ParsableCommand {
     @Argument(help: "Files or folders to check.")
     var paths: [String]
 
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
     func run() throws {
         var files: [String] = []
         var explicit = Set<String>()
@@ -38,7 +40,7 @@ struct Validate: ParsableCommand {
                 explicit.insert(path)
             }
         }
-        var findings: [String] = []
+        var findings: [ValidationFinding] = []
         var errors: [String] = []
         var checked = 0
         for file in files {
@@ -46,15 +48,32 @@ struct Validate: ParsableCommand {
             if !explicit.contains(file), !(try ExportFile.isCheckable(path: file)) { continue }
             checked += 1
             do {
-                findings += Self.findings(try ExportFile.read(path: file), file: file).map(\.description)
+                findings += Self.findings(try ExportFile.read(path: file), file: file)
             } catch let error as ImportError {
                 errors.append(error.description)
             }
         }
-        try withExitStatuses { try StandardOutput.lines(findings) }
+        try withExitStatuses {
+            switch output.format {
+            case .text: try StandardOutput.lines(findings.map(\.description))
+            case .json:
+                let items = findings.map { finding in
+                    JSONValue.object([
+                        "file": .string(finding.file), "location": .string(finding.location),
+                        "message": .string(finding.message),
+                    ])
+                }
+                try JSONOutput.print(
+                    .object([
+                        "errors": .array(errors.map(JSONValue.string)), "files_checked": .int(checked),
+                        "findings": .array(items), "valid": .bool(findings.isEmpty && errors.isEmpty),
+                    ])
+                )
+            }
+        }
         for error in errors { printError(error) }
         if !findings.isEmpty || !errors.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
-        printNote("\(checked) file\(checked == 1 ? "" : "s") valid")
+        if output.format == .text { printNote("\(checked) file\(checked == 1 ? "" : "s") valid") }
     }
 
     /// The findings for what one file defines; those of a template or Terraform file name the definition first.

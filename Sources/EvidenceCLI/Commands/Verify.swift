@@ -7,12 +7,6 @@ internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
-/// `verify`'s output formats.
-enum VerifyFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
-}
-
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
@@ -25,8 +19,9 @@ struct Verify: ParsableCommand {
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
 
@@ -45,17 +40,23 @@ struct Verify: ParsableCommand {
     @Flag(help: "Show OK findings too.")
     var verbose = false
 
-    @Option(help: "Output format: text or json.")
-    var format: VerifyFormat = .text
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
+    func validate() throws { _ = try through() }
+
+    /// The month of --expect-through, or a usage error.
+    func through() throws -> Month? {
+        guard let text = expectThrough else { return nil }
+        guard let month = Month(text) else {
+            throw ValidationError("--expect-through: expected YYYY-MM, found '\(text)'")
+        }
+        return month
+    }
 
     func run() throws {
         var status: Int32 = 0
         try withExitStatuses {
-            var through: Month?
-            if let text = expectThrough {
-                guard let month = Month(text) else { throw ValidationError("--expect-through: expected YYYY-MM") }
-                through = month
-            }
+            let through = try through()
             // Nothing to verify is said first, before the key or the checkpoint is read.
             try Ledger(root: URL(fileURLWithPath: evidence)).requireSealedEntry()
             var line: String?
@@ -78,7 +79,7 @@ struct Verify: ParsableCommand {
             )
             let report = try Ledger(root: URL(fileURLWithPath: evidence)).verify(options)
             let shown = verbose ? report.findings : report.findings.filter { $0.status != .ok }
-            switch format {
+            switch output.format {
             case .json:
                 try StandardOutput.line(Verify.json(report, shown))
             case .text:

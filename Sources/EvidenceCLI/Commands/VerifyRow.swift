@@ -22,10 +22,13 @@ struct VerifyRow: ParsableCommand {
     @Argument(help: "The proof file.")
     var proof: String
 
-    @Option(help: "Evidence folder holding the month.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     func run() throws {
         var status: Int32 = 0
@@ -46,12 +49,22 @@ struct VerifyRow: ParsableCommand {
             if pinned == nil, let claimed = ledger.entries().first?.manifest.signingKeySHA256 {
                 findings.append(Finding.unpinnedKey(claimed: claimed))
             }
-            try StandardOutput.lines(findings.map(\.description))
             // The statuses `verify` gives the same faults.
             if findings.contains(where: { $0.status == .invalid || $0.status == .missing }) {
                 status = ExitStatus.integrityFailure
             } else if findings.contains(where: { $0.status == .unverified }) {
                 status = ExitStatus.inconclusive
+            }
+            switch output.format {
+            case .text: try StandardOutput.lines(findings.map(\.description))
+            case .json:
+                let items = findings.map { finding in
+                    JSONValue.object([
+                        "detail": .string(finding.detail), "scope": .string(finding.scope),
+                        "status": .string(finding.status.rawValue), "subject": .string(finding.subject),
+                    ])
+                }
+                try JSONOutput.print(.object(["exit": .int(Int(status)), "findings": .array(items)]))
             }
         }
         if status != 0 { throw ExitCode(status) }

@@ -7,11 +7,18 @@ internal import EvidenceSimulation
 internal import Foundation
 
 /// Output formats of `what-if`.
-enum WhatIfFormat: String, ExpressibleByArgument, CaseIterable {
+enum WhatIfFormat: String, OutputFormats {
     case text
     case json
     case csv
+    case table
     case markdown
+
+    static let help = """
+        Output format: text, json (snake_case keys), csv (RFC 4180, header row), table (aligned columns) or \
+        markdown (a pull-request comment).
+        """
+    static let standard = WhatIfFormat.text
 }
 
 struct WhatIfCommand: ParsableCommand {
@@ -28,8 +35,7 @@ struct WhatIfCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Scenario folder.")
-    var scenario: String
+    @OptionGroup var scenario: ScenarioOptions
 
     @Option(help: "Proposed framework: describe-framework JSON, or a CloudFormation template (YAML or JSON).")
     var framework: String?
@@ -42,8 +48,7 @@ struct WhatIfCommand: ParsableCommand {
 
     @OptionGroup var monthOptions: MonthOptions
 
-    @Option(help: "Output format: text, json, csv or markdown (a pull-request comment).")
-    var format: WhatIfFormat = .text
+    @OptionGroup var output: FormatOptions<WhatIfFormat>
 
     @Flag(help: "Exit 1 when any verdict changes, 0 when none does.")
     var exitCode = false
@@ -58,7 +63,7 @@ struct WhatIfCommand: ParsableCommand {
     func run() throws {
         var changed = false
         try withExitStatuses {
-            let estate = try ScenarioReader.read(folder: scenario)
+            let estate = try ScenarioReader.read(folder: scenario.path)
             let (month, asOf) = try monthOptions.resolve(estate)
             var proposed = estate
             let overrides = Dictionary(
@@ -91,10 +96,11 @@ struct WhatIfCommand: ParsableCommand {
                 month: month,
                 asOf: asOf ?? month.end
             )
-            switch format {
+            switch output.format {
             case .text: try StandardOutput.write(result.text())
             case .json: try StandardOutput.write(result.json())
             case .csv: try StandardOutput.write(result.csv())
+            case .table: try StandardOutput.lines(Rows.table(columns: WhatIfResult.columns, rows: result.rows()))
             case .markdown: try StandardOutput.write(result.markdown())
             }
             changed = result.hasChanges
