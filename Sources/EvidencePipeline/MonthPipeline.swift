@@ -98,19 +98,15 @@ public struct MonthPipeline: Sendable {
     public func writeMonthFolder(to folder: URL, position: ChainPosition) throws -> Statistics {
         let reportsFolder = folder.appendingPathComponent("reports")
         let statistics = try writeReports(to: reportsFolder)
-        var reports: [String: [UInt8]] = [:]
-        for template in ReportTemplate.allCases {
-            let path = reportsFolder.appendingPathComponent(template.fileName).path
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw PipelineError(path: path, message: "cannot read")
-            }
-            reports[template.fileName] = [UInt8](data)
-        }
-        let pdf = try ComplianceReport.render(reports: reports, position: position)
-        reports = [:]
+        // Rendered from the written CSVs, read a row at a time.
+        let pdf = try ComplianceReport.render(reportsFolder: reportsFolder, position: position)
         try Self.write(pdf, to: reportsFolder.appendingPathComponent(ComplianceReport.fileName))
-        for (path, bytes) in try ScenarioInputs.normalized(scenario: scenario).sorted(by: { $0.key < $1.key }) {
-            try Self.write(bytes, to: folder.appendingPathComponent("inputs/\(path)"))
+        // One input at a time: the inputs grow with the organization too.
+        for path in ScenarioInputs.paths(scenario: scenario) {
+            try Self.write(
+                ScenarioInputs.normalized(scenario: scenario, path: path),
+                to: folder.appendingPathComponent("inputs/\(path)")
+            )
         }
         return statistics
     }
