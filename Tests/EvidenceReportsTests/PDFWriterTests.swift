@@ -158,6 +158,59 @@ struct ComplianceReportRenderTests {
         #expect(try ComplianceReport.render(reports: set.files, position: linked) != a)
     }
 
+    @Test(
+        "Rendered from the reports folder, read row by row, the PDF is the sealed one, byte for byte",
+        arguments: ["2028-03", "2028-04"]
+    )
+    func fromFolder(month: String) throws {
+        let folder = RepositoryPaths.golden.appendingPathComponent("org-estate/\(month)/reports")
+        let sealed = [UInt8](try Data(contentsOf: folder.appendingPathComponent(ComplianceReport.fileName)))
+        var files: [String: [UInt8]] = [:]
+        for template in ReportTemplate.allCases {
+            files[template.fileName] = [UInt8](try Data(contentsOf: folder.appendingPathComponent(template.fileName)))
+        }
+        let manifest = try Data(contentsOf: folder.deletingLastPathComponent().appendingPathComponent("MANIFEST.json"))
+        let fields = try JSONSerialization.jsonObject(with: manifest) as? [String: Any]
+        let previous = fields?["prev_seal_sha256"] as? String
+        #expect((previous == nil) == (month == "2028-03"))
+        let position = ChainPosition(month: try #require(Month(month)), chainID: "org-estate", previousSeal: previous)
+        let streamed = try ComplianceReport.render(reportsFolder: folder, position: position)
+        #expect(PDFDocument.sameContent(streamed, sealed))
+        #expect(streamed == (try ComplianceReport.render(reports: files, position: position)))
+    }
+
+    @Test("A report missing from the folder, or bad CSV in it, is an error naming the file and line")
+    func folderErrors() throws {
+        let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
+        let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, bytes) in set.files where name != "COPY_JOB_REPORT.csv" {
+            try Data(bytes).write(to: folder.appendingPathComponent(name))
+        }
+        let copies = folder.appendingPathComponent("COPY_JOB_REPORT.csv").path
+        #expect(throws: ComplianceReportError("\(copies): missing; the PDF is built from the month's reports")) {
+            try ComplianceReport.render(reportsFolder: folder, position: position)
+        }
+        try Data(set.files["COPY_JOB_REPORT.csv"] ?? []).write(to: folder.appendingPathComponent("COPY_JOB_REPORT.csv"))
+        #expect(
+            try ComplianceReport.render(reportsFolder: folder, position: position)
+                == ComplianceReport.render(reports: set.files, position: position)
+        )
+        let restores = folder.appendingPathComponent("RESTORE_JOB_REPORT.csv")
+        try Data((set.files["RESTORE_JOB_REPORT.csv"] ?? []) + Array("\"open,\n".utf8)).write(to: restores)
+        #expect(throws: ComplianceReportError.self) {
+            try ComplianceReport.render(reportsFolder: folder, position: position)
+        }
+        do {
+            _ = try ComplianceReport.render(reportsFolder: folder, position: position)
+        } catch {
+            #expect(error.description.hasPrefix("\(restores.path): line "), "\(error)")
+            #expect(error.description.hasSuffix("a quoted field is not closed; the file may be truncated"))
+        }
+    }
+
     @Test("A missing report or column is an error naming it")
     func missingInput() throws {
         let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))

@@ -39,33 +39,46 @@ struct Monthly: ParsableCommand {
 
     func run() throws {
         try withExitStatuses {
+            // Everything that can be refused without computing the month is checked first: the month, the
+            // scenario's settings, the keys, the evidence folder and the chain (Ledger.stage).
             let (givenMonth, asOf) = try monthOptions.parse()
-            let pipeline = try MonthPipeline(scenario: scenario, month: givenMonth, asOf: asOf)
-            let (estate, month) = (pipeline.estate, pipeline.month)
+            let settings = try ScenarioReader.settings(folder: scenario)
+            let month = givenMonth ?? settings.month
+            let signingKey = try SigningKeys.load(key)
+            let announced = try nextKey.map(SigningKeys.announcedKey)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
-            // A damaged entry is reported before anything is written (Ledger.readEntries).
-            let tip = try ledger.readEntries().last
-            let signingKey = try SigningKeys.load(key)
-            // The entry links to the chain's tip (Ledger.prepare); its PDF prints that link on every page.
-            let position = ChainPosition(month: month, chainID: estate.settings.chainID, previousSeal: tip?.seal)
-            let files = try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
             let failpoint = ProcessInfo.processInfo.environment["BACKUP_EVIDENCE_FAILPOINT"].flatMap(
                 Ledger.SealStep.init(rawValue:)
             )
-            let entry = try ledger.seal(
+            // The month's files are written straight into the staging folder and sealed from disk.
+            let staged = try ledger.stage(
                 SealRequest(
                     period: month,
-                    files: files,
+                    files: [:],
                     dataAsOf: asOf ?? month.end,
-                    chainID: estate.settings.chainID,
+                    chainID: settings.chainID,
                     key: signingKey,
-                    nextKey: try nextKey.map(SigningKeys.announcedKey),
+                    nextKey: announced,
                     amendmentReason: amend ? reason : nil,
                     generatorVersion: BackupEvidenceCommand.version
-                ),
-                failpoint: failpoint
+                )
             )
+            let entry: ChainEntry
+            do {
+                let pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
+                // The entry links to the chain's tip; its PDF prints that link on every page.
+                let position = ChainPosition(
+                    month: month,
+                    chainID: settings.chainID,
+                    previousSeal: staged.plan.tip?.seal
+                )
+                try pipeline.writeMonthFolder(to: staged.folder, position: position)
+                entry = try staged.seal(failpoint: failpoint)
+            } catch {
+                staged.discard()
+                throw error
+            }
             let folder = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
             do throws(OutputFailure) {
                 // The last line is the one an auditor pins: `verify --expect-key-sha256` with this fingerprint,

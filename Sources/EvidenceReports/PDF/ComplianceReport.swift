@@ -1,4 +1,5 @@
 public import EvidenceModel
+public import struct Foundation.URL
 
 /// Where a month's PDF sits in its chain; every page prints it, so a printed sheet ties back to the seals.
 public struct ChainPosition: Hashable, Sendable {
@@ -29,7 +30,23 @@ public enum ComplianceReport {
         reports: [String: [UInt8]],
         position: ChainPosition
     ) throws(ComplianceReportError) -> [UInt8] {
-        let facts = try ReportFacts(reports: reports)
+        render(try ReportFacts(reports: reports), position: position)
+    }
+
+    /// The PDF's bytes, from the report files in a folder (`<reportsFolder>/<TEMPLATE>.csv`), the same bytes as
+    /// ``render(reports:position:)`` gives for those files.
+    ///
+    /// Each CSV is read row by row in one pass, so memory follows what the PDF shows (tallies, and the rows it
+    /// lists: non-compliant resources, windows not on time, copy jobs not completed, restore jobs), not the size
+    /// of the reports, which reach gigabytes for a large organization.
+    public static func render(
+        reportsFolder: URL,
+        position: ChainPosition
+    ) throws(ComplianceReportError) -> [UInt8] {
+        render(try ReportFacts(folder: reportsFolder.path), position: position)
+    }
+
+    private static func render(_ facts: ReportFacts, position: ChainPosition) -> [UInt8] {
         var writer = ReportLayout(position: position)
         writer.overview(facts)
         writer.controlSummary(facts)

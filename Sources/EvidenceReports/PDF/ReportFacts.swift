@@ -88,24 +88,43 @@ struct ReportFacts {
     var copiesNotCompleted: [CopyJob] = []
     var restores: [RestoreJob] = []
 
-    /// Resource IDs already derived, by Resource Type and ARN: a resource has many windows and jobs.
-    private var resourceIDs: [String: String] = [:]
+    /// The Resource ID last derived, with its Resource Type and ARN: a resource's windows are consecutive rows.
+    private var lastResource = (type: "", arn: "", id: "")
 
     private mutating func key(type: String, arn: String, account: String, region: String) -> ResourceKey {
-        let cacheKey = type + "\u{0}" + arn
-        if let id = resourceIDs[cacheKey] { return ResourceKey(id: id, account: account, region: region) }
+        if lastResource.type == type && lastResource.arn == arn {
+            return ResourceKey(id: lastResource.id, account: account, region: region)
+        }
         let key = ResourceKey(type: type, arn: arn, account: account, region: region)
-        resourceIDs[cacheKey] = key.id
+        lastResource = (type, arn, key.id)
         return key
     }
 
+    /// The facts of report files held in memory, keyed by name (`RESOURCE_COMPLIANCE_REPORT.csv`, …).
     init(reports: [String: [UInt8]]) throws(ComplianceReportError) {
-        func file(_ template: ReportTemplate) throws(ComplianceReportError) -> (String, [UInt8]) {
+        try self.init { template throws(ComplianceReportError) in
             guard let bytes = reports[template.fileName] else {
                 throw ComplianceReportError("\(template.fileName): missing; the PDF is built from the month's reports")
             }
-            return (template.fileName, bytes)
+            return (template.fileName, .bytes(bytes))
         }
+    }
+
+    /// The facts of the report files in a folder (`<folder>/<TEMPLATE>.csv`), each read in one streaming pass.
+    init(folder: String) throws(ComplianceReportError) {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        try self.init { template in
+            let path = prefix + template.fileName
+            return (path, .file(path: path))
+        }
+    }
+
+    /// The facts of the reports `file` gives: a name for messages and the source of each report's bytes.
+    ///
+    /// Each report is read once, row by row; what is kept is the tallies and what the PDF lists, never the rows.
+    private init(
+        _ file: (ReportTemplate) throws(ComplianceReportError) -> (String, ReportSource)
+    ) throws(ComplianceReportError) {
         try readControls(try file(.controlCompliance))
         try readResources(try file(.resourceCompliance))
         try readWindows(try file(.backupWindow))
@@ -113,7 +132,7 @@ struct ReportFacts {
         try readRestores(try file(.restoreJob))
     }
 
-    private mutating func readControls(_ file: (String, [UInt8])) throws(ComplianceReportError) {
+    private mutating func readControls(_ file: (String, ReportSource)) throws(ComplianceReportError) {
         var frameworks = Set<String>()
         var accounts = Set<String>()
         var regions = Set<String>()
@@ -135,7 +154,7 @@ struct ReportFacts {
         for name in names where seen.insert(name).inserted { controls.append(ControlTally(name: name)) }
     }
 
-    private mutating func readResources(_ file: (String, [UInt8])) throws(ComplianceReportError) {
+    private mutating func readResources(_ file: (String, ReportSource)) throws(ComplianceReportError) {
         var tallies: [String: ControlTally] = [:]
         for control in controls { tallies[control.name] = control }
         var findings: [Finding] = []
@@ -184,7 +203,7 @@ struct ReportFacts {
         }
     }
 
-    private mutating func readWindows(_ file: (String, [UInt8])) throws(ComplianceReportError) {
+    private mutating func readWindows(_ file: (String, ReportSource)) throws(ComplianceReportError) {
         try ReportColumns(
             file: file.0,
             names: [
@@ -227,7 +246,7 @@ struct ReportFacts {
         }
     }
 
-    private mutating func readCopies(_ file: (String, [UInt8])) throws(ComplianceReportError) {
+    private mutating func readCopies(_ file: (String, ReportSource)) throws(ComplianceReportError) {
         try ReportColumns(
             file: file.0,
             names: [
@@ -260,7 +279,7 @@ struct ReportFacts {
         copiesNotCompleted.sort { ($0.key, $0.created, $0.id) < ($1.key, $1.created, $1.id) }
     }
 
-    private mutating func readRestores(_ file: (String, [UInt8])) throws(ComplianceReportError) {
+    private mutating func readRestores(_ file: (String, ReportSource)) throws(ComplianceReportError) {
         try ReportColumns(
             file: file.0,
             names: [
