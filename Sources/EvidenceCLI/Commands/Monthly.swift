@@ -17,11 +17,13 @@ struct Monthly: ParsableCommand {
             """
     )
 
-    @Option(help: "Scenario folder.")
-    var scenario = "scenarios/org-estate"
+    @OptionGroup var scenarioOptions: ScenarioOptions
 
-    @Option(help: "Evidence folder; the month is sealed into <evidence>/<YYYY-MM>/.")
-    var evidence = "evidence"
+    var scenario: String { scenarioOptions.path }
+
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var monthOptions: MonthOptions
 
