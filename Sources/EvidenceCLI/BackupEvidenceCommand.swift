@@ -7,9 +7,23 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         commandName: "backup-evidence",
         abstract: "Turn an AWS Backup estate into auditor-ready evidence, offline.",
         discussion: """
-            Exit statuses: 0 success (non-compliant resources are findings, not failures); 1 integrity \
-            failure, golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; \
-            3 verification inconclusive; 64 usage error.
+            Each command's help (backup-evidence help COMMAND, or COMMAND --help) has examples that run from the \
+            repository's root on the bundled scenarios, and its exit statuses. Conventions shared by every \
+            command: --scenario is scenarios/org-estate, the bundled organization, unless given; --evidence is \
+            ./evidence; --format takes text or json wherever a command reports something (csv and table too \
+            where rows are the result: query, what-if, compare); a value a command does not take is a usage \
+            error naming the values it does.
+
+            Examples:
+              $ backup-evidence monthly --scenario scenarios/untagged-neptune \\
+                  --evidence neptune-evidence
+              $ backup-evidence verify --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+              $ backup-evidence help what-if
+
+            Exit status: 0 success (non-compliant resources are findings, not failures); 1 integrity failure, \
+            golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; 3 verification \
+            inconclusive; 64 usage error.
             """,
         version: BackupEvidenceCommand.version,
         subcommands: [
@@ -61,4 +75,12 @@ enum ExitStatus {
     static let integrityFailure: Int32 = 1
     static let invalidInput: Int32 = 2
     static let inconclusive: Int32 = 3
+}
+
+extension BackupEvidenceCommand {
+    /// Every command's help as printed `columns` wide: the top level's first, then each command's, by name.
+    package static func helpTexts(columns: Int) -> [(name: String, text: String)] {
+        [("backup-evidence", helpMessage(for: BackupEvidenceCommand.self, columns: columns))]
+            + configuration.subcommands.map { ($0._commandName, helpMessage(for: $0, columns: columns)) }
+    }
 }

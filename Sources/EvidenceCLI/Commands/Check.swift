@@ -11,8 +11,16 @@ struct Check: ParsableCommand {
         discussion: """
             Each folder of --scenarios holding a scenario.json is run for its month; its reports are compared \
             with <golden>/<scenario>/<YYYY-MM>/reports/: the CSVs, and compliance-report.pdf rendered as the \
-            first month of the scenario's chain. Differences are printed by row (resource, control, old \
-            and new verdict). Exit 1 on any difference; --update re-records the golden copies instead.
+            first month of the scenario's chain. Differences are printed by row (resource, control, old and new \
+            verdict); --update re-records the golden copies instead.
+
+            Examples:
+              $ backup-evidence check --scenarios scenarios --golden golden
+              $ backup-evidence check --scenarios scenarios --golden golden \\
+                  --junit check.xml
+
+            Exit status: 0 every scenario matches; 1 a difference from golden; 2 a scenario that cannot be run, \
+            or an I/O error; 64 usage error.
             """
     )
 

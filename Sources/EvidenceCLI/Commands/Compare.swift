@@ -8,12 +8,21 @@ struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare AWS Backup Audit Manager's own report files with ours for the same windows.",
         discussion: """
-            --aws holds AWS's report files as delivered to S3 (CSV or JSON, one day or many, in their \\
-            Backup/<account>/<region>/yyyy/mm/dd/<plan>/ folders or not); --ours holds our reports for the same \\
-            period (a simulate --out folder, its reports/ folder, or a sealed month folder). Prints where ours \\
-            differ: missing, extra, renamed or reordered columns, rows only in AWS's files or only in ours, and \\
-            cells, rows matched by each report's natural key. Exit 0 when nothing differs, 1 when something does, \\
-            2 when a file cannot be read as a report.
+            --aws holds AWS's report files as delivered to S3 (CSV or JSON, one day or many, in their \
+            Backup/<account>/<region>/yyyy/mm/dd/<plan>/ folders or not); --ours holds our reports for the same \
+            period (a simulate --out folder, its reports/ folder, or a sealed month folder). Prints where ours \
+            differ: missing, extra, renamed or reordered columns, rows only in AWS's files or only in ours, and \
+            cells, rows matched by each report's natural key.
+
+            Examples:
+              $ backup-evidence simulate --scenario scenarios/untagged-neptune \\
+                  --out neptune
+              $ backup-evidence compare --aws Tests/Fixtures/compare/aws --ours neptune
+              $ backup-evidence compare --aws Tests/Fixtures/compare/aws --ours neptune \\
+                  --format table
+
+            Exit status: 0 nothing differs; 1 something differs; 2 a file that cannot be read as a report; 64 \
+            usage error.
             """
     )
 

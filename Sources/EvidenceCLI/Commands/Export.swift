@@ -21,14 +21,24 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lay the sealed months that verify out for Athena, Trino or Spark, with CREATE TABLE statements.",
         discussion: """
-            Writes <OUT>/<report>/year=YYYY/month=MM/<TEMPLATE>.csv (report folders jobs, copy-jobs, restore-jobs, \
-            resources-compliance, control-compliance, backup-windows) from the newest entry of each month, and \
-            the table statements for --engine: <OUT>/athena-tables.sql (athena, the default): one CREATE EXTERNAL \
-            TABLE per report, named and with columns as query's tables, partitioned by year and month with \
-            partition projection; or <OUT>/spark-tables.sql (spark): per report a CSV table partitioned by year and \
-            month, ALTER TABLE ... RECOVER PARTITIONS, and a view named and with columns as query's table. The \
-            chain is verified first, as for query: a month with an INVALID or MISSING finding is refused (exit 1). \
-            OUT is replaced only when it holds a previous export.
+            Writes <OUT>/<report>/year=YYYY/month=MM/<TEMPLATE>.csv (report folders jobs, copy-jobs, \
+            restore-jobs, resources-compliance, control-compliance, backup-windows) from the newest entry of \
+            each month, and the table statements for --engine: <OUT>/athena-tables.sql (athena, the default): \
+            one CREATE EXTERNAL TABLE per report, named and with columns as query's tables, partitioned by year \
+            and month with partition projection; or <OUT>/spark-tables.sql (spark): per report a CSV table \
+            partitioned by year and month, ALTER TABLE ... RECOVER PARTITIONS, and a view named and with columns \
+            as query's table. The chain is verified first, as for query. OUT is replaced only when it holds a \
+            previous export.
+
+            Examples:
+              $ backup-evidence export --evidence golden/org-estate \\
+                  --athena athena-export --location s3://evidence-bucket/athena
+              $ backup-evidence export --evidence golden/org-estate \\
+                  --athena spark-export --engine spark \\
+                  --location s3a://evidence-bucket/spark
+
+            Exit status: 0 exported; 1 the chain does not verify; 2 unreadable input, an OUT that holds \
+            something else, or an I/O error; 64 usage error.
             """
     )
 

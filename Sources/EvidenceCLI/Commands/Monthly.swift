@@ -13,7 +13,19 @@ struct Monthly: ParsableCommand {
             With no flags, runs scenarios/org-estate for its month into ./evidence. The month folder holds the \
             reports, the normalized inputs, MANIFEST.json, SHA256SUMS and SHA256SUMS.sig, linked to the previous \
             month. A sealed month is never rewritten: running it again refuses; late data goes in an amendment \
-            (--amend). Without --key, a demo key is created under .backup-evidence/ (never in the evidence folder).
+            (--amend). Without --key, a demo key is created under .backup-evidence/ (never in the evidence \
+            folder). The first three lines of output name the sealed folder, its checkpoint line and the signing \
+            key's fingerprint; a summary of the month follows (--format json: one object). On a terminal, \
+            progress goes to stderr (--quiet: none).
+
+            Examples:
+              $ backup-evidence monthly
+              $ backup-evidence monthly --month 2028-04
+              $ backup-evidence monthly --scenario scenarios/untagged-neptune \\
+                  --evidence neptune-evidence --format json
+
+            Exit status: 0 sealed; 2 unreadable or invalid input, a month already sealed or out of order, a \
+            damaged chain, or an I/O error (nothing is sealed); 64 usage error.
             """
     )
 
@@ -38,6 +50,8 @@ struct Monthly: ParsableCommand {
 
     @Option(help: "Why the amendment is made.")
     var reason = "late data"
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     func run() throws {
         try withExitStatuses {
@@ -85,10 +99,7 @@ struct Monthly: ParsableCommand {
             do throws(OutputFailure) {
                 // The last line is the one an auditor pins: `verify --expect-key-sha256` with this fingerprint,
                 // received out of band.
-                try StandardOutput.lines([
-                    "sealed \(Printable.value(folder)) (seq \(entry.manifest.seq))", Ledger.checkpoint(entry),
-                    "signing-key-sha256 \(entry.manifest.signingKeySHA256)",
-                ])
+                try MonthlySummary(entry: entry, folder: folder).print(output.format)
             } catch {
                 // The month is sealed; only its report lines are lost, and `checkpoint` prints the checkpoint again.
                 throw IOFailure(

@@ -9,7 +9,21 @@ internal import Foundation
 
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write row proofs for the report rows holding a backup job, checkable with verify-row or openssl."
+        abstract: "Write row proofs for the report rows holding a backup job, checkable with verify-row or openssl.",
+        discussion: """
+            Each proof holds the row, its leaf hash, the audit path to the report's Merkle root in \
+            MANIFEST.json, and the month it is sealed in; verify-row checks it, and so can sha256sum and openssl \
+            alone (Docs/VERIFYING.md).
+
+            Examples:
+              $ backup-evidence prove --evidence golden/org-estate \\
+                  --job-id 0AB8A941-AD67-3D51-20FB-BA2A8B1E2E1B
+              $ backup-evidence prove --evidence golden/org-estate \\
+                  --job-id 0AB8A941-AD67-3D51-20FB-BA2A8B1E2E1B --out proofs.txt
+
+            Exit status: 0 written; 2 no sealed row holds the job, unreadable evidence, or an I/O error; 64 \
+            usage error.
+            """
     )
 
     @OptionGroup var evidenceOptions: EvidenceOptions

@@ -8,14 +8,28 @@ struct Publish: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Upload the sealed months that verify, and the public keys, to S3 under COMPLIANCE Object Lock.",
         discussion: """
-            The chain is verified first: a month with an INVALID or MISSING finding is refused (exit 1). Object keys \\
-            mirror the evidence folder under --prefix. Every PUT carries x-amz-object-lock-mode: COMPLIANCE, a \\
-            retain-until date (the month's data_as_of plus --retain-days) and an x-amz-checksum-sha256. An object \\
-            already in the bucket is checked (size, SHA-256 checksum, lock mode, retain-until) instead of written \\
-            again; a mismatch is an integrity finding (exit 1). Credentials come from AWS_ACCESS_KEY_ID, \\
-            AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, \\
-            ~/.aws/credentials; profile AWS_PROFILE, default "default"); the Region from AWS_REGION or \\
-            AWS_DEFAULT_REGION. Private keys are never uploaded.
+            The chain is verified first: a month with an INVALID or MISSING finding is refused. Object keys \
+            mirror the evidence folder under --prefix. Every PUT carries x-amz-object-lock-mode: COMPLIANCE, a \
+            retain-until date (the month's data_as_of plus --retain-days) and an x-amz-checksum-sha256. An \
+            object already in the bucket is checked (size, SHA-256 checksum, lock mode, retain-until) instead of \
+            written again. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, \
+            or the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials; profile \
+            AWS_PROFILE, default "default"); the Region from AWS_REGION or AWS_DEFAULT_REGION. Private keys are \
+            never uploaded. The examples need a bucket created with Object Lock enabled (or an S3-compatible \
+            store at --endpoint).
+
+            Examples:
+              $ AWS_PROFILE=audit backup-evidence publish --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem \\
+                  --bucket evidence-bucket
+              $ backup-evidence publish --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem \\
+                  --bucket evidence-bucket --endpoint http://127.0.0.1:9000 \\
+                  --retain-days 30 --format json
+
+            Exit status: 0 every month is in the bucket, locked; 1 the chain does not verify, or an object in \
+            the bucket differs; 2 unreadable input, missing credentials, or a request S3 refuses; 64 usage \
+            error.
             """
     )
 

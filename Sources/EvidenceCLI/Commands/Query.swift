@@ -10,15 +10,28 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run SQL over the sealed months that verify, loaded into SQLite (derived, never evidence).",
         discussion: """
-            Tables: backup_jobs, backup_copy_jobs, backup_restore_jobs, backup_resources_compliance, \\
-            backup_control_compliance, backup_windows (--schema prints each with its columns). A column is its CSV \\
-            header in lowercase with each run of characters other than ASCII letters and digits turned into one \\
-            underscore (Backup Job ID: backup_job_id), except that both compliance statuses are compliance_status \\
-            (resource_compliance_status and control_compliance_status are read as it); then year (INTEGER) and \\
-            month (TEXT, '03'). The chain is verified \\
-            first: a month with an INVALID or MISSING finding is refused (exit 1). The database is kept in \\
-            --cache-folder, outside the evidence folder, and reused only while it records the seals of the \\
-            chain that has just verified; otherwise it is rebuilt. It is a derived copy, never evidence.
+            Tables: backup_jobs, backup_copy_jobs, backup_restore_jobs, backup_resources_compliance, \
+            backup_control_compliance, backup_windows (--schema prints each with its columns). A column is its \
+            CSV header in lowercase with each run of characters other than ASCII letters and digits turned into \
+            one underscore (Backup Job ID: backup_job_id), except that both compliance statuses are \
+            compliance_status (resource_compliance_status and control_compliance_status are read as it); then \
+            year (INTEGER) and month (TEXT, '03'). The chain is verified first: a month with an INVALID or \
+            MISSING finding is refused. The database is kept in --cache-folder, outside the evidence folder, and \
+            reused only while it records the seals of the chain that has just verified; otherwise it is rebuilt. \
+            It is a derived copy, never evidence. --format text is the table.
+
+            Examples:
+              $ backup-evidence query --schema
+              $ backup-evidence query --evidence golden/org-estate --trusted-key \\
+                  golden/org-estate/keys/ea41648116e302f5.pub.pem \\
+                  "SELECT control_name, COUNT(*) AS non_compliant
+                  FROM backup_resources_compliance
+                  WHERE compliance_status = 'NON_COMPLIANT' GROUP BY control_name"
+              $ backup-evidence query --evidence golden/org-estate --format csv \\
+                  "SELECT month, job_status, COUNT(*) FROM backup_jobs GROUP BY 1, 2"
+
+            Exit status: 0 done; 1 the chain does not verify; 2 unreadable input, no sealed month, or a \
+            statement SQLite refuses (an unknown column lists the table's columns); 64 usage error.
             """
     )
 

@@ -5,7 +5,20 @@ internal import EvidenceSimulation
 struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
-        abstract: "Print the firing instants of an AWS Backup cron schedule in [from, to), one per line, in UTC."
+        abstract: "Print the firing instants of an AWS Backup cron schedule in [from, to), one per line, in UTC.",
+        discussion: """
+            Rejects what AWS Backup rejects (rate() expressions, a minute field other than a single value, more \
+            than one run an hour). --from must not be after --to.
+
+            Examples:
+              $ backup-evidence schedule 'cron(0 5 ? * * *)' \\
+                  --from 2028-03-01T00:00:00Z --to 2028-03-04T00:00:00Z
+              $ backup-evidence schedule 'cron(0 1 ? * SUN *)' --timezone Europe/Paris \\
+                  --from 2028-03-01T00:00:00Z --to 2028-04-01T00:00:00Z --format json
+
+            Exit status: 0 printed; 2 an expression AWS Backup rejects or an unknown time zone; 64 usage error \
+            (an instant that does not parse, --from after --to).
+            """
     )
 
     @Argument(help: "The schedule expression, such as 'cron(0 5 ? * * *)'.")

@@ -8,7 +8,17 @@ internal import Foundation
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write <out>/reports/<TEMPLATE>.csv for any scenario, without sealing."
+        abstract: "Write <out>/reports/<TEMPLATE>.csv for any scenario, without sealing.",
+        discussion: """
+            Runs the scenario's month (or --month) and writes its report files, without sealing anything and \
+            without the PDF. On a terminal, progress goes to stderr (--quiet: none).
+
+            Examples:
+              $ backup-evidence simulate --out simulated
+              $ backup-evidence simulate --scenario scenarios/job-lists --out job-lists
+
+            Exit status: 0 written; 2 unreadable or invalid input, or an I/O error; 64 usage error.
+            """
     )
 
     @OptionGroup var scenario: ScenarioOptions

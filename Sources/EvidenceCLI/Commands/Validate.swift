@@ -9,11 +9,19 @@ struct Validate: ParsableCommand {
         abstract: "Check plans, selections, frameworks and vault lists against AWS Backup's own constraints.",
         discussion: """
             Each PATH is a JSON export (get-backup-plan, get-backup-selection, describe-framework, \
-            list-backup-vaults), an effective backup policy (organizations describe-effective-policy), a CloudFormation template (YAML or JSON, with AWS::Backup::* resources), \
-            terraform show -json output, or a folder searched for *.json, *.yaml and *.yml files; the kind is told \
-            by content. One line per finding on stdout, with file and location (for a template or Terraform file, \
-            the plan, selection, framework or vault, then the path in its get-* shape); a file that cannot be read \
-            is an error on stderr. Exit 2 when anything is invalid.
+            list-backup-vaults), an effective backup policy (organizations describe-effective-policy), a \
+            CloudFormation template (YAML or JSON, with AWS::Backup::* resources), terraform show -json output, \
+            or a folder searched for *.json, *.yaml and *.yml files; the kind is told by content. One line per \
+            finding on stdout, with file and location (for a template or Terraform file, the plan, selection, \
+            framework or vault, then the path in its get-* shape); a file that cannot be read is an error on \
+            stderr.
+
+            Examples:
+              $ backup-evidence validate scenarios/org-estate/accounts
+              $ backup-evidence validate scenarios/cfn-estate scenarios/terraform-estate
+              $ backup-evidence validate scenarios/org-policy --format json
+
+            Exit status: 0 everything is valid; 2 a finding, or a file that cannot be read; 64 usage error.
             """
     )
 

@@ -12,10 +12,22 @@ struct Verify: ParsableCommand {
         abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
         discussion: """
             Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \
-            values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \
-            everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \
-            MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \
-            unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month).
+            values from the evidence are escaped (control and non-printing characters as \\xNN). Only a pinned \
+            key (--trusted-key or --expect-key-sha256, received out of band) tells the operator's chain from one \
+            re-sealed with someone else's key.
+
+            Examples:
+              $ backup-evidence verify --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+              $ backup-evidence verify --evidence golden/org-estate --expect-key-sha256 \\
+                  ea41648116e302f500f60670aaa6099d1a9a88b6c78a57adfb361884e1355fbe \\
+                  --expect-through 2028-04
+              $ backup-evidence verify --evidence golden/org-estate --format json \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+
+            Exit status: 0 everything verifies against a pinned key; 1 INVALID or MISSING; 2 unreadable input or \
+            nothing to verify (no sealed month); 3 something required could not be verified (no pinned key, a \
+            key not found, an unanchored tail under --require-anchor); 64 usage error.
             """
     )
 

@@ -13,9 +13,21 @@ struct VerifyRow: ParsableCommand {
         abstract: "Check row proofs with only the month's MANIFEST.json, SHA256SUMS, signature and public key.",
         discussion: """
             Under a pinned key the month must be signed by it, or by a key handed over to from it by the sealed \
-            entries before it, as verify checks. Exit 0 when every row is in its sealed report under the pinned \
-            key, 1 on INVALID or MISSING (a month signed by another key is INVALID), 3 with no pinned key or a key \
-            not found in keys/, 2 on an unreadable proof or nothing to verify.
+            entries before it, as verify checks.
+
+            Examples:
+              $ backup-evidence prove --evidence golden/org-estate \\
+                  --job-id 0AB8A941-AD67-3D51-20FB-BA2A8B1E2E1B --out proofs.txt
+              $ backup-evidence verify-row proofs.txt --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+              $ backup-evidence verify-row proofs.txt --evidence golden/org-estate \\
+                  --expect-key-sha256 \\
+                  ea41648116e302f500f60670aaa6099d1a9a88b6c78a57adfb361884e1355fbe \\
+                  --format json
+
+            Exit status: 0 every row is in its sealed report under the pinned key; 1 INVALID or MISSING (a month \
+            signed by another key is INVALID); 2 an unreadable proof or nothing to verify; 3 no pinned key, or a \
+            key not found in keys/; 64 usage error.
             """
     )
 

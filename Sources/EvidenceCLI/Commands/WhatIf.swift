@@ -27,11 +27,23 @@ struct WhatIfCommand: ParsableCommand {
         abstract: "Show what a proposed framework or plan changes, before it is deployed.",
         discussion: """
             The proposed framework replaces the estate's framework of the same FrameworkName wherever it is \
-            deployed (or is added to every account and Region holding resources); each proposed plan replaces the \
-            plans of the same BackupPlanName. Only changed verdicts are printed. --format markdown writes a \
+            deployed (or is added to every account and Region holding resources); each proposed plan replaces \
+            the plans of the same BackupPlanName. Only changed verdicts are printed. --format markdown writes a \
             pull-request comment: a summary line, then per control a table of its changed verdicts (at most 20 \
-            rows, then the count of the rest). Exit 0 whether or not anything changes; with --exit-code, exit 1 \
-            when any verdict or control roll-up changes, as git diff --exit-code does.
+            rows, then the count of the rest). On a terminal, progress goes to stderr (--quiet: none).
+
+            Examples:
+              $ backup-evidence what-if --framework \\
+                  scenarios/org-estate/proposals/OrgBackupPolicy-standard-35-days.json
+              $ backup-evidence what-if --format markdown --framework \\
+                  scenarios/org-estate/proposals/OrgBackupPolicy-standard-retention.yaml \\
+                  --parameter StandardMinimumRetentionDays=14
+              $ backup-evidence what-if --scenario scenarios/untagged-neptune --exit-code \\
+                  --framework \\
+                  scenarios/org-estate/proposals/OrgBackupPolicy-standard-35-days.json
+
+            Exit status: 0 done (with --exit-code: nothing changes); 1 with --exit-code, a verdict or control \
+            roll-up changes, as git diff --exit-code; 2 unreadable or invalid input; 64 usage error.
             """
     )
 
