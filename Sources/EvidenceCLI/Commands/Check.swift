@@ -56,6 +56,12 @@ struct Check: ParsableCommand {
             printError("\(scenarios): no scenario folders (folders holding scenario.json)")
             throw ExitCode(ExitStatus.invalidInput)
         }
+        // What would be refused at the end is refused before any scenario runs.
+        var isFolder: ObjCBool = false
+        if !update, !FileManager.default.fileExists(atPath: golden, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw IOFailure(description: "\(golden): no such folder of golden copies (--update records them)")
+        }
+        if let junit { try requireParentFolder(of: junit, for: "--junit") }
         var checks: [ScenarioCheck] = []
         for name in names {
             let folder = root.appendingPathComponent(name).path

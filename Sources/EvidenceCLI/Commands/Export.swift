@@ -82,10 +82,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try withExitStatuses {
-            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
-            var base = location ?? AthenaExport.placeholderLocation
-            while base.hasSuffix("/") { base.removeLast() }
-            let files = try AthenaExport.files(ledger: ledger, entries: entries, location: base, engine: engine.engine)
+            // An OUT that would be refused is refused before the chain is verified.
             let out = URL(fileURLWithPath: athena)
             let manager = FileManager.default
             let previous = ExportEngine.allCases.contains {
@@ -96,6 +93,10 @@ struct Export: ParsableCommand {
                     description: "\(out.path): already exists and holds no previous export; refusing to replace it"
                 )
             }
+            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
+            var base = location ?? AthenaExport.placeholderLocation
+            while base.hasSuffix("/") { base.removeLast() }
+            let files = try AthenaExport.files(ledger: ledger, entries: entries, location: base, engine: engine.engine)
             try AtomicFolder.write(files, to: out, replace: true)
             switch output.format {
             case .text:

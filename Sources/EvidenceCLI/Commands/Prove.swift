@@ -39,6 +39,9 @@ struct Prove: ParsableCommand {
     func run() throws {
         try withExitStatuses {
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            // A missing evidence folder, or one with no sealed month, is said as such, before anything is read.
+            try ledger.requireSealedEntry()
+            if let out { try requireParentFolder(of: out, for: "--out") }
             var proofs: [RowProof] = []
             for entry in ledger.entries() { proofs += try ledger.prove(field: jobId, in: entry) }
             guard !proofs.isEmpty else {

@@ -72,7 +72,11 @@ struct Publish: ParsableCommand {
     func run() throws {
         var failed = false
         try withExitStatuses {
-            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys, refusingTo: "publish")
+            // The evidence folder, the Region and the credentials are looked at before the chain is verified.
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: evidence, isDirectory: &isFolder) || !isFolder.boolValue {
+                try Ledger(root: URL(fileURLWithPath: evidence)).requireSealedEntry()
+            }
             let environment = ProcessInfo.processInfo.environment
             let client = S3Client(
                 endpoint: S3Endpoint(
@@ -87,6 +91,7 @@ struct Publish: ParsableCommand {
                 // The wall clock signs requests (x-amz-date) and nothing else: object bytes and headers do not use it.
                 clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }
             )
+            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys, refusingTo: "publish")
             let normalized = try Publisher.normalizedPrefix(prefix)
             let groups = try Publisher.plan(
                 ledger: ledger,

@@ -45,6 +45,9 @@ struct ScheduleCommand: ParsableCommand {
         guard let end = Instant(iso8601: to) else {
             throw ValidationError("--to: expected an ISO-8601 instant such as 2028-04-01T00:00:00Z, found '\(to)'")
         }
+        guard start <= end else {
+            throw ValidationError("--from \(from) is after --to \(to); the interval [from, to) would be empty")
+        }
         return (start, end)
     }
 
