@@ -24,6 +24,9 @@ public struct MonthPipeline: Sendable {
     /// The validated month, ready to simulate.
     public let simulation: MonthSimulation
 
+    /// Told each stage of the run and its count as it moves on (for a progress display); nil tells nobody.
+    public var progress: MonthProgressHandler?
+
     /// Bytes each report's sorter holds before spilling a sorted run (64 MiB; four sorters at most).
     public static let defaultSortBudget = 64 << 20
 
@@ -64,7 +67,7 @@ public struct MonthPipeline: Sendable {
         let scratch = folder.appendingPathComponent(".sort-runs")
         try Self.createFolders(scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let stream = try MonthStream(simulation: simulation, budget: sortBudget)
+        let stream = try MonthStream(simulation: simulation, budget: sortBudget, progress: progress)
         let statistics = try stream.write(to: folder, scratch: scratch)
         return Statistics(rows: statistics.rows, spilledRuns: statistics.spilledRuns)
     }
@@ -99,10 +102,13 @@ public struct MonthPipeline: Sendable {
         let reportsFolder = folder.appendingPathComponent("reports")
         let statistics = try writeReports(to: reportsFolder)
         // Rendered from the written CSVs, read a row at a time.
+        progress?(MonthProgress(stage: .renderingPDF))
         let pdf = try ComplianceReport.render(reportsFolder: reportsFolder, position: position)
         try Self.write(pdf, to: reportsFolder.appendingPathComponent(ComplianceReport.fileName))
         // One input at a time: the inputs grow with the organization too.
-        for path in ScenarioInputs.paths(scenario: scenario) {
+        let paths = ScenarioInputs.paths(scenario: scenario)
+        for (done, path) in paths.enumerated() {
+            progress?(MonthProgress(stage: .writingInputs, done: done, total: paths.count))
             try Self.write(
                 ScenarioInputs.normalized(scenario: scenario, path: path),
                 to: folder.appendingPathComponent("inputs/\(path)")

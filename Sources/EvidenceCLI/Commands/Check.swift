@@ -38,6 +38,8 @@ struct Check: ParsableCommand {
 
     @OptionGroup var output: FormatOptions<TextOrJSON>
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws { try withExitStatuses(checkAll) }
 
     /// Prints the lines of one scenario in the text format; the JSON format prints everything at the end.
@@ -63,10 +65,15 @@ struct Check: ParsableCommand {
         }
         if let junit { try requireParentFolder(of: junit, for: "--junit") }
         var checks: [ScenarioCheck] = []
-        for name in names {
+        let progress = progressOptions.line("reading the scenarios")
+        defer { progress?.finish() }
+        for (index, name) in names.enumerated() {
             let folder = root.appendingPathComponent(name).path
+            let prefix = "scenario \(index + 1)/\(names.count) \(name): "
+            progress?.update(prefix + "reading")
             do {
-                let pipeline = try MonthPipeline(scenario: folder)
+                var pipeline = try MonthPipeline(scenario: folder)
+                pipeline.progress = progress?.monthHandler(prefix: prefix)
                 let (estate, month) = (pipeline.estate, pipeline.month)
                 // The reports of the month as the first month of its chain: the CSVs and the PDF.
                 let reports = try pipeline.reports(scratch: scratchFolder())
@@ -105,6 +112,7 @@ struct Check: ParsableCommand {
                 try say("\(name): cannot run: \(message)")
             }
         }
+        progress?.finish()
         if output.format == .json {
             let items = checks.map { check in
                 let status =

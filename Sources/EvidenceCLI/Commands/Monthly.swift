@@ -53,8 +53,12 @@ struct Monthly: ParsableCommand {
 
     @OptionGroup var output: FormatOptions<TextOrJSON>
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws {
         try withExitStatuses {
+            let progress = progressOptions.line("checking the month, the keys and the chain")
+            defer { progress?.finish() }
             // Everything that can be refused without computing the month is checked first: the month, the
             // scenario's settings, the keys, the evidence folder and the chain (Ledger.stage).
             let (givenMonth, asOf) = try monthOptions.parse()
@@ -82,7 +86,9 @@ struct Monthly: ParsableCommand {
             )
             let entry: ChainEntry
             do {
-                let pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
+                progress?.update("reading the scenario")
+                var pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
+                pipeline.progress = progress?.monthHandler
                 // The entry links to the chain's tip; its PDF prints that link on every page.
                 let position = ChainPosition(
                     month: month,
@@ -90,6 +96,7 @@ struct Monthly: ParsableCommand {
                     previousSeal: staged.plan.tip?.seal
                 )
                 try pipeline.writeMonthFolder(to: staged.folder, position: position)
+                progress?.update("sealing the month")
                 entry = try staged.seal(failpoint: failpoint)
             } catch {
                 staged.discard()
@@ -97,8 +104,7 @@ struct Monthly: ParsableCommand {
             }
             let folder = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
             do throws(OutputFailure) {
-                // The last line is the one an auditor pins: `verify --expect-key-sha256` with this fingerprint,
-                // received out of band.
+                progress?.finish()
                 try MonthlySummary(entry: entry, folder: folder).print(output.format)
             } catch {
                 // The month is sealed; only its report lines are lost, and `checkpoint` prints the checkpoint again.

@@ -50,6 +50,8 @@ struct Query: ParsableCommand {
     @Flag(help: "Print every table and its columns (table, column, type) instead of running a statement.")
     var schema = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     @Argument(help: "The SQL statement.")
     var sql: String?
 
@@ -70,7 +72,10 @@ struct Query: ParsableCommand {
                 return
             }
             let evidence = evidenceOptions.path
+            let progress = progressOptions.line("verifying the chain")
+            defer { progress?.finish() }
             let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
+            progress?.update("loading the sealed reports and running the statement")
             guard !entries.isEmpty else {
                 throw IOFailure(description: "\(evidence): no sealed month to query (seal one with monthly)")
             }
@@ -80,6 +85,7 @@ struct Query: ParsableCommand {
                 entries: entries,
                 cacheFile: noCache ? nil : Query.cacheFile(folder: cacheFolder, evidence: evidence)
             )
+            progress?.finish()
             if let unavailable = result.unavailable { printNote("query cache not kept: \(unavailable)") }
             try print(columns: result.columns, rows: result.rows)
         }

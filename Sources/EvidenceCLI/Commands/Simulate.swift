@@ -28,10 +28,15 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var monthOptions: MonthOptions
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws {
         try withExitStatuses {
+            let progress = progressOptions.line("reading the scenario")
+            defer { progress?.finish() }
             let (month, asOf) = try monthOptions.parse()
-            let pipeline = try MonthPipeline(scenario: scenario.path, month: month, asOf: asOf)
+            var pipeline = try MonthPipeline(scenario: scenario.path, month: month, asOf: asOf)
+            pipeline.progress = progress?.monthHandler
             try AtomicFolder.fill(URL(fileURLWithPath: out).appendingPathComponent("reports"), replace: true) {
                 try pipeline.writeReports(to: $0)
             }

@@ -65,6 +65,8 @@ struct WhatIfCommand: ParsableCommand {
     @Flag(help: "Exit 1 when any verdict changes, 0 when none does.")
     var exitCode = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if framework == nil && plan.isEmpty { throw ValidationError("give --framework, --plan, or both") }
         for item in parameter where !item.contains("=") {
@@ -75,6 +77,8 @@ struct WhatIfCommand: ParsableCommand {
     func run() throws {
         var changed = false
         try withExitStatuses {
+            let progress = progressOptions.line("reading the scenario and the proposals")
+            defer { progress?.finish() }
             let estate = try ScenarioReader.read(folder: scenario.path)
             let (month, asOf) = try monthOptions.resolve(estate)
             var proposed = estate
@@ -102,12 +106,14 @@ struct WhatIfCommand: ParsableCommand {
                     proposed = replaced
                 }
             }
+            progress?.update("evaluating the month as it is and as proposed")
             let result = try WhatIfResult.evaluate(
                 baseline: estate,
                 proposed: proposed,
                 month: month,
                 asOf: asOf ?? month.end
             )
+            progress?.finish()
             switch output.format {
             case .text: try StandardOutput.write(result.text())
             case .json: try StandardOutput.write(result.json())
