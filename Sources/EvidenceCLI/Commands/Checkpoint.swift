@@ -34,6 +34,14 @@ struct CheckpointCommand: ParsableCommand {
 
     @OptionGroup var output: FormatOptions<TextOrJSON>
 
+    @Option(
+        help: """
+            Also write an RFC 3161 time-stamp request (DER) for the checkpoint line, as printed with its line feed, \
+            to this file, for a time-stamping authority.
+            """
+    )
+    var timestampRequest: String?
+
     func run() throws {
         try withExitStatuses {
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
@@ -41,12 +49,14 @@ struct CheckpointCommand: ParsableCommand {
             guard let tip = ledger.entries().last else {
                 throw IOFailure(description: "\(evidence): no sealed month with a readable MANIFEST.json")
             }
+            let line = Ledger.checkpoint(tip)
+            if let timestampRequest {
+                let request = try TimeStamp.request(for: Array((line + "\n").utf8))
+                try Data(request).write(to: URL(fileURLWithPath: timestampRequest), options: .atomic)
+            }
             switch output.format {
-            case .text: try StandardOutput.line(Ledger.checkpoint(tip))
-            case .json:
-                try JSONOutput.print(
-                    .object(["checkpoint": .string(Ledger.checkpoint(tip)), "folder": .string(tip.folder)])
-                )
+            case .text: try StandardOutput.line(line)
+            case .json: try JSONOutput.print(.object(["checkpoint": .string(line), "folder": .string(tip.folder)]))
             }
         }
     }

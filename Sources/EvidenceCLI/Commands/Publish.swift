@@ -113,7 +113,7 @@ struct Publish: ParsableCommand {
             case .json:
                 let findings = report.findings.map { finding in
                     JSONValue.object([
-                        "detail": .string(finding.detail), "scope": .string(finding.scope),
+                        "detail": .string(finding.detail), "scope": .string(finding.scope.rawValue),
                         "status": .string(finding.status.rawValue), "subject": .string(finding.subject),
                     ])
                 }

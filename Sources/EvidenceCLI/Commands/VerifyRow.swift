@@ -62,17 +62,13 @@ struct VerifyRow: ParsableCommand {
                 findings.append(Finding.unpinnedKey(claimed: claimed))
             }
             // The statuses `verify` gives the same faults.
-            if findings.contains(where: { $0.status == .invalid || $0.status == .missing }) {
-                status = ExitStatus.integrityFailure
-            } else if findings.contains(where: { $0.status == .unverified }) {
-                status = ExitStatus.inconclusive
-            }
+            status = ExitStatus.of(Verdict(findings))
             switch output.format {
             case .text: try StandardOutput.lines(findings.map(\.description))
             case .json:
                 let items = findings.map { finding in
                     JSONValue.object([
-                        "detail": .string(finding.detail), "scope": .string(finding.scope),
+                        "detail": .string(finding.detail), "scope": .string(finding.scope.rawValue),
                         "status": .string(finding.status.rawValue), "subject": .string(finding.subject),
                     ])
                 }

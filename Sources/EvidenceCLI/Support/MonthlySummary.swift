@@ -48,7 +48,7 @@ struct MonthlySummary {
     var place: String {
         let manifest = entry.manifest
         var text = "\(manifest.period): entry \(manifest.seq) of chain \(Printable.value(manifest.chainID))"
-        if manifest.kind == "amendment" {
+        if manifest.kind == .amendment {
             text += ", an amendment of \(manifest.supersedesPeriod ?? "\(manifest.period)")"
             if let reason = manifest.reason { text += " (\(Printable.value(reason)))" }
         }
@@ -107,7 +107,7 @@ struct MonthlySummary {
             try JSONOutput.print(
                 .object([
                     "chain_id": .string(manifest.chainID), "checkpoint": .string(checkpoint),
-                    "controls": .array(controls), "folder": .string(folder), "kind": .string(manifest.kind),
+                    "controls": .array(controls), "folder": .string(folder), "kind": .string(manifest.kind.rawValue),
                     "month": .string("\(manifest.period)"), "pdf": .string(pdf), "previous": previous,
                     "seq": .int(manifest.seq), "signing_key_sha256": .string(fingerprint),
                 ])
