@@ -79,15 +79,15 @@ extension Ledger {
                 )
             }
         }
-        let periods = chain.filter { $0.manifest.kind == "period" }
+        let periods = chain.filter { $0.manifest.kind == .period }
         if amendment {
             guard let sealed = periods.first(where: { $0.manifest.period == period }) else {
                 throw LedgerError("\(period) is not sealed; there is nothing to amend")
             }
-            let count = chain.filter { $0.manifest.kind == "amendment" && $0.manifest.period == period }.count
+            let count = chain.filter { $0.manifest.kind == .amendment && $0.manifest.period == period }.count
             return SealPlan(
                 folder: "\(period).amend-\(count + 1)",
-                kind: "amendment",
+                kind: .amendment,
                 tip: tip,
                 supersedes: chain.last { $0.manifest.period == period } ?? sealed
             )
@@ -105,7 +105,7 @@ extension Ledger {
                     : "\(last.next) is not sealed yet; seal the months in order (a month with no activity is sealed too)"
             )
         }
-        return SealPlan(folder: period.description, kind: "period", tip: tip, supersedes: nil)
+        return SealPlan(folder: period.description, kind: .period, tip: tip, supersedes: nil)
     }
 
     /// Starts sealing a month: checks the chain (``plan(period:chainID:signingKeySHA256:amendment:)``), publishes
@@ -258,8 +258,8 @@ extension Ledger {
 public struct SealPlan: Sendable {
     /// The entry's folder name: `2028-04`, or `2028-04.amend-1`.
     public var folder: String
-    /// `period` or `amendment`.
-    public var kind: String
+    /// A month, or an amendment of one.
+    public var kind: EntryKind
     /// The chain's tip, which the entry links to; nil for the first entry.
     public var tip: ChainEntry?
     /// The entry an amendment supersedes (the month's newest).
