@@ -258,7 +258,7 @@ extension Ledger {
 public struct SealPlan: Sendable {
     /// The entry's folder name: `2028-04`, or `2028-04.amend-1`.
     public var folder: String
-    /// `period` or `amendment`.
+    /// A month, or an amendment of one.
     public var kind: EntryKind
     /// The chain's tip, which the entry links to; nil for the first entry.
     public var tip: ChainEntry?
