@@ -47,7 +47,7 @@ public enum ScenarioReader {
             }
         }
         if JobStreams.present(in: files) {
-            let streams = try JobStreams.read(files: files)
+            let streams = try JobStreams.read(files: files, limits: scenario.limits)
             estate.hasJobSource = true
             estate.backupJobs += streams.backupJobs
             estate.copyJobs += streams.copyJobs

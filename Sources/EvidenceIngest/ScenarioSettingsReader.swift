@@ -166,7 +166,11 @@ struct ScenarioFile {
             guard number > 0 else { throw value.failure("expected a positive integer") }
             switch name {
             case "yaml_nodes": limits.yamlNodes = number
-            default: throw value.failure("unknown limit '\(name)' (expected yaml_nodes)")
+            case "inflated_bytes_per_file": limits.inflatedBytesPerFile = number
+            case "record_bytes": limits.recordBytes = number
+            default:
+                let known = ReadLimits.names.joined(separator: ", ")
+                throw value.failure("unknown limit '\(name)' (expected one of \(known))")
             }
         }
         return limits

@@ -111,7 +111,7 @@ struct ScenarioReaderTests {
             (
                 "scenario.json",
                 "{\"name\": \"x\", \"month\": \"2028-03\", \"seed\": 1, \"limits\": {\"yaml\": 10}}",
-                "scenario.json: $.limits.yaml: unknown limit 'yaml' (expected yaml_nodes)"
+                "scenario.json: $.limits.yaml: unknown limit 'yaml' (expected one of yaml_nodes, inflated_bytes_per_file, record_bytes)"
             ),
             (
                 "\(base)/backup-jobs.json",
