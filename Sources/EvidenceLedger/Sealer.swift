@@ -71,17 +71,17 @@ extension Ledger {
                 )
             }
         }
-        let periods = chain.filter { $0.manifest.kind == "period" }
+        let periods = chain.filter { $0.manifest.kind == .period }
         var folder = request.period.description
-        var kind = "period"
+        var kind = EntryKind.period
         var supersedes: ChainEntry?
         if request.amendmentReason != nil {
             guard let sealed = periods.first(where: { $0.manifest.period == request.period }) else {
                 throw LedgerError(.notSealed, "\(request.period) is not sealed; there is nothing to amend")
             }
-            let count = chain.filter { $0.manifest.kind == "amendment" && $0.manifest.period == request.period }.count
+            let count = chain.filter { $0.manifest.kind == .amendment && $0.manifest.period == request.period }.count
             folder = "\(request.period).amend-\(count + 1)"
-            kind = "amendment"
+            kind = .amendment
             supersedes = chain.last { $0.manifest.period == request.period } ?? sealed
         } else {
             if periods.contains(where: { $0.manifest.period == request.period }) {

@@ -114,7 +114,7 @@ struct HashingTests {
         }
         let mix = try ledger.hashingMix()
         let report = try ledger.verify(VerifyOptions(expectedKeySHA256: try key.publicKey().fingerprint().hex))
-        #expect(report.exitStatus == 0)
+        #expect(report.verdict == .verified)
         #expect(mix.fileBytes == report.bytesChecked)
         #expect(mix.rows == report.rowsChecked)
         #expect(mix.rows == 5 + 0 + 4097 + 1)
@@ -160,9 +160,9 @@ struct HashingTests {
             withDestinationPath: "nowhere"
         )
         let report = try ledger.verify(VerifyOptions(expectedKeySHA256: try key.publicKey().fingerprint().hex))
-        let unsealed = report.findings.filter { $0.scope == "FILE" }.map(\.subject)
+        let unsealed = report.findings.filter { $0.scope == .file }.map(\.subject)
         #expect(unsealed == ["2028-03/dangling", "2028-03/extra/deeper/notes.txt", "2028-03/inputs/.hidden"])
-        #expect(report.exitStatus == 1)
+        #expect(report.verdict == .invalid)
     }
 
     @Test("Hashing cost: the measured times at their lengths, linear in blocks between them, proportional outside")

@@ -16,6 +16,14 @@ struct CheckpointCommand: ParsableCommand {
     @Option(help: "Evidence folder.")
     var evidence = "evidence"
 
+    @Option(
+        help: """
+            Also write an RFC 3161 time-stamp request (DER) for the checkpoint line, as printed with its line feed, \
+            to this file, for a time-stamping authority.
+            """
+    )
+    var timestampRequest: String?
+
     func run() throws {
         try withExitStatuses {
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
@@ -23,7 +31,12 @@ struct CheckpointCommand: ParsableCommand {
             guard let tip = ledger.entries().last else {
                 throw IOFailure(description: "\(evidence): no sealed month with a readable MANIFEST.json")
             }
-            try StandardOutput.line(Ledger.checkpoint(tip))
+            let line = Ledger.checkpoint(tip)
+            if let timestampRequest {
+                let request = try TimeStamp.request(for: Array((line + "\n").utf8))
+                try Data(request).write(to: URL(fileURLWithPath: timestampRequest), options: .atomic)
+            }
+            try StandardOutput.line(line)
         }
     }
 }

@@ -15,13 +15,17 @@ enum VerifyFormat: String, ExpressibleByArgument, CaseIterable {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
+        abstract:
+            "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail, "
+            + "time-stamps.",
         discussion: """
             Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \
             values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \
             everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \
             MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \
-            unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month).
+            unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month). \
+            RFC 3161 tokens (--timestamp, and anchors/*.tsr) are checked offline against --tsa-cert; the entry a \
+            token covers is ANCHORED with the token's time.
             """
     )
 
@@ -39,6 +43,17 @@ struct Verify: ParsableCommand {
     @Flag(help: "An unanchored tail is inconclusive (exit 3).")
     var requireAnchor = false
 
+    @Option(help: "An RFC 3161 time-stamp response or token over a checkpoint line (repeatable; needs --tsa-cert).")
+    var timestamp: [String] = []
+
+    @Option(
+        help: """
+            A PEM file of the time-stamping authority's certificate and its CA chain, every certificate trusted \
+            (repeatable); tokens in <evidence>/anchors/*.tsr are checked too.
+            """
+    )
+    var tsaCert: [String] = []
+
     @Flag(help: "Rebuild every month's reports from its sealed inputs and compare the bytes.")
     var rebuild = false
 
@@ -47,6 +62,12 @@ struct Verify: ParsableCommand {
 
     @Option(help: "Output format: text or json.")
     var format: VerifyFormat = .text
+
+    func validate() throws {
+        if !timestamp.isEmpty && tsaCert.isEmpty {
+            throw ValidationError("--timestamp needs --tsa-cert: the certificates the token is checked against")
+        }
+    }
 
     func run() throws {
         var status: Int32 = 0
@@ -65,12 +86,26 @@ struct Verify: ParsableCommand {
                 }
                 line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
+            let tokens = try timestamp.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw IOFailure(description: "\(path): cannot read the time-stamp token")
+                }
+                return TimeStampFile(name: path, bytes: [UInt8](data))
+            }
+            let certificates = try tsaCert.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw IOFailure(description: "\(path): cannot read the TSA certificates")
+                }
+                return (name: path, bytes: [UInt8](data))
+            }
             let options = VerifyOptions(
                 trustedKey: try keys.trusted(),
                 expectedKeySHA256: keys.expectKeySHA256,
                 checkpoint: line,
                 expectThrough: through,
                 requireAnchor: requireAnchor,
+                timestamps: tokens,
+                timeStampAuthority: certificates.isEmpty ? nil : try TimeStampAuthority(pemFiles: certificates),
                 rebuild: rebuild ? Verify.rebuild : nil,
                 sameContent: { path, sealed, rebuilt in
                     path.hasSuffix(".pdf") && PDFDocument.sameContent(sealed, rebuilt)
@@ -84,7 +119,7 @@ struct Verify: ParsableCommand {
             case .text:
                 try StandardOutput.lines(shown.map(\.description) + [report.summary])
             }
-            status = report.exitStatus
+            status = ExitStatus.of(report.verdict)
         }
         if status != 0 { throw ExitCode(status) }
     }
@@ -108,10 +143,10 @@ struct Verify: ParsableCommand {
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {
         func string(_ s: String) -> String { Printable.json(s) }
         let items = findings.map {
-            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope)),\"status\":\(string($0.status.rawValue)),"
+            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope.rawValue)),\"status\":\(string($0.status.rawValue)),"
                 + "\"subject\":\(string($0.subject))}"
         }
         return
-            "{\"exit\":\(report.exitStatus),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
+            "{\"exit\":\(ExitStatus.of(report.verdict)),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
     }
 }

@@ -48,11 +48,7 @@ struct VerifyRow: ParsableCommand {
             }
             try StandardOutput.lines(findings.map(\.description))
             // The statuses `verify` gives the same faults.
-            if findings.contains(where: { $0.status == .invalid || $0.status == .missing }) {
-                status = ExitStatus.integrityFailure
-            } else if findings.contains(where: { $0.status == .unverified }) {
-                status = ExitStatus.inconclusive
-            }
+            status = ExitStatus.of(Verdict(findings))
         }
         if status != 0 { throw ExitCode(status) }
     }
