@@ -8,7 +8,15 @@ public struct CryptoError: Error, Hashable, CustomStringConvertible {
     public enum Code: String, Hashable, Sendable {
         /// The bytes are not a PEM key of the kind expected, or not an Ed25519 key.
         case invalidKey
-        /// OpenSSL failed to make, sign with or encode a key.
+        /// A certificate is not PEM or cannot be decoded.
+        case invalidCertificate
+        /// The time-stamp authority did not grant a time-stamp.
+        case timeStampRefused
+        /// The bytes are not a time-stamp response or token, or a field of it cannot be read.
+        case malformedTimeStamp
+        /// The time-stamp token's signature does not verify against the authority's certificates.
+        case timeStampInvalid
+        /// OpenSSL failed to make, sign with or encode something, or had no randomness.
         case library
     }
 

@@ -78,7 +78,7 @@ func diagnosis(of error: any Error) -> (status: Int32, line: String) {
         }
     case let error as CryptoError:
         switch error.code {
-        case .invalidKey, .library:
+        case .invalidKey, .invalidCertificate, .timeStampRefused, .malformedTimeStamp, .timeStampInvalid, .library:
             return (ExitStatus.invalidInput, error.description)
         }
     case let error as SimulationError:
