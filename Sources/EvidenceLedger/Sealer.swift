@@ -68,12 +68,14 @@ extension Ledger {
         if let tip {
             guard tip.manifest.chainID == chainID else {
                 throw LedgerError(
+                    .otherChain,
                     "\(root.path) holds chain \(tip.manifest.chainID), not \(chainID); use another evidence folder"
                 )
             }
             let expected = tip.manifest.nextSigningKeySHA256 ?? tip.manifest.signingKeySHA256
             guard fingerprint == expected else {
                 throw LedgerError(
+                    .unexpectedKey,
                     "the chain's next entry must be signed by key \(expected.prefix(16)), not \(fingerprint.prefix(16)); "
                         + "announce a new key with --next-key in the month before"
                 )
@@ -82,7 +84,7 @@ extension Ledger {
         let periods = chain.filter { $0.manifest.kind == .period }
         if amendment {
             guard let sealed = periods.first(where: { $0.manifest.period == period }) else {
-                throw LedgerError("\(period) is not sealed; there is nothing to amend")
+                throw LedgerError(.notSealed, "\(period) is not sealed; there is nothing to amend")
             }
             let count = chain.filter { $0.manifest.kind == .amendment && $0.manifest.period == period }.count
             return SealPlan(
@@ -94,12 +96,14 @@ extension Ledger {
         }
         if periods.contains(where: { $0.manifest.period == period }) {
             throw LedgerError(
+                .alreadySealed,
                 "\(period) is already sealed in \(root.path); a sealed month is never rewritten "
                     + "(late data goes in an amendment: monthly --amend)"
             )
         }
         if let last = periods.last?.manifest.period, period != last.next {
             throw LedgerError(
+                .outOfOrder,
                 period < last
                     ? "\(period) is before the chain's last sealed month \(last); months are sealed in order"
                     : "\(last.next) is not sealed yet; seal the months in order (a month with no activity is sealed too)"
@@ -136,7 +140,7 @@ extension Ledger {
                 do {
                     try FileManager.default.removeItem(at: staging)
                 } catch {
-                    throw LedgerError("\(staging.path): cannot remove a previous staging folder")
+                    throw LedgerError(.fileSystem, "\(staging.path): cannot remove a previous staging folder")
                 }
             }
             created += try makeFolders(staging)
@@ -335,7 +339,10 @@ public final class StagedSeal {
         var hashes: [String: String] = [:]
         for (path, digest) in zip(paths, digests) {
             guard let digest else {
-                throw LedgerError("\(folder.appendingPathComponent(path).path): cannot read the staged file")
+                throw LedgerError(
+                    .fileSystem,
+                    "\(folder.appendingPathComponent(path).path): cannot read the staged file"
+                )
             }
             hashes[path] = digest.sha256
             if path.hasPrefix("inputs/") { inputs.append(digest) } else { reports.append(digest) }

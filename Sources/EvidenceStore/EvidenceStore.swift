@@ -5,10 +5,28 @@ public import EvidenceSQLite
 public import Foundation
 
 /// Why the query store could not be built or queried.
+///
+/// The ``code`` says what kind of failure it is, for callers and tests to match; the message says it in words.
 public struct StoreError: Error, Hashable, CustomStringConvertible {
+    /// The kinds of store failure.
+    public enum Code: String, Hashable, Sendable {
+        /// A sealed report file cannot be read, or is not the CSV of its report.
+        case unreadableReport
+        /// SQLite could not open, set up or write the store.
+        case database
+        /// The SQL statement given failed.
+        case statement
+        /// There is no sealed month to build from.
+        case nothingSealed
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ message: String) { self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { message }
 }
@@ -166,9 +184,9 @@ public final class EvidenceStore {
     /// A failed statement as the store reports it: an unknown column is followed by the columns of each report table
     /// the statement names (or by where to find them all).
     static func explained(_ error: any Error, sql: String) -> StoreError {
-        guard let failure = error as? SQLiteError else { return StoreError("\(error)") }
+        guard let failure = error as? SQLiteError else { return StoreError(.statement, "\(error)") }
         guard failure.message.hasPrefix("no such column") else {
-            return StoreError("\(SQLiteError(code: failure.code, message: failure.message, sql: sql))")
+            return StoreError(.statement, "\(SQLiteError(code: failure.code, message: failure.message, sql: sql))")
         }
         let named = tables(in: sql)
         let listed = schema().filter { named.contains($0.table) }
@@ -176,7 +194,7 @@ public final class EvidenceStore {
             listed.isEmpty
             ? "query --schema lists every table and its columns"
             : listed.map { "columns of \($0.table): \($0.columns.joined(separator: ", "))" }.joined(separator: "; ")
-        return StoreError("\(failure.message) in `\(sql)`; \(columns)")
+        return StoreError(.statement, "\(failure.message) in `\(sql)`; \(columns)")
     }
 
     /// What a store built from `entries` with rows in `tables` records: the layout line, `tables` and the loaded
@@ -205,7 +223,7 @@ public final class EvidenceStore {
         do {
             database = try SQLiteConnection(path: ":memory:")
         } catch {
-            throw StoreError("cannot open SQLite: \(error)")
+            throw StoreError(.database, "cannot open SQLite: \(error)")
         }
         try EvidenceStore.load(into: database, ledger: ledger, entries: entries, tables: tables)
         self.init(database: database)
@@ -316,7 +334,7 @@ public final class EvidenceStore {
             try database.execute("PRAGMA mmap_size = 4294967296")
             try database.execute("PRAGMA query_only = 1")
         } catch {
-            throw StoreError("cannot set up SQLite: \(error)")
+            throw StoreError(.database, "cannot set up SQLite: \(error)")
         }
     }
 
@@ -340,7 +358,7 @@ public final class EvidenceStore {
                 [.text(provenance(entries: entries, tables: tables))]
             )
         } catch {
-            throw StoreError("cannot set up SQLite: \(error)")
+            throw StoreError(.database, "cannot set up SQLite: \(error)")
         }
         var created = Set<String>()
         for report in try SealedReport.newest(ledger: ledger, entries: entries) {
@@ -352,17 +370,17 @@ public final class EvidenceStore {
                     try load(buffer, table: table, report: report, into: database, created: &created)
                 }
             } catch let failure as CSVReader.Failure {
-                throw StoreError("\(report.location): \(failure)")
+                throw StoreError(.unreadableReport, "\(report.location): \(failure)")
             } catch let error as StoreError {
                 throw error
             } catch {
-                throw StoreError("\(report.location): \(error)")
+                throw StoreError(.database, "\(report.location): \(error)")
             }
         }
         do {
             try database.execute("COMMIT")
         } catch {
-            throw StoreError("cannot write SQLite: \(error)")
+            throw StoreError(.database, "cannot write SQLite: \(error)")
         }
     }
 
@@ -395,6 +413,7 @@ public final class EvidenceStore {
             }
             guard record.count == width else {
                 throw StoreError(
+                    .unreadableReport,
                     "\(report.location): line \(record.line): \(record.count) fields; the header has \(width)"
                 )
             }
