@@ -96,7 +96,7 @@ public enum CSVReader {
         reading read: (UnsafeMutableRawBufferPointer) throws -> Int,
         _ body: (borrowing CSVRecord) throws -> Void
     ) throws {
-        var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 64), alignment: 1)
+        var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 1), alignment: 1)
         defer { storage.deallocate() }
         var held = 0  // bytes in the buffer
         var start = 0  // where the first record not yet handed out begins

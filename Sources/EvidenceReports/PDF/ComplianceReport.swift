@@ -18,8 +18,10 @@ public struct ChainPosition: Hashable, Sendable {
 /// `reports/compliance-report.pdf`: the month's compliance evidence for people, rendered from the month's CSVs.
 ///
 /// Every figure and text comes from the CSV reports sealed beside it, so the PDF says nothing they do not.
-/// Pages: a summary by control (worst first), the non-compliant resources with their evaluation reason and
-/// evidence, each resource's backup-window outcomes with every window that was not on time, copy and restore
+/// Pages: the month's totals (restore jobs that did not complete named) and a chart of each control's
+/// non-compliant and compliant rows (worst first); the non-compliant rows grouped by control and reason, each
+/// group's resources in a compact table; each resource with a window not on time with its counts and a calendar
+/// strip of the month (one mark per expected window), then every window that was not on time; copy and restore
 /// evidence. Every page carries the month, the chain id and the previous seal, and "page N of M".
 public enum ComplianceReport {
     /// The file name inside `reports/`.

@@ -61,10 +61,14 @@ struct ReportColumns {
     let file: String
     let names: [String]
 
-    /// Calls `body` for every data row, in file order, with a function giving the n-th named field.
+    /// Calls `body` for every data row, in file order, with a function giving the n-th named field and the line
+    /// the row starts on.
     ///
     /// Fields are decoded only when asked for, so a row can be skipped after looking at one column.
-    func forEachRow(_ source: ReportSource, _ body: ((Int) -> String) -> Void) throws(ComplianceReportError) {
+    func forEachRow(
+        _ source: ReportSource,
+        _ body: (_ field: (Int) -> String, _ line: Int) throws(ComplianceReportError) -> Void
+    ) throws(ComplianceReportError) {
         var wanted: [Int] = []
         var rows = 0
         do {
@@ -84,7 +88,7 @@ struct ReportColumns {
                         }
                         return
                     }
-                    body { wanted[$0] < record.count ? record.string(wanted[$0]) : "" }
+                    try body({ wanted[$0] < record.count ? record.string(wanted[$0]) : "" }, record.line)
                 }
             }
         } catch let failure as CSVReader.Failure {
