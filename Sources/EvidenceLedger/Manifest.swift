@@ -160,10 +160,10 @@ public struct Manifest: Hashable, Sendable {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw LedgerError("not valid JSON at \(error.line):\(error.column): \(error.message)")
+            throw LedgerError(.unreadableEntry, "not valid JSON at \(error.line):\(error.column): \(error.message)")
         }
         guard value["schema"]?.stringValue == Manifest.schema else {
-            throw LedgerError("not a \(Manifest.schema) manifest")
+            throw LedgerError(.unreadableEntry, "not a \(Manifest.schema) manifest")
         }
         guard let kind = value["kind"]?.stringValue.flatMap(EntryKind.init(rawValue:)),
             let chainID = value["chain_id"]?.stringValue,
@@ -172,20 +172,23 @@ public struct Manifest: Hashable, Sendable {
             let asOfText = value["data_as_of"]?.stringValue, let dataAsOf = Instant(iso8601: asOfText),
             let key = value["signing_key_sha256"]?.stringValue,
             let files = value["files"]?.arrayValue, let inputs = value["inputs"]?.arrayValue
-        else { throw LedgerError("a required manifest field is missing or malformed") }
+        else { throw LedgerError(.unreadableEntry, "a required manifest field is missing or malformed") }
         // Written as the sealer writes it: an instant in whole seconds, and amendment members only in an amendment.
         guard dataAsOf.iso8601 == asOfText else {
-            throw LedgerError("data_as_of is not a UTC instant in whole seconds (YYYY-MM-DDTHH:MM:SSZ)")
+            throw LedgerError(
+                .unreadableEntry,
+                "data_as_of is not a UTC instant in whole seconds (YYYY-MM-DDTHH:MM:SSZ)"
+            )
         }
         if kind == .period {
             for member in ["supersedes_period", "supersedes_seal_sha256", "reason"] where value[member] != nil {
-                throw LedgerError("a period manifest has no \(member) (only an amendment has)")
+                throw LedgerError(.unreadableEntry, "a period manifest has no \(member) (only an amendment has)")
             }
         }
         let parsedFiles = files.compactMap(ManifestFile.init(json:))
         let parsedInputs = inputs.compactMap(ManifestFile.init(json:))
         guard parsedFiles.count == files.count, parsedInputs.count == inputs.count else {
-            throw LedgerError("a file entry of the manifest is malformed")
+            throw LedgerError(.unreadableEntry, "a file entry of the manifest is malformed")
         }
         return Manifest(
             kind: kind,
