@@ -363,7 +363,7 @@ struct Synthesis: Sendable {
 
     /// Size in bytes as AWS reports it for the type (facts sheet §5.5); nil where AWS leaves it empty.
     private func sizeBytes(_ resource: Resource, _ random: inout SeededRandom) -> Int64? {
-        var stable = SeededRandom(seed: seed, key: "size|\(resource.arnString)")
+        var stable = SeededRandom(seed: seed, key: SeededRandom.Key("size|").then(resource.arnString))
         let gib: Int64 = 1 << 30
         switch resource.type {
         case .ec2, .ebs:
@@ -423,7 +423,8 @@ struct Synthesis: Sendable {
         else { return nil }
         var random = SeededRandom(
             seed: seed,
-            key: "job|\(resource.arnString)|\(plan.id)|\(rule.id)|\(scheduled.milliseconds)"
+            key: SeededRandom.Key("job|").then(resource.arnString).then("|").then(plan.id).then("|").then(rule.id)
+                .then("|").then(scheduled.milliseconds)
         )
         let id = random.guid()
         let created = scheduled.adding(milliseconds: Int64(random.int(in: 2_000...90_000)))
@@ -633,7 +634,10 @@ struct Synthesis: Sendable {
         busyUntil: inout Instant,
         into out: inout ResourceResult
     ) {
-        var random = SeededRandom(seed: seed, key: "copy|\(source.id)|\(action.destinationVaultARN)")
+        var random = SeededRandom(
+            seed: seed,
+            key: SeededRandom.Key("copy|").then(source.id).then("|").then(action.destinationVaultARN.description)
+        )
         let id = random.guid()
         let created = sourceCompletion.adding(seconds: Int64(random.int(in: 20...600)))
         var completed = created.adding(minutes: random.int(in: 3...40)).adding(
