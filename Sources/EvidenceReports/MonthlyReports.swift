@@ -361,18 +361,25 @@ enum Field {
                 utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
             } ?? part.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
         }
-        guard !quoted else {
-            CSVWriter.appendField(parts.joined(separator: "; "), to: &bytes)
-            return
-        }
+        if quoted { bytes.append(34) }
         for index in parts.indices {
             if index > 0 {
                 bytes.append(UInt8(ascii: ";"))
                 bytes.append(UInt8(ascii: " "))
             }
-            if parts[index].utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-                bytes.append(contentsOf: parts[index].utf8)
+            let appended: Void? = parts[index].utf8.withContiguousStorageIfAvailable { utf8 in
+                quoted ? escaped(utf8, &bytes) : bytes.append(contentsOf: utf8)
             }
+            if appended == nil { escaped(Array(parts[index].utf8), &bytes) }
+        }
+        if quoted { bytes.append(34) }
+    }
+
+    /// The bytes with each double quote doubled, as inside a quoted field.
+    private static func escaped(_ utf8: some Collection<UInt8>, _ bytes: inout [UInt8]) {
+        for byte in utf8 {
+            if byte == 34 { bytes.append(34) }
+            bytes.append(byte)
         }
     }
 }
