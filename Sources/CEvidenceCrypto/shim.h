@@ -1,7 +1,10 @@
 #ifndef C_EVIDENCE_CRYPTO_H
 #define C_EVIDENCE_CRYPTO_H
-// The EVP interfaces, plus one wrapper over the low-level SHA-256 functions (below).
+// The EVP interfaces, the RFC 3161 time-stamp interfaces, plus one wrapper over the low-level SHA-256 functions and
+// three over the certificate stack (below).
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/ts.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/err.h>
@@ -13,6 +16,16 @@
 static inline long cevidence_bio_get_mem_data(BIO *bio, char **data) {
     return BIO_get_mem_data(bio, data);
 }
+
+// The STACK_OF(X509) operations are macros, which Swift does not import.
+static inline STACK_OF(X509) *cevidence_x509_stack_new(void) { return sk_X509_new_null(); }
+
+// Pushes `certificate` (taking its reference) on `stack`; 0 on failure.
+static inline int cevidence_x509_stack_push(STACK_OF(X509) *stack, X509 *certificate) {
+    return sk_X509_push(stack, certificate) > 0;
+}
+
+static inline void cevidence_x509_stack_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
 
 // SHA-256(prefix || first || second) into out[32]; prefix is one byte, or none when negative.
 //

@@ -30,7 +30,8 @@ public final class Ed25519PrivateKey {
         key = parsed
     }
 
-    /// Generates a new key from the operating system's randomness (the one use of it in this tool).
+    /// Generates a new key from the operating system's randomness (its only other use in this tool is the nonce of
+    /// a time-stamp request).
     public static func generate() throws(CryptoError) -> Ed25519PrivateKey {
         guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else { throw CryptoError("cannot create a key") }
         defer { EVP_PKEY_CTX_free(context) }

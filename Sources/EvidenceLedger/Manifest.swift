@@ -52,12 +52,19 @@ public struct ManifestFile: Hashable, Sendable {
     }
 }
 
+/// What a sealed entry is (MANIFEST.json's `kind`).
+public enum EntryKind: String, Hashable, Sendable {
+    /// A calendar month, in the folder named after it.
+    case period
+    /// Late data for a sealed month, appended at the tip in `YYYY-MM.amend-N`.
+    case amendment
+}
+
 /// A sealed entry's MANIFEST.json (evidence-chain.md §6.2), written as canonical JSON.
 public struct Manifest: Hashable, Sendable {
     public static let schema = "backup-evidence.manifest/v1"
 
-    /// `period` or `amendment`.
-    public var kind: String
+    public var kind: EntryKind
     public var chainID: String
     public var period: Month
     public var seq: Int
@@ -75,7 +82,7 @@ public struct Manifest: Hashable, Sendable {
     public var reason: String?
 
     public init(
-        kind: String,
+        kind: EntryKind,
         chainID: String,
         period: Month,
         seq: Int,
@@ -114,7 +121,7 @@ public struct Manifest: Hashable, Sendable {
     public func encode() -> [UInt8] {
         var members: [String: JSONValue] = [
             "schema": .string(Manifest.schema),
-            "kind": .string(kind),
+            "kind": .string(kind.rawValue),
             "chain_id": .string(chainID),
             "period": .string(period.description),
             "period_start": .string(period.start.iso8601),
@@ -132,7 +139,7 @@ public struct Manifest: Hashable, Sendable {
             "gaps": .array([]),
         ]
         if let nextSigningKeySHA256 { members["next_signing_key_sha256"] = .string(nextSigningKeySHA256) }
-        if kind == "amendment" {
+        if kind == .amendment {
             members["supersedes_period"] = .optional(supersedesPeriod)
             members["supersedes_seal_sha256"] = .optional(supersedesSealSHA256)
             members["reason"] = .optional(reason)
@@ -151,7 +158,7 @@ public struct Manifest: Hashable, Sendable {
         guard value["schema"]?.stringValue == Manifest.schema else {
             throw LedgerError("not a \(Manifest.schema) manifest")
         }
-        guard let kind = value["kind"]?.stringValue, kind == "period" || kind == "amendment",
+        guard let kind = value["kind"]?.stringValue.flatMap(EntryKind.init(rawValue:)),
             let chainID = value["chain_id"]?.stringValue,
             let periodText = value["period"]?.stringValue, let period = Month(periodText),
             let seq = value["seq"]?.intValue,

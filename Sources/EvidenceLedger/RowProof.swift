@@ -127,19 +127,19 @@ extension Ledger {
             let signature = FileManager.default.contents(atPath: base.appendingPathComponent("SHA256SUMS.sig").path),
             let manifestData = FileManager.default.contents(atPath: base.appendingPathComponent("MANIFEST.json").path)
         else {
-            return Finding("ROW", subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
+            return Finding(.row, subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
         }
         guard key.verify([UInt8](signature), of: [UInt8](sums)) else {
-            return Finding("ROW", subject, .invalid, "signature verification failed")
+            return Finding(.row, subject, .invalid, "signature verification failed")
         }
         let manifestHash = SHA256.hash([UInt8](manifestData)).hex
         guard String(decoding: sums, as: UTF8.self).contains("\(manifestHash)  MANIFEST.json\n") else {
-            return Finding("ROW", subject, .invalid, "MANIFEST.json does not match SHA256SUMS")
+            return Finding(.row, subject, .invalid, "MANIFEST.json does not match SHA256SUMS")
         }
         let manifest = try Manifest.decode([UInt8](manifestData))
         guard manifest.chainID == proof.chainID, let file = manifest.files.first(where: { $0.path == proof.file }),
             let root = file.merkleRoot, file.rows == proof.size
-        else { return Finding("ROW", subject, .invalid, "the manifest has no such file of that size") }
+        else { return Finding(.row, subject, .invalid, "the manifest has no such file of that size") }
         let rebuilt = Merkle.rootFromProof(
             leaf: Merkle.leaf(proof.record),
             index: proof.index,
@@ -147,9 +147,9 @@ extension Ledger {
             path: proof.path
         )
         guard let rebuilt, SHA256Digest(bytes: rebuilt).hex == root else {
-            return Finding("ROW", subject, .invalid, "the row and path do not lead to the sealed Merkle root")
+            return Finding(.row, subject, .invalid, "the row and path do not lead to the sealed Merkle root")
         }
-        return Finding("ROW", subject, .ok, "row included in the sealed report")
+        return Finding(.row, subject, .ok, "row included in the sealed report")
     }
 }
 
@@ -165,7 +165,7 @@ extension Ledger {
         let subject = "\(proof.entry)/\(proof.file)#\(proof.index)"
         let entries = entries()
         guard let target = entries.firstIndex(where: { $0.folder == proof.entry }) else {
-            return Finding("ROW", subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
+            return Finding(.row, subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
         }
         func key(_ fingerprint: String) -> Ed25519PublicKey? {
             trustedKey.flatMap { (try? $0.fingerprint().hex) == fingerprint ? $0 : nil }
@@ -174,7 +174,7 @@ extension Ledger {
         guard var expected = pinned?.lowercased() else {
             let fingerprint = entries[target].manifest.signingKeySHA256
             guard let found = key(fingerprint) else {
-                return Finding("ROW", subject, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
+                return Finding(.row, subject, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
             }
             return try verifyRow(proof, key: found)
         }
@@ -182,14 +182,14 @@ extension Ledger {
             let fingerprint = entry.manifest.signingKeySHA256
             guard fingerprint == expected else {
                 return Finding(
-                    "ROW",
+                    .row,
                     subject,
                     .invalid,
                     "\(entry.folder) signed by key \(fingerprint.prefix(16)), expected \(expected.prefix(16))"
                 )
             }
             guard let found = key(fingerprint) else {
-                return Finding("ROW", subject, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
+                return Finding(.row, subject, .unverified, "key \(fingerprint.prefix(16)) not found in keys/")
             }
             if entry.folder == proof.entry { return try verifyRow(proof, key: found) }
             // An earlier entry hands the key over only if its manifest is the one its signature covers.
@@ -207,7 +207,7 @@ extension Ledger {
                 String(decoding: sums, as: UTF8.self).contains("\(SHA256.hash(manifest).hex)  MANIFEST.json\n")
             else {
                 return Finding(
-                    "ROW",
+                    .row,
                     subject,
                     .invalid,
                     "\(entry.folder), which hands the signing key on, does not verify (run verify)"
@@ -215,6 +215,6 @@ extension Ledger {
             }
             expected = entry.manifest.nextSigningKeySHA256 ?? fingerprint
         }
-        return Finding("ROW", subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
+        return Finding(.row, subject, .missing, "the month's MANIFEST.json, SHA256SUMS or signature is absent")
     }
 }

@@ -139,7 +139,7 @@ public enum Publisher {
                 case 404 where head.header("x-amz-delete-marker") == "true":
                     report.findings.append(
                         Finding(
-                            "OBJECT",
+                            .object,
                             client.endpoint.describe(object.key),
                             .invalid,
                             "a delete marker hides the locked version"
@@ -183,24 +183,24 @@ public enum Publisher {
         var findings: [Finding] = []
         let local = SHA256.hash(bytes)
         if let length = head.header("content-length").flatMap(Int.init), length != bytes.count {
-            findings.append(Finding("OBJECT", subject, .invalid, "size \(length) bytes, sealed \(bytes.count)"))
+            findings.append(Finding(.object, subject, .invalid, "size \(length) bytes, sealed \(bytes.count)"))
         }
         if let checksum = head.header("x-amz-checksum-sha256") {
             let sealed = Data(local.bytes).base64EncodedString()
             if checksum != sealed {
                 findings.append(
-                    Finding("OBJECT", subject, .invalid, "sha256 checksum \(checksum), sealed \(sealed)")
+                    Finding(.object, subject, .invalid, "sha256 checksum \(checksum), sealed \(sealed)")
                 )
             }
         } else {
             let remote = SHA256.hash(try client.getObject(key: object.key))
             if remote != local {
-                findings.append(Finding("OBJECT", subject, .invalid, "sha256 \(remote.hex), sealed \(local.hex)"))
+                findings.append(Finding(.object, subject, .invalid, "sha256 \(remote.hex), sealed \(local.hex)"))
             }
         }
         let mode = head.header("x-amz-object-lock-mode") ?? "none"
         guard mode == "COMPLIANCE" else {
-            findings.append(Finding("OBJECT", subject, .invalid, "object lock mode \(mode), expected COMPLIANCE"))
+            findings.append(Finding(.object, subject, .invalid, "object lock mode \(mode), expected COMPLIANCE"))
             return findings
         }
         let until = head.header("x-amz-object-lock-retain-until-date").flatMap { Instant(iso8601: $0) }

@@ -192,7 +192,7 @@ struct VerifyBenchmark: ParsableCommand {
         let report = try ledger.verify(VerifyOptions(expectedKeySHA256: pinned))
         let wall = seconds(clock.now - start)
         let cpu = processCPUSeconds() - cpuStart
-        guard report.exitStatus == 0 else { throw IOFailure(description: "the benchmark chain did not verify") }
+        guard report.verdict == .verified else { throw IOFailure(description: "the benchmark chain did not verify") }
         return (report, wall, cpu)
     }
 

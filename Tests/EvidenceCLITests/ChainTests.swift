@@ -58,7 +58,7 @@ final class SealedChain {
                 index += 1
             }
             let report = try Ledger(root: folder.url).verify(options)
-            return (report.findings.map(\.description) + [report.summary], report.exitStatus)
+            return (report.findings.map(\.description) + [report.summary], ExitStatus.of(report.verdict))
         } catch {
             return (["\(error)"], 2)
         }

@@ -6,7 +6,7 @@ import Testing
 /// Runs Docs/VERIFYING.md's recipes, exactly as written, with the real openssl, sha256sum and bash.
 @Suite("Auditor recipes in Docs/VERIFYING.md", .serialized)
 struct RecipeTests {
-    /// The ```sh blocks of the document, in order: month, link, row.
+    /// The ```sh blocks of the document, in order: month, link, row, time-stamp.
     static func recipes() throws -> [String] {
         let text = try String(
             contentsOf: RepositoryPaths.root.appendingPathComponent("Docs/VERIFYING.md"),
@@ -41,11 +41,11 @@ struct RecipeTests {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
-    @Test("The month, link and row recipes pass on a sealed chain and fail on tampered copies")
+    @Test("The month, link, row and time-stamp recipes pass on a sealed chain and fail on tampered copies")
     func recipes() async throws {
         let blocks = try Self.recipes()
-        #expect(blocks.count == 3)
-        guard blocks.count == 3 else { return }
+        #expect(blocks.count == 4)
+        guard blocks.count == 4 else { return }
         let chain = try await SealedChain(months: ["2028-03", "2028-04"])
         let pem = [UInt8](try Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.testKey)))
         let fingerprint = try Ed25519PrivateKey(pem: pem).publicKey().fingerprint().hex
@@ -55,9 +55,20 @@ struct RecipeTests {
         let proof = chain.url("../recipe-proof-\(UUID().uuidString).txt")
         defer { try? FileManager.default.removeItem(at: proof) }
         #expect(await CLITests.run(["prove", "--evidence", chain.path, "--job-id", jobID, "--out", proof.path]) == 0)
+        // A checkpoint saved as printed, its request answered by a local TSA.
+        let tsa = try LocalTSA()
+        let kept = try TemporaryFolder()
+        let checkpoint = kept.url.appendingPathComponent("checkpoint.txt").path
+        let request = kept.url.appendingPathComponent("checkpoint.tsq").path
+        let token = kept.url.appendingPathComponent("checkpoint.tsr").path
+        let printed = try BuiltBinary.run(["checkpoint", "--evidence", chain.path, "--timestamp-request", request])
+        #expect(printed.status == 0)
+        try Data(printed.stdout).write(to: URL(fileURLWithPath: checkpoint))
+        try tsa.reply(request: request, response: token)
         let environment = [
             "EVIDENCE": chain.path, "MONTH": "2028-04", "PREV": "2028-03", "PUBKEY": chain.url("keys/\(keys[0])").path,
-            "EXPECTED_KEY_SHA256": fingerprint, "PROOF": proof.path,
+            "EXPECTED_KEY_SHA256": fingerprint, "PROOF": proof.path, "CHECKPOINT": checkpoint, "TSR": token,
+            "TSA_CERTS": tsa.chainPEM,
         ]
         let month = try Self.run(blocks[0], environment)
         #expect(month.0 == 0, "\(month.1)")
@@ -68,6 +79,19 @@ struct RecipeTests {
         let row = try Self.run(blocks[2], environment)
         #expect(row.0 == 0, "\(row.1)")
         #expect(row.1.hasPrefix("ROW 2028-0") && row.1.hasSuffix(" OK\n"))
+        let stamp = try Self.run(blocks[3], environment)
+        #expect(stamp.0 == 0, "\(stamp.1)")
+        #expect(stamp.1.contains("Verification: OK\n"))
+        #expect(stamp.1.split(separator: "\n").last?.hasPrefix("TIMESTAMP 2028-04 OK ") == true, "\(stamp.1)")
+        #expect(stamp.1.split(separator: "\n").last?.hasSuffix(" GMT") == true, "\(stamp.1)")
+
+        // A token checked against another TSA's certificates, or over another line, fails the time-stamp recipe.
+        let stranger = try LocalTSA(name: "Stranger")
+        #expect(try Self.run(blocks[3], environment.merging(["TSA_CERTS": stranger.chainPEM]) { $1 }).0 != 0)
+        let other = kept.url.appendingPathComponent("other.txt").path
+        let line = try String(contentsOfFile: checkpoint, encoding: .utf8)
+        try Data(line.replacingOccurrences(of: " 2 ", with: " 1 ").utf8).write(to: URL(fileURLWithPath: other))
+        #expect(try Self.run(blocks[3], environment.merging(["CHECKPOINT": other]) { $1 }).0 != 0)
 
         // A wrong expected key, an extra file and a forged row each fail their recipe.
         #expect(

@@ -7,26 +7,36 @@ internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
-/// `verify`'s output formats.
-enum VerifyFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
-}
-
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail.",
+        abstract:
+            "Verify the evidence chain offline: layout, key, signatures, files, manifests, links, months, tail, "
+            + "time-stamps.",
         discussion: """
             Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \
-            values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \
-            everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \
-            MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \
-            unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month).
+            values from the evidence are escaped (control and non-printing characters as \\xNN). Only a pinned \
+            key (--trusted-key or --expect-key-sha256, received out of band) tells the operator's chain from one \
+            re-sealed with someone else's key. RFC 3161 tokens (--timestamp, and anchors/*.tsr) are checked \
+            offline against --tsa-cert; the entry a token covers is ANCHORED with the token's time.
+
+            Examples:
+              $ backup-evidence verify --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+              $ backup-evidence verify --evidence golden/org-estate --expect-key-sha256 \\
+                  ea41648116e302f500f60670aaa6099d1a9a88b6c78a57adfb361884e1355fbe \\
+                  --expect-through 2028-04
+              $ backup-evidence verify --evidence golden/org-estate --format json \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+
+            Exit status: 0 everything verifies against a pinned key; 1 INVALID or MISSING; 2 unreadable input or \
+            nothing to verify (no sealed month); 3 something required could not be verified (no pinned key, a \
+            key not found, an unanchored tail under --require-anchor); 64 usage error.
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
 
@@ -39,23 +49,45 @@ struct Verify: ParsableCommand {
     @Flag(help: "An unanchored tail is inconclusive (exit 3).")
     var requireAnchor = false
 
+    @Option(help: "An RFC 3161 time-stamp response or token over a checkpoint line (repeatable; needs --tsa-cert).")
+    var timestamp: [String] = []
+
+    @Option(
+        help: """
+            A PEM file of the time-stamping authority's certificate and its CA chain, every certificate trusted \
+            (repeatable); tokens in <evidence>/anchors/*.tsr are checked too.
+            """
+    )
+    var tsaCert: [String] = []
+
     @Flag(help: "Rebuild every month's reports from its sealed inputs and compare the bytes.")
     var rebuild = false
 
     @Flag(help: "Show OK findings too.")
     var verbose = false
 
-    @Option(help: "Output format: text or json.")
-    var format: VerifyFormat = .text
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
+    /// The month of --expect-through, or a usage error.
+    func through() throws -> Month? {
+        guard let text = expectThrough else { return nil }
+        guard let month = Month(text) else {
+            throw ValidationError("--expect-through: expected YYYY-MM, found '\(text)'")
+        }
+        return month
+    }
+
+    func validate() throws {
+        _ = try through()
+        if !timestamp.isEmpty && tsaCert.isEmpty {
+            throw ValidationError("--timestamp needs --tsa-cert: the certificates the token is checked against")
+        }
+    }
 
     func run() throws {
         var status: Int32 = 0
         try withExitStatuses {
-            var through: Month?
-            if let text = expectThrough {
-                guard let month = Month(text) else { throw ValidationError("--expect-through: expected YYYY-MM") }
-                through = month
-            }
+            let through = try through()
             // Nothing to verify is said first, before the key or the checkpoint is read.
             try Ledger(root: URL(fileURLWithPath: evidence)).requireSealedEntry()
             var line: String?
@@ -65,12 +97,26 @@ struct Verify: ParsableCommand {
                 }
                 line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
+            let tokens = try timestamp.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw IOFailure(description: "\(path): cannot read the time-stamp token")
+                }
+                return TimeStampFile(name: path, bytes: [UInt8](data))
+            }
+            let certificates = try tsaCert.map { path in
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw IOFailure(description: "\(path): cannot read the TSA certificates")
+                }
+                return (name: path, bytes: [UInt8](data))
+            }
             let options = VerifyOptions(
                 trustedKey: try keys.trusted(),
                 expectedKeySHA256: keys.expectKeySHA256,
                 checkpoint: line,
                 expectThrough: through,
                 requireAnchor: requireAnchor,
+                timestamps: tokens,
+                timeStampAuthority: certificates.isEmpty ? nil : try TimeStampAuthority(pemFiles: certificates),
                 rebuild: rebuild ? Verify.rebuild : nil,
                 sameContent: { path, sealed, rebuilt in
                     path.hasSuffix(".pdf") && PDFDocument.sameContent(sealed, rebuilt)
@@ -78,13 +124,13 @@ struct Verify: ParsableCommand {
             )
             let report = try Ledger(root: URL(fileURLWithPath: evidence)).verify(options)
             let shown = verbose ? report.findings : report.findings.filter { $0.status != .ok }
-            switch format {
+            switch output.format {
             case .json:
                 try StandardOutput.line(Verify.json(report, shown))
             case .text:
                 try StandardOutput.lines(shown.map(\.description) + [report.summary])
             }
-            status = report.exitStatus
+            status = ExitStatus.of(report.verdict)
         }
         if status != 0 { throw ExitCode(status) }
     }
@@ -108,10 +154,10 @@ struct Verify: ParsableCommand {
     static func json(_ report: VerifyReport, _ findings: [Finding]) -> String {
         func string(_ s: String) -> String { Printable.json(s) }
         let items = findings.map {
-            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope)),\"status\":\(string($0.status.rawValue)),"
+            "{\"detail\":\(string($0.detail)),\"scope\":\(string($0.scope.rawValue)),\"status\":\(string($0.status.rawValue)),"
                 + "\"subject\":\(string($0.subject))}"
         }
         return
-            "{\"exit\":\(report.exitStatus),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
+            "{\"exit\":\(ExitStatus.of(report.verdict)),\"findings\":[\(items.joined(separator: ","))],\"summary\":\(string(report.summary))}"
     }
 }

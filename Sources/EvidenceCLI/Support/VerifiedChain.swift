@@ -26,9 +26,22 @@ func verifiedChain(
     for finding in report.findings where finding.status != .ok && finding.status != .unanchored {
         printFindingNote(finding.description)
     }
-    guard report.exitStatus != ExitStatus.integrityFailure else {
+    guard report.verdict != .invalid else {
         printError("\(evidence): the chain does not verify; refusing to \(action) it")
         throw ExitCode(ExitStatus.integrityFailure)
     }
     return (ledger, ledger.entries())
+}
+
+extension ExitStatus {
+    /// The exit status of a verification's verdict: 0 verified, 1 invalid, 3 inconclusive.
+    ///
+    /// Only the CLI maps verdicts to exit statuses.
+    static func of(_ verdict: Verdict) -> Int32 {
+        switch verdict {
+        case .verified: 0
+        case .invalid: integrityFailure
+        case .inconclusive: inconclusive
+        }
+    }
 }
