@@ -97,6 +97,8 @@ public enum TimeStamp {
                 if cursor == base + buffer.count { response = parsed } else { TS_RESP_free(parsed) }
                 return
             }
+            // Not a response: what OpenSSL queued about that is no reason a token fails.
+            ERR_clear_error()
             cursor = base
             if let parsed = d2i_PKCS7(nil, &cursor, buffer.count) {
                 if cursor == base + buffer.count { token = parsed } else { PKCS7_free(parsed) }

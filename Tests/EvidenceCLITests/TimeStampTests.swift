@@ -260,6 +260,23 @@ struct TimeStampTests {
         #expect(notCertificates.errorLines == ["error: \(key): no PEM certificate (expected BEGIN CERTIFICATE)"])
     }
 
+    @Test("A bare token that fails says why it fails, not why it is not a response")
+    func bareTokenReason() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let bare = stamped.kept.url.appendingPathComponent("bare.tst").path
+        try LocalTSA.openssl(["ts", "-reply", "-in", stamped.token, "-token_out", "-out", bare])
+        let pinned = ["verify", "--evidence", stamped.chain.path, "--timestamp", bare] + Self.pin
+        #expect(try BuiltBinary.run(pinned + ["--tsa-cert", stamped.tsa.chainPEM]).status == 0)
+        let stranger = try LocalTSA(name: "Stranger")
+        let wrong = try BuiltBinary.run(pinned + ["--tsa-cert", stranger.chainPEM])
+        #expect(wrong.status == 1)
+        #expect(
+            wrong.lines.first
+                == "TIMESTAMP\t\(bare)\tINVALID: the token does not verify: certificate verify error "
+                + "(Verify error:self-signed certificate in certificate chain)"
+        )
+    }
+
     @Test("Every control character in the names of anchors/*.tsr and of --tsa-cert: one escaped line each")
     func hostileNames() async throws {
         let stamped = try await Stamped(months: ["2028-03"])
