@@ -257,7 +257,52 @@ struct TimeStampTests {
         ])
         #expect(notCertificates.status == 2)
         #expect(notCertificates.stdout.isEmpty)
-        #expect(notCertificates.errorLines == ["error: \(key): no PEM certificate (expected BEGIN CERTIFICATE)"])
+        #expect(
+            notCertificates.errorLines == [
+                "error: \(key): PEM block 1 is a private key (PRIVATE KEY); expected the TSA's certificates only"
+            ]
+        )
+    }
+
+    @Test("A TSA certificate file that lost a certificate or holds a private key is refused (2), not a token failure")
+    func certificateFiles() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let tsa = "\(stamped.tsa.folder.path)/tsa.pem"
+        let ca = "\(stamped.tsa.folder.path)/ca.pem"
+        func run(_ pem: String) throws -> BuiltBinary.Output {
+            try BuiltBinary.run(
+                ["verify", "--evidence", stamped.chain.path, "--timestamp", stamped.token, "--tsa-cert", pem]
+                    + Self.pin
+            )
+        }
+        // The CA's block damaged (one base64 character), after the TSA's: its loss is the file's fault.
+        var lines = try String(contentsOfFile: ca, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[2] = "#" + lines[2].dropFirst()
+        let damaged = stamped.kept.url.appendingPathComponent("damaged.pem").path
+        try Data((try String(contentsOfFile: tsa, encoding: .utf8) + lines.joined(separator: "\n") + "\n").utf8)
+            .write(to: URL(fileURLWithPath: damaged))
+        let lost = try run(damaged)
+        #expect(lost.status == 2)
+        #expect(lost.stdout.isEmpty)
+        #expect(lost.errorLines == ["error: \(damaged): PEM block 2 cannot be read (no END line, or bad base64)"])
+        // The TSA's key kept with its chain.
+        let keyed = stamped.kept.url.appendingPathComponent("keyed.pem").path
+        let privateKey = try Data(contentsOf: URL(fileURLWithPath: "\(stamped.tsa.folder.path)/tsa.key"))
+        let chain = try Data(contentsOf: URL(fileURLWithPath: stamped.tsa.chainPEM))
+        try (privateKey + chain).write(to: URL(fileURLWithPath: keyed))
+        let key = try run(keyed)
+        #expect(key.status == 2)
+        #expect(key.stdout.isEmpty)
+        #expect(
+            key.errorLines == [
+                "error: \(keyed): PEM block 1 is a private key (PRIVATE KEY); expected the TSA's certificates only"
+            ]
+        )
+        // Text around the blocks is no fault: the chain still verifies.
+        let annotated = stamped.kept.url.appendingPathComponent("annotated.pem").path
+        try Data(("subject=TSA\n" + (try String(contentsOfFile: stamped.tsa.chainPEM, encoding: .utf8)) + "end\n").utf8)
+            .write(to: URL(fileURLWithPath: annotated))
+        #expect(try run(annotated).status == 0)
     }
 
     @Test("A bare token that fails says why it fails, not why it is not a response")
