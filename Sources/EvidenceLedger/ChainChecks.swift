@@ -571,11 +571,10 @@ public struct TimeStampCheck: ChainCheck {
             Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
         }
         for name in names where name.hasSuffix(".tsr") {
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                findings.append(Finding(.timestamp, "anchors/\(name)", .invalid, "cannot be read"))
-                continue
+            switch TimeStampCheck.token(at: folder.appendingPathComponent(name).path) {
+            case .success(let bytes): files.append(TimeStampFile(name: "anchors/\(name)", bytes: bytes))
+            case .failure(let problem): findings.append(Finding(.timestamp, "anchors/\(name)", .invalid, problem.text))
             }
-            files.append(TimeStampFile(name: "anchors/\(name)", bytes: [UInt8](data)))
         }
         let lines = chain.entries.map { SHA256.hash(Array((Ledger.checkpoint($0) + "\n").utf8)) }
         for file in files {
@@ -612,6 +611,43 @@ public struct TimeStampCheck: ChainCheck {
             )
         }
         return findings
+    }
+}
+
+extension TimeStampCheck {
+    /// The largest file of `anchors/` read as a token: an RFC 3161 token with its TSA's certificates is a few
+    /// kilobytes.
+    public static let largestToken = 1 << 20
+
+    /// Why a file of `anchors/` is not read as a token.
+    struct Unread: Error {
+        var text: String
+    }
+
+    /// The bytes of a file of `anchors/`, which lies in the evidence checked: only a regular file (a FIFO or device
+    /// could block a read or never end) no larger than `largestToken` is read.
+    static func token(at path: String) -> Result<[UInt8], Unread> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(Unread(text: "cannot be read")) }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = ""
+        case S_IFDIR: kind = "a folder"
+        case S_IFIFO: kind = "a FIFO"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        default: kind = "a special file"
+        }
+        guard kind.isEmpty else { return .failure(Unread(text: "is \(kind), not a regular file")) }
+        guard info.st_size <= largestToken else {
+            return .failure(
+                Unread(text: "is \(info.st_size) bytes, larger than a time-stamp token (at most \(largestToken))")
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= largestToken else {
+            return .failure(Unread(text: "cannot be read"))
+        }
+        return .success([UInt8](data))
     }
 }
 

@@ -322,6 +322,50 @@ struct TimeStampTests {
         )
     }
 
+    @Test("anchors/ entries that are not regular files, or larger than any token, are INVALID and not read")
+    func oddAnchors() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let anchors = stamped.chain.url("anchors")
+        try FileManager.default.createDirectory(
+            at: anchors.appendingPathComponent("folder.tsr"),
+            withIntermediateDirectories: true
+        )
+        #expect(mkfifo(anchors.appendingPathComponent("fifo.tsr").path, 0o600) == 0)
+        try FileManager.default.createSymbolicLink(
+            atPath: anchors.appendingPathComponent("zero.tsr").path,
+            withDestinationPath: "/dev/zero"
+        )
+        // Sparse: one byte more than the largest token read.
+        let huge = anchors.appendingPathComponent("huge.tsr")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: UInt64(TimeStampCheck.largestToken + 1))
+        try handle.close()
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: stamped.token),
+            to: anchors.appendingPathComponent("ok.tsr")
+        )
+        let result = try BuiltBinary.run(
+            ["verify", "--evidence", stamped.chain.path, "--tsa-cert", stamped.tsa.chainPEM] + Self.pin
+        )
+        #expect(result.status == 1)
+        #expect(
+            result.lines.dropLast() == [
+                "TIMESTAMP\tanchors/fifo.tsr\tINVALID: is a FIFO, not a regular file",
+                "TIMESTAMP\tanchors/folder.tsr\tINVALID: is a folder, not a regular file",
+                "TIMESTAMP\tanchors/huge.tsr\tINVALID: is 1048577 bytes, larger than a time-stamp token (at most "
+                    + "1048576)",
+                "TIMESTAMP\tanchors/zero.tsr\tINVALID: is a device, not a regular file",
+                try stamped.anchoredLine(
+                    "2028-03",
+                    seq: 1,
+                    token: anchors.appendingPathComponent("ok.tsr").path,
+                    name: "anchors/ok.tsr"
+                ),
+            ]
+        )
+    }
+
     @Test("Every control character in the names of anchors/*.tsr and of --tsa-cert: one escaped line each")
     func hostileNames() async throws {
         let stamped = try await Stamped(months: ["2028-03"])
