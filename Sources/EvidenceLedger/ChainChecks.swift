@@ -552,7 +552,8 @@ public struct TailCheck: ChainCheck {
 ///
 /// A verified token over an entry's line is ANCHORED with its time, which is reported, not judged; a token that does
 /// not verify, or verifies over no entry's line (another chain's, or this chain's before it was re-sealed), is
-/// INVALID. With no TSA certificates nothing is checked. Leaves the seqs time-stamped for step 8.
+/// INVALID. With no TSA certificates nothing is checked, and tokens kept in `anchors/` are a WARN saying so. Leaves the
+/// seqs time-stamped for step 8.
 public struct TimeStampCheck: ChainCheck {
     public var tokens: [TimeStampFile]
     public var authority: TimeStampAuthority?
@@ -563,14 +564,27 @@ public struct TimeStampCheck: ChainCheck {
     }
 
     public func check(_ chain: inout ChainState) -> [Finding] {
-        guard let authority else { return [] }
-        var files = tokens
-        var findings: [Finding] = []
         let folder = chain.ledger.root.appendingPathComponent("anchors")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted {
             Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }.filter { $0.hasSuffix(".tsr") }
+        guard let authority else {
+            // Tokens the evidence holds are said to be there, unchecked, so an auditor knows to ask for the TSA.
+            guard !names.isEmpty else { return [] }
+            let (count, them) =
+                names.count == 1 ? ("1 time-stamp token", "it") : ("\(names.count) time-stamp tokens", "them")
+            return [
+                Finding(
+                    .timestamp,
+                    "anchors/",
+                    .warn,
+                    "\(count) not checked; give --tsa-cert with the TSA's certificates to check \(them)"
+                )
+            ]
         }
-        for name in names where name.hasSuffix(".tsr") {
+        var files = tokens
+        var findings: [Finding] = []
+        for name in names {
             switch TimeStampCheck.token(at: folder.appendingPathComponent(name).path) {
             case .success(let bytes): files.append(TimeStampFile(name: "anchors/\(name)", bytes: bytes))
             case .failure(let problem): findings.append(Finding(.timestamp, "anchors/\(name)", .invalid, problem.text))

@@ -116,12 +116,23 @@ struct TimeStampTests {
                     result.lines.last ?? "",
                 ]
         )
-        // Without --tsa-cert the folder is not read: the tail is unanchored, and nothing else is said of it.
+        // Without --tsa-cert the tokens are not checked: one WARN says they are there, and the tail is unanchored.
         let plain = try BuiltBinary.run(["verify", "--evidence", stamped.chain.path] + Self.pin)
         #expect(plain.status == 0)
         #expect(
-            plain.lines.dropLast()
-                == ["TAIL\t2028-05\tUNANCHORED: newest seal not covered by a checkpoint or --expect-through"]
+            plain.lines.dropLast() == [
+                "TIMESTAMP\tanchors/\tWARN: 1 time-stamp token not checked; give --tsa-cert with the TSA's "
+                    + "certificates to check it",
+                "TAIL\t2028-05\tUNANCHORED: newest seal not covered by a checkpoint or --expect-through",
+            ]
+        )
+        try FileManager.default.copyItem(at: kept, to: stamped.chain.url("anchors/again.tsr"))
+        let two = try BuiltBinary.run(["verify", "--evidence", stamped.chain.path] + Self.pin)
+        #expect(two.status == 0)
+        #expect(
+            two.lines.first
+                == "TIMESTAMP\tanchors/\tWARN: 2 time-stamp tokens not checked; give --tsa-cert with the TSA's "
+                + "certificates to check them"
         )
     }
 
