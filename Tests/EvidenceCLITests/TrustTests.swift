@@ -4,6 +4,8 @@ import EvidenceTestSupport
 import Foundation
 import Testing
 
+@testable import EvidenceCLI
+
 /// The built `backup-evidence`, run as an auditor runs it: exit status and the exact bytes of stdout and stderr.
 enum BuiltBinary {
     static var path: String { RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path }
@@ -100,6 +102,39 @@ struct TrustTests {
             #expect(checkpoint.status == 2)
             #expect(checkpoint.errorLines == ["error: \(message)"])
         }
+    }
+
+    @Test("An option that takes one value, given twice, is a usage error: the parser would keep only the last")
+    func repeatedOptions() async throws {
+        let good = try await SealedChain(months: ["2028-03"])
+        let bad = try await SealedChain(months: ["2028-03"])
+        try bad.write("2028-03/reports/extra.csv", Array("x\n".utf8))
+        let own = try Self.fingerprint(Self.owner)
+        let zero = String(repeating: "0", count: 64)
+        let cases: [([String], String)] = [
+            (["verify", "--evidence", bad.path, "--evidence", good.path, "--expect-key-sha256", own], "--evidence"),
+            (
+                ["verify", "--evidence", good.path, "--expect-key-sha256", zero, "--expect-key-sha256=\(own)"],
+                "--expect-key-sha256"
+            ),
+            (
+                [
+                    "verify", "--evidence", good.path, "--expect-key-sha256", own, "--expect-through", "2028-09",
+                    "--expect-through", "2028-03",
+                ], "--expect-through"
+            ),
+            (["verify-row", "/no/proof", "--evidence", bad.path, "--evidence", good.path], "--evidence"),
+            (["query", "--evidence", bad.path, "--evidence", good.path, "SELECT 1"], "--evidence"),
+        ]
+        for (arguments, name) in cases {
+            let result = try BuiltBinary.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.errorLines.first == "Error: \(name) is given more than once; give it once")
+        }
+        // Repeatable options still gather every value.
+        #expect(BackupEvidenceCommand.repeatedOption(["verify", "--tsa-cert", "a", "--tsa-cert", "b"]) == nil)
+        #expect(BackupEvidenceCommand.repeatedOption(["verify", "--", "--evidence", "--evidence"]) == nil)
     }
 
     @Test("verify --format accepts text and json only: anything else is a usage error before any input is read")
