@@ -634,13 +634,13 @@ extension TimeStampCheck {
     public static let largestToken = 1 << 20
 
     /// Why a file of `anchors/` is not read as a token.
-    struct Unread: Error {
-        var text: String
+    public struct Unread: Error {
+        public var text: String
     }
 
     /// The bytes of a file of `anchors/`, which lies in the evidence checked: only a regular file (a FIFO or device
     /// could block a read or never end) no larger than `largestToken` is read.
-    static func token(at path: String) -> Result<[UInt8], Unread> {
+    public static func token(at path: String) -> Result<[UInt8], Unread> {
         var info = stat()
         guard stat(path, &info) == 0 else { return .failure(Unread(text: "cannot be read")) }
         let kind: String
