@@ -1,4 +1,5 @@
 public import ArgumentParser
+internal import Foundation
 
 /// The `backup-evidence` command: AWS Backup compliance evidence, offline.
 public struct BackupEvidenceCommand: AsyncParsableCommand {
@@ -6,10 +7,25 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         commandName: "backup-evidence",
         abstract: "Turn an AWS Backup estate into auditor-ready evidence, offline.",
         discussion: """
-            Exit statuses: 0 success (non-compliant resources are findings, not failures); 1 integrity \
-            failure, golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; \
-            3 verification inconclusive; 64 usage error.
+            Each command's help (backup-evidence help COMMAND, or COMMAND --help) has examples that run from the \
+            repository's root on the bundled scenarios, and its exit statuses. Conventions shared by every \
+            command: --scenario is scenarios/org-estate, the bundled organization, unless given; --evidence is \
+            ./evidence; --format takes text or json wherever a command reports something (csv and table too \
+            where rows are the result: query, what-if, compare); a value a command does not take is a usage \
+            error naming the values it does.
+
+            Examples:
+              $ backup-evidence monthly --scenario scenarios/untagged-neptune \\
+                  --evidence neptune-evidence
+              $ backup-evidence verify --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+              $ backup-evidence help what-if
+
+            Exit status: 0 success (non-compliant resources are findings, not failures); 1 integrity failure, \
+            golden mismatch or differences found; 2 unreadable or invalid input, or an I/O error; 3 verification \
+            inconclusive; 64 usage error.
             """,
+        version: BackupEvidenceCommand.version,
         subcommands: [
             Monthly.self, Simulate.self, ScheduleCommand.self, WhatIfCommand.self, Validate.self, Check.self,
             Verify.self, CheckpointCommand.self, Prove.self, VerifyRow.self, Query.self, Export.self, Publish.self,
@@ -40,12 +56,39 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         return nil
     }
 
-    /// Refuses an option given twice that takes one value (a usage error), then runs the command.
+    /// Parses the arguments and runs the command they name.
+    ///
+    /// As ArgumentParser's own `main()`, except that a usage error found while the command runs is printed with that
+    /// command's usage, as one found while parsing is, never the top-level usage; and an option that takes one value,
+    /// given twice, is a usage error before anything is parsed.
     public static func main() async {
         if let name = repeatedOption(Array(CommandLine.arguments.dropFirst())) {
             exit(withError: ValidationError("\(name) is given more than once; give it once"))
         }
-        await main(nil)
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
+            }
+        } catch let error as ValidationError {
+            let subcommand = type(of: command)
+            let name = subcommand._commandName
+            StandardOutput.diagnostic(
+                "Error: \(error.message)\nUsage: \(usageString(for: subcommand))\n"
+                    + "  See 'backup-evidence \(name) --help' for more information.\n"
+            )
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            exit(withError: error)
+        }
     }
 }
 
@@ -54,4 +97,12 @@ enum ExitStatus {
     static let integrityFailure: Int32 = 1
     static let invalidInput: Int32 = 2
     static let inconclusive: Int32 = 3
+}
+
+extension BackupEvidenceCommand {
+    /// Every command's help as printed `columns` wide: the top level's first, then each command's, by name.
+    package static func helpTexts(columns: Int) -> [(name: String, text: String)] {
+        [("backup-evidence", helpMessage(for: BackupEvidenceCommand.self, columns: columns))]
+            + configuration.subcommands.map { ($0._commandName, helpMessage(for: $0, columns: columns)) }
+    }
 }

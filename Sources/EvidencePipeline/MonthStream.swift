@@ -32,8 +32,10 @@ struct MonthStream {
     let budget: Int
     /// Resources simulated at once (on all cores) before their rows are handed to the writers.
     let batchSize: Int
+    /// Told after each batch of resources, and when the sorted reports are written.
+    let progress: MonthProgressHandler?
 
-    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512) throws {
+    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512, progress: MonthProgressHandler? = nil) throws {
         self.simulation = simulation
         let estate = simulation.estate
         rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
@@ -44,6 +46,7 @@ struct MonthStream {
         )
         self.budget = budget
         self.batchSize = batchSize
+        self.progress = progress
     }
 
     /// Statistics of one run.
@@ -81,7 +84,9 @@ struct MonthStream {
         _ file: (ReportTemplate) -> OutputFile,
         statistics: inout Statistics
     ) throws {
+        progress?(MonthProgress(stage: .simulating))
         let result = try Simulator.run(simulation)
+        progress?(MonthProgress(stage: .writingReports))
         let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
         func write<T>(_ template: ReportTemplate, _ items: [T], _ append: (T, inout [UInt8]) -> Void) throws {
             var bytes: [UInt8] = []
@@ -167,6 +172,8 @@ struct MonthStream {
         for resource in estate.resources {
             partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
         }
+        var resourcesDone = 0
+        progress?(MonthProgress(stage: .simulating, done: 0, total: estate.resources.count))
         for location in partitions.keys.sorted() {
             let resources = (partitions[location] ?? []).sorted { $0.arnString < $1.arnString }
             let resourceIndices = resourceWork[location] ?? []
@@ -186,6 +193,8 @@ struct MonthStream {
                     windowCount += item.windowCount
                     for (index, status) in item.tallies { summaries[index].count(status) }
                 }
+                resourcesDone += batch.count
+                progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: estate.resources.count))
             }
             statistics.spilledRuns += backups.runCount + copies.runCount + restores.runCount
             try backups.drain(into: file(.backupJob))
@@ -193,6 +202,7 @@ struct MonthStream {
             try restores.drain(into: file(.restoreJob))
         }
         statistics.spilledRuns += verdicts.runCount
+        progress?(MonthProgress(stage: .writingReports))
         try verdicts.drain(into: file(.resourceCompliance))
         var bytes: [UInt8] = []
         for summary in summaries { rows.append(summary, to: &bytes) }

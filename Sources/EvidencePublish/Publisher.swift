@@ -47,7 +47,10 @@ public enum Publisher {
             !text.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0.isEmpty })
                 || text.isEmpty
         else {
-            throw PublishError("--prefix \(prefix): use only A-Z a-z 0-9 . _ / - and no empty or .. segments")
+            throw PublishError(
+                .invalidRequest,
+                "--prefix \(prefix): use only A-Z a-z 0-9 . _ / - and no empty or .. segments"
+            )
         }
         return String(text)
     }
@@ -81,7 +84,10 @@ public enum Publisher {
                 let source = keysFolder.appendingPathComponent(name)
                 let bytes = [UInt8](FileManager.default.contents(atPath: source.path) ?? Data())
                 guard (try? Ed25519PublicKey(pem: bytes)) != nil else {
-                    throw PublishError("\(source.path): not a PEM public key; refusing to publish keys/")
+                    throw PublishError(
+                        .refusedContent,
+                        "\(source.path): not a PEM public key; refusing to publish keys/"
+                    )
                 }
                 objects.append(
                     PublishedObject(
@@ -97,11 +103,11 @@ public enum Publisher {
             let folder = ledger.root.appendingPathComponent(entry.folder)
             let sumsPath = folder.appendingPathComponent("SHA256SUMS").path
             guard let sums = FileManager.default.contents(atPath: sumsPath) else {
-                throw PublishError("\(sumsPath): cannot read")
+                throw PublishError(.unreadableEvidence, "\(sumsPath): cannot read")
             }
             var paths: [String] = []
             for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
-                guard line.count > 66 else { throw PublishError("\(sumsPath): malformed line") }
+                guard line.count > 66 else { throw PublishError(.unreadableEvidence, "\(sumsPath): malformed line") }
                 paths.append(String(line.dropFirst(66)))
             }
             paths = paths.filter { $0 != "MANIFEST.json" } + ["MANIFEST.json", "SHA256SUMS", "SHA256SUMS.sig"]
@@ -130,11 +136,12 @@ public enum Publisher {
                 let source = anchorsFolder.appendingPathComponent(name)
                 guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
                     throw PublishError(
+                        .refusedContent,
                         "\(source.path): use only A-Z a-z 0-9 . _ - in a token's name; refusing to publish anchors/"
                     )
                 }
                 if case .failure(let problem) = TimeStampCheck.token(at: source.path) {
-                    throw PublishError("\(source.path): \(problem.text); refusing to publish anchors/")
+                    throw PublishError(.refusedContent, "\(source.path): \(problem.text); refusing to publish anchors/")
                 }
                 objects.append(
                     PublishedObject(
@@ -159,7 +166,7 @@ public enum Publisher {
             var findings = 0
             for object in group.objects {
                 guard let data = FileManager.default.contents(atPath: object.source.path) else {
-                    throw PublishError("\(object.source.path): cannot read")
+                    throw PublishError(.unreadableEvidence, "\(object.source.path): cannot read")
                 }
                 let bytes = [UInt8](data)
                 let head = try client.headObject(key: object.key)

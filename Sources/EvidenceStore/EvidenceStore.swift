@@ -5,10 +5,28 @@ public import EvidenceSQLite
 public import Foundation
 
 /// Why the query store could not be built or queried.
+///
+/// The ``code`` says what kind of failure it is, for callers and tests to match; the message says it in words.
 public struct StoreError: Error, Hashable, CustomStringConvertible {
+    /// The kinds of store failure.
+    public enum Code: String, Hashable, Sendable {
+        /// A sealed report file cannot be read, or is not the CSV of its report.
+        case unreadableReport
+        /// SQLite could not open, set up or write the store.
+        case database
+        /// The SQL statement given failed.
+        case statement
+        /// There is no sealed month to build from.
+        case nothingSealed
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ message: String) { self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { message }
 }
@@ -17,8 +35,10 @@ public struct StoreError: Error, Hashable, CustomStringConvertible {
 ///
 /// Tables (ARCHITECTURE.md §6), one row per report row, with `year` (INTEGER) and `month` (TEXT, `03`):
 /// `backup_jobs`, `backup_copy_jobs`, `backup_restore_jobs`, `backup_resources_compliance`,
-/// `backup_control_compliance`, `backup_windows`. Columns are the CSV headers in snake_case, except the two
-/// compliance-status headers, which are `compliance_status`. One more table, `backup_evidence_store`, holds one
+/// `backup_control_compliance`, `backup_windows`. Columns are named by ``column(_:)``: the CSV header in lowercase,
+/// each run of characters other than ASCII letters and digits one underscore, except the two compliance-status
+/// headers, which are `compliance_status` (their own names, `resource_compliance_status` and
+/// `control_compliance_status`, are read as it: ``resolvingColumnAliases(_:)``). One more table, `backup_evidence_store`, holds one
 /// row: ``provenance(entries:tables:)``, what the store was built from. The database is read-only once built.
 ///
 /// Every table exists (its columns from its first file's header), but only the tables a statement names are loaded
@@ -79,6 +99,104 @@ public final class EvidenceStore {
         return out
     }
 
+    /// The snake-case names of the two compliance-status headers, each read as the column `compliance_status`.
+    public static let columnAliases: [String: String] = [
+        "resource_compliance_status": "compliance_status", "control_compliance_status": "compliance_status",
+    ]
+
+    /// Every report table with its columns, in report order: the headers of its template by ``column(_:)``, then
+    /// `year` and `month`.
+    public static func schema() -> [(table: String, columns: [String])] {
+        ReportTemplate.allCases.compactMap { template in
+            table(template.fileName).map { ($0, template.columns.map { column($0.header) } + ["year", "month"]) }
+        }
+    }
+
+    /// `sql` with every identifier that is a key of ``columnAliases`` (bare, or quoted with `"`, `` ` `` or `[]`, in
+    /// any case) replaced by its column; string literals and comments are left as they are.
+    public static func resolvingColumnAliases(_ sql: String) -> String {
+        let text = Array(sql.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        func isWord(_ c: Unicode.Scalar) -> Bool {
+            c == "_" || c == "$" || (c.isASCII && CharacterSet.alphanumerics.contains(c)) || !c.isASCII
+        }
+        func copy(until end: Int) {
+            out.append(contentsOf: text[index..<min(end, text.count)])
+            index = min(end, text.count)
+        }
+        func position(of closing: Unicode.Scalar, from start: Int) -> Int {
+            var at = start
+            while at < text.count && text[at] != closing { at += 1 }
+            return at + 1
+        }
+        func identifier(_ name: String) -> String { columnAliases[name.lowercased()] ?? name }
+        while index < text.count {
+            let c = text[index]
+            let next: Unicode.Scalar? = index + 1 < text.count ? text[index + 1] : nil
+            switch c {
+            case "'":
+                // A string literal: '' inside is a quote, not its end.
+                var end = index + 1
+                while end < text.count {
+                    if text[end] == "'" {
+                        if end + 1 < text.count && text[end + 1] == "'" {
+                            end += 2
+                            continue
+                        }
+                        break
+                    }
+                    end += 1
+                }
+                copy(until: end + 1)
+            case "-" where next == "-":
+                copy(until: position(of: "\n", from: index + 2))
+            case "/" where next == "*":
+                var end = index + 2
+                while end + 1 < text.count && !(text[end] == "*" && text[end + 1] == "/") { end += 1 }
+                copy(until: end + 2)
+            case "\"", "`", "[":
+                let closing: Unicode.Scalar = c == "[" ? "]" : c
+                let end = position(of: closing, from: index + 1)
+                let inner = String(String.UnicodeScalarView(text[(index + 1)..<min(end - 1, text.count)]))
+                if end <= text.count, columnAliases[inner.lowercased()] != nil {
+                    out.append(c)
+                    out.append(contentsOf: identifier(inner).unicodeScalars)
+                    out.append(closing)
+                    index = end
+                } else {
+                    copy(until: end)
+                }
+            default:
+                guard isWord(c) else {
+                    copy(until: index + 1)
+                    continue
+                }
+                var end = index
+                while end < text.count && isWord(text[end]) { end += 1 }
+                out.append(contentsOf: identifier(String(String.UnicodeScalarView(text[index..<end]))).unicodeScalars)
+                index = end
+            }
+        }
+        return String(out)
+    }
+
+    /// A failed statement as the store reports it: an unknown column is followed by the columns of each report table
+    /// the statement names (or by where to find them all).
+    static func explained(_ error: any Error, sql: String) -> StoreError {
+        guard let failure = error as? SQLiteError else { return StoreError(.statement, "\(error)") }
+        guard failure.message.hasPrefix("no such column") else {
+            return StoreError(.statement, "\(SQLiteError(code: failure.code, message: failure.message, sql: sql))")
+        }
+        let named = tables(in: sql)
+        let listed = schema().filter { named.contains($0.table) }
+        let columns =
+            listed.isEmpty
+            ? "query --schema lists every table and its columns"
+            : listed.map { "columns of \($0.table): \($0.columns.joined(separator: ", "))" }.joined(separator: "; ")
+        return StoreError(.statement, "\(failure.message) in `\(sql)`; \(columns)")
+    }
+
     /// What a store built from `entries` with rows in `tables` records: the layout line, `tables` and the loaded
     /// tables' names in byte order, then one line per entry of the chain, in chain order: its folder and its seal
     /// (the SHA-256 of its SHA256SUMS).
@@ -105,7 +223,7 @@ public final class EvidenceStore {
         do {
             database = try SQLiteConnection(path: ":memory:")
         } catch {
-            throw StoreError("cannot open SQLite: \(error)")
+            throw StoreError(.database, "cannot open SQLite: \(error)")
         }
         try EvidenceStore.load(into: database, ledger: ledger, entries: entries, tables: tables)
         self.init(database: database)
@@ -216,7 +334,7 @@ public final class EvidenceStore {
             try database.execute("PRAGMA mmap_size = 4294967296")
             try database.execute("PRAGMA query_only = 1")
         } catch {
-            throw StoreError("cannot set up SQLite: \(error)")
+            throw StoreError(.database, "cannot set up SQLite: \(error)")
         }
     }
 
@@ -240,7 +358,7 @@ public final class EvidenceStore {
                 [.text(provenance(entries: entries, tables: tables))]
             )
         } catch {
-            throw StoreError("cannot set up SQLite: \(error)")
+            throw StoreError(.database, "cannot set up SQLite: \(error)")
         }
         var created = Set<String>()
         for report in try SealedReport.newest(ledger: ledger, entries: entries) {
@@ -252,17 +370,17 @@ public final class EvidenceStore {
                     try load(buffer, table: table, report: report, into: database, created: &created)
                 }
             } catch let failure as CSVReader.Failure {
-                throw StoreError("\(report.location): \(failure)")
+                throw StoreError(.unreadableReport, "\(report.location): \(failure)")
             } catch let error as StoreError {
                 throw error
             } catch {
-                throw StoreError("\(report.location): \(error)")
+                throw StoreError(.database, "\(report.location): \(error)")
             }
         }
         do {
             try database.execute("COMMIT")
         } catch {
-            throw StoreError("cannot write SQLite: \(error)")
+            throw StoreError(.database, "cannot write SQLite: \(error)")
         }
     }
 
@@ -295,6 +413,7 @@ public final class EvidenceStore {
             }
             guard record.count == width else {
                 throw StoreError(
+                    .unreadableReport,
                     "\(report.location): line \(record.line): \(record.count) fields; the header has \(width)"
                 )
             }
@@ -310,9 +429,9 @@ public final class EvidenceStore {
     /// Runs one SQL statement; returns the column names and rows.
     public func query(_ sql: String) throws -> (columns: [String], rows: [[SQLiteValue]]) {
         do {
-            return try database.query(sql)
+            return try database.query(Self.resolvingColumnAliases(sql))
         } catch {
-            throw StoreError("\(error)")
+            throw Self.explained(error, sql: sql)
         }
     }
 
@@ -335,14 +454,14 @@ public final class EvidenceStore {
             do {
                 let (store, outcome) = try cached(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
                 do {
-                    let (columns, rows) = try store.database.query(sql)
+                    let (columns, rows) = try store.database.query(resolvingColumnAliases(sql))
                     return (columns, rows, outcome, nil)
                 } catch  where outcome == .reused && SQLiteConnection.isDamage(error.code) {
                     let rebuilt = try build(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
                     let (columns, rows) = try rebuilt.query(sql)
                     return (columns, rows, .built(reason: "damaged (\(error))"), nil)
                 } catch {
-                    throw StoreError("\(error)")
+                    throw explained(error, sql: sql)
                 }
             } catch let error as CacheUnavailable {
                 unavailable = error.description

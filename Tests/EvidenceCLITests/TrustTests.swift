@@ -163,7 +163,7 @@ struct TrustTests {
         ])
         #expect(sealed.status == 0)
         let fingerprint = try Self.fingerprint(Self.owner)
-        #expect(sealed.lines.last == "signing-key-sha256 \(fingerprint)")
+        #expect(sealed.lines[2] == "signing-key-sha256 \(fingerprint)")
         let pinned = try BuiltBinary.run(["verify", "--evidence", evidence.path, "--expect-key-sha256", fingerprint])
         #expect(pinned.status == 0)
         #expect(pinned.lines.last?.hasSuffix("; VERIFIED") == true)
