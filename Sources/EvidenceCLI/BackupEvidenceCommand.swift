@@ -62,8 +62,12 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
     /// command's usage, as one found while parsing is, never the top-level usage; and an option that takes one value,
     /// given twice, is a usage error before anything is parsed.
     public static func main() async {
-        if let name = repeatedOption(Array(CommandLine.arguments.dropFirst())) {
-            exit(withError: ValidationError("\(name) is given more than once; give it once"))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let name = repeatedOption(arguments) {
+            let message = "\(name) is given more than once; give it once"
+            guard let subcommand = configuration.subcommands.first(where: { $0._commandName == arguments.first })
+            else { exit(withError: ValidationError(message)) }
+            usageError(message, subcommand)
         }
         let command: any ParsableCommand
         do {
@@ -79,16 +83,19 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as ValidationError {
-            let subcommand = type(of: command)
-            let name = subcommand._commandName
-            StandardOutput.diagnostic(
-                "Error: \(error.message)\nUsage: \(usageString(for: subcommand))\n"
-                    + "  See 'backup-evidence \(name) --help' for more information.\n"
-            )
-            Foundation.exit(ExitCode.validationFailure.rawValue)
+            usageError(error.message, type(of: command))
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Prints a usage error with `subcommand`'s usage and exits 64.
+    private static func usageError(_ message: String, _ subcommand: any ParsableCommand.Type) -> Never {
+        StandardOutput.diagnostic(
+            "Error: \(message)\nUsage: \(usageString(for: subcommand))\n"
+                + "  See 'backup-evidence \(subcommand._commandName) --help' for more information.\n"
+        )
+        Foundation.exit(ExitCode.validationFailure.rawValue)
     }
 }
 

@@ -131,6 +131,7 @@ struct TrustTests {
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stdout.isEmpty)
             #expect(result.errorLines.first == "Error: \(name) is given more than once; give it once")
+            #expect(result.errorLines.dropFirst().first?.hasPrefix("Usage: backup-evidence \(arguments[0]) ") == true)
         }
         // Repeatable options still gather every value.
         #expect(BackupEvidenceCommand.repeatedOption(["verify", "--tsa-cert", "a", "--tsa-cert", "b"]) == nil)
