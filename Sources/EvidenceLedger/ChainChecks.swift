@@ -467,16 +467,24 @@ public struct TailCheck: ChainCheck {
         self.requireAnchor = requireAnchor
     }
 
+    /// What a checkpoint line must look like, as an error says it.
+    public static let checkpointForm =
+        "expected one line 'backup-evidence-checkpoint <chain_id> <period> <seq> <seal_sha256>'"
+
+    /// Whether `line` (without its line feed) has the five fields of a checkpoint line, its seq a number.
+    public static func isCheckpointLine(_ line: String) -> Bool {
+        let parts = line.split(separator: " ").map(String.init)
+        return parts.count == 5 && parts[0] == "backup-evidence-checkpoint" && Int(parts[3]) != nil
+    }
+
     public func check(_ chain: inout ChainState) throws -> [Finding] {
         var findings: [Finding] = []
         let tip = chain.entries.last
         var anchored = tip.map { chain.timeStamped.contains($0.manifest.seq) } ?? false
         if let line = checkpoint {
             let parts = line.split(separator: " ").map(String.init)
-            guard parts.count == 5, parts[0] == "backup-evidence-checkpoint", let seq = Int(parts[3]) else {
-                throw LedgerError(
-                    "checkpoint: expected 'backup-evidence-checkpoint <chain_id> <period> <seq> <seal_sha256>'"
-                )
+            guard TailCheck.isCheckpointLine(line), let seq = Int(parts[3]) else {
+                throw LedgerError("checkpoint: \(TailCheck.checkpointForm)")
             }
             if let entry = chain.entries.first(where: { $0.manifest.seq == seq }) {
                 if entry.seal == parts[4] && entry.folder == parts[2]

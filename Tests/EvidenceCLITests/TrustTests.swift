@@ -138,6 +138,31 @@ struct TrustTests {
         #expect(BackupEvidenceCommand.repeatedOption(["verify", "--", "--evidence", "--evidence"]) == nil)
     }
 
+    @Test("A checkpoint file that is not one checkpoint line is named in one error line, exit 2")
+    func malformedCheckpoint() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let kept = try TemporaryFolder()
+        let own = try Self.fingerprint(Self.owner)
+        for (index, text) in [
+            "", "backup-evidence-checkpoint a 2028-03 1 x\nbackup-evidence-checkpoint b 2028-03 1 y\n",
+        ]
+        .enumerated() {
+            let file = kept.url.appendingPathComponent("checkpoint-\(index).txt").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            let result = try BuiltBinary.run([
+                "verify", "--evidence", chain.path, "--expect-key-sha256", own, "--checkpoint", file,
+            ])
+            #expect(result.status == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(
+                result.errorLines == [
+                    "error: \(file): expected one line 'backup-evidence-checkpoint <chain_id> <period> <seq> "
+                        + "<seal_sha256>'"
+                ]
+            )
+        }
+    }
+
     @Test("verify --format accepts text and json only: anything else is a usage error before any input is read")
     func formats() async throws {
         let result = try BuiltBinary.run(["verify", "--evidence", "/no/such/evidence", "--format", "csv"])
