@@ -63,7 +63,7 @@ struct Validate: ParsableCommand {
         }
         try withExitStatuses {
             switch output.format {
-            case .text: try StandardOutput.lines(findings.map(\.description))
+            case .text: try StandardOutput.lines(findings.map { Printable.line($0.description) })
             case .json:
                 let items = findings.map { finding in
                     JSONValue.object([

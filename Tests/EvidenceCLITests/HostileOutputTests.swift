@@ -1,0 +1,44 @@
+import EvidenceModel
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+/// Names and values from a scenario, the evidence or the command line cannot move the cursor or recolour a terminal,
+/// whichever command and format prints them.
+@Suite("Hostile output: control characters escaped in findings, tables and usage errors")
+struct HostileOutputTests {
+    static let escape = "\u{1B}[31m"
+
+    /// Every scalar of `bytes` prints as itself, except those in `allowed`.
+    static func expectPrintable(
+        _ bytes: [UInt8],
+        allowed: String = "\n",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let raw = text.unicodeScalars.filter { !allowed.unicodeScalars.contains($0) && !Printable.isPrintable($0) }
+        #expect(
+            raw.isEmpty,
+            "raw \(raw.map { String($0.value, radix: 16) }) in \(text)",
+            sourceLocation: sourceLocation
+        )
+    }
+
+    @Test("validate: a finding's file name and value are escaped, one line each")
+    func validateFindings() throws {
+        let folder = try TemporaryFolder()
+        let plan = folder.url.appendingPathComponent("plan\(Self.escape)\nx.json")
+        let bundled = RepositoryPaths.root.appendingPathComponent(
+            "scenarios/untagged-neptune/accounts/123456789012/us-east-1/backup-plans/daily-7-day.json"
+        )
+        let json = try String(contentsOf: bundled, encoding: .utf8)
+            .replacingOccurrences(of: "cron(0 5 ? * * *)", with: "cron(0 5 ? * * *\\u001b[2J)")
+        try Data(json.utf8).write(to: plan)
+        let result = try BuiltBinary.run(["validate", folder.path])
+        #expect(result.status == 2)
+        #expect(result.lines.count == 1, "\(result.lines)")
+        #expect(result.lines.first?.contains("plan\\x1b[31m\\x0ax.json") == true, "\(result.lines)")
+        Self.expectPrintable(result.stdout)
+        Self.expectPrintable(result.stderr)
+    }
+}
