@@ -41,4 +41,19 @@ struct HostileOutputTests {
         Self.expectPrintable(result.stdout)
         Self.expectPrintable(result.stderr)
     }
+
+    @Test("query --format table and text: cells and column names are escaped")
+    func queryTable() throws {
+        let key = RepositoryPaths.golden.appendingPathComponent("org-estate/keys/ea41648116e302f5.pub.pem").path
+        let evidence = RepositoryPaths.golden.appendingPathComponent("org-estate").path
+        for format in ["table", "text"] {
+            let result = try BuiltBinary.run([
+                "query", "--evidence", evidence, "--trusted-key", key, "--format", format,
+                "SELECT char(27) || '[31mX' || char(10) || 'y' AS \"a\u{1B}b\"",
+            ])
+            #expect(result.status == 0)
+            #expect(result.lines == ["a\\x1bb", "--------------", "\\x1b[31mX\\x0ay"], "\(result.lines)")
+            Self.expectPrintable(result.stdout)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+internal import EvidenceModel
 internal import EvidenceReports
 
 /// Rows of text as the `csv` and `table` formats print them.
@@ -9,8 +10,11 @@ enum Rows {
         return writer.bytes
     }
 
-    /// Aligned columns: the header, a rule of dashes, then the rows, cells two spaces apart, no trailing spaces.
+    /// Aligned columns: the header, a rule of dashes, then the rows, cells two spaces apart, no trailing spaces; a
+    /// non-printing character in a name or cell is written `\xNN`, so a cell cannot break a line or drive the terminal.
     static func table(columns: [String], rows: [[String]]) -> [String] {
+        let columns = columns.map(Printable.line)
+        let rows = rows.map { $0.map(Printable.line) }
         var widths = columns.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
