@@ -1,4 +1,5 @@
 public import ArgumentParser
+internal import EvidenceModel
 internal import Foundation
 
 /// The `backup-evidence` command: AWS Backup compliance evidence, offline.
@@ -73,7 +74,7 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
-            exit(withError: error)
+            parseError(error)
         }
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -89,10 +90,21 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         }
     }
 
+    /// Prints what parsing found, as ArgumentParser does, except that an error's lines are escaped as `printError`
+    /// escapes them: the value it quotes came from the command line.
+    private static func parseError(_ error: any Error) -> Never {
+        let status = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if status == .success || message.isEmpty { exit(withError: error) }
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        StandardOutput.diagnostic(lines.map { Printable.line(String($0)) }.joined(separator: "\n") + "\n")
+        Foundation.exit(status.rawValue)
+    }
+
     /// Prints a usage error with `subcommand`'s usage and exits 64.
     private static func usageError(_ message: String, _ subcommand: any ParsableCommand.Type) -> Never {
         StandardOutput.diagnostic(
-            "Error: \(message)\nUsage: \(usageString(for: subcommand))\n"
+            "Error: \(Printable.line(message))\nUsage: \(usageString(for: subcommand))\n"
                 + "  See 'backup-evidence \(subcommand._commandName) --help' for more information.\n"
         )
         Foundation.exit(ExitCode.validationFailure.rawValue)

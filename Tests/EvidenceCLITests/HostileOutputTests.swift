@@ -56,4 +56,18 @@ struct HostileOutputTests {
             Self.expectPrintable(result.stdout)
         }
     }
+
+    @Test("A usage error quotes the value given with its control characters escaped")
+    func usageErrors() throws {
+        let from = try BuiltBinary.run([
+            "schedule", "cron(0 5 ? * * *)", "--from", "2028\(Self.escape)", "--to", "2028-03-02T00:00:00Z",
+        ])
+        #expect(from.status == 64)
+        #expect(from.errorLines.first?.contains("found '2028\\x1b[31m'") == true, "\(from.errorLines)")
+        Self.expectPrintable(from.stderr)
+        let format = try BuiltBinary.run(["what-if", "--format", "x\(Self.escape)"])
+        #expect(format.status == 64)
+        #expect(format.errorLines.first?.contains("'x\\x1b[31m'") == true, "\(format.errorLines)")
+        Self.expectPrintable(format.stderr)
+    }
 }
