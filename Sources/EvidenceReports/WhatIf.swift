@@ -309,7 +309,7 @@ extension WhatIfResult {
     }
 
     /// A value as Markdown text inside a table cell: every ASCII punctuation character that could start markup or end
-    /// the cell backslash-escaped, line breaks as spaces.
+    /// the cell backslash-escaped, line breaks as spaces, other non-printing characters as `\xNN`.
     package static func markdownCell(_ value: String) -> String {
         var out = ""
         for character in value {
@@ -317,7 +317,9 @@ extension WhatIfResult {
             case "\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "!", "~", "&":
                 out += "\\\(character)"
             case "\n", "\r", "\r\n", "\t": out += " "
-            default: out.append(character)
+            default:
+                let text = String(character)
+                out += text.unicodeScalars.allSatisfy(Printable.isPrintable) ? text : Printable.line(text)
             }
         }
         return out

@@ -70,4 +70,25 @@ struct HostileOutputTests {
         #expect(format.errorLines.first?.contains("'x\\x1b[31m'") == true, "\(format.errorLines)")
         Self.expectPrintable(format.stderr)
     }
+
+    @Test("what-if --format text and markdown: a framework name's control characters are escaped")
+    func whatIfFramework() throws {
+        let folder = try TemporaryFolder()
+        let framework = folder.url.appendingPathComponent("framework.json")
+        let proposal = RepositoryPaths.root.appendingPathComponent(
+            "scenarios/org-estate/proposals/OrgBackupPolicy-standard-35-days.json"
+        )
+        let json = try String(contentsOf: proposal, encoding: .utf8)
+            .replacingOccurrences(of: "\"OrgBackupPolicy\"", with: "\"Org\\u001b[31mX\\nY\"")
+        try Data(json.utf8).write(to: framework)
+        let scenario = RepositoryPaths.root.appendingPathComponent("scenarios/untagged-neptune").path
+        for format in ["text", "markdown"] {
+            let result = try BuiltBinary.run([
+                "what-if", "--scenario", scenario, "--framework", framework.path, "--format", format,
+            ])
+            #expect(result.status == 0)
+            #expect(String(decoding: result.stdout, as: UTF8.self).contains("x1b"), "\(format)")
+            Self.expectPrintable(result.stdout)
+        }
+    }
 }

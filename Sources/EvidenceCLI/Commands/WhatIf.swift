@@ -115,7 +115,9 @@ struct WhatIfCommand: ParsableCommand {
             )
             progress?.finish()
             switch output.format {
-            case .text: try StandardOutput.write(result.text())
+            case .text:
+                let lines = result.text().split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                try StandardOutput.lines(lines.map { Printable.line(String($0)) })
             case .json: try StandardOutput.write(result.json())
             case .csv: try StandardOutput.write(result.csv())
             case .table: try StandardOutput.lines(Rows.table(columns: WhatIfResult.columns, rows: result.rows()))
