@@ -244,6 +244,17 @@ public final class EvidenceStore {
         public var description: String
     }
 
+    /// A file error in words (`No space left on device`), never Foundation's `Error Domain=…` dump.
+    static func inWords(_ error: any Error) -> String {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+        if error.domain == NSCocoaErrorDomain { return "file operation failed (code \(error.code))" }
+        return "\(error)"
+    }
+
     /// The store kept in `file`, reused when it records exactly `entries` and has rows in every one of `tables`,
     /// built otherwise.
     ///
@@ -299,6 +310,10 @@ public final class EvidenceStore {
             ".\(file.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp"
         )
         defer { try? FileManager.default.removeItem(at: temporary) }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CacheUnavailable(description: "\(folder.path): not a folder")
+        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let database = try SQLiteConnection(path: temporary.path)
@@ -313,7 +328,7 @@ public final class EvidenceStore {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw CacheUnavailable(description: "cannot write \(temporary.path): \(error)")
+            throw CacheUnavailable(description: "cannot write \(temporary.path): \(Self.inWords(error))")
         }
         // The connection is closed here: the file is complete on disk.
         if rename(temporary.path, file.path) != 0 {

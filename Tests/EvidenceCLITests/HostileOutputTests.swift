@@ -5,7 +5,7 @@ import Testing
 
 /// Names and values from a scenario, the evidence or the command line cannot move the cursor or recolour a terminal,
 /// whichever command and format prints them.
-@Suite("Hostile output: control characters escaped in findings, tables and usage errors")
+@Suite("Hostile output: control characters escaped, file errors in words")
 struct HostileOutputTests {
     static let escape = "\u{1B}[31m"
 
@@ -90,5 +90,20 @@ struct HostileOutputTests {
             #expect(String(decoding: result.stdout, as: UTF8.self).contains("x1b"), "\(format)")
             Self.expectPrintable(result.stdout)
         }
+    }
+
+    @Test("query --cache-folder naming a file: the note says why in words, not a Foundation dump")
+    func cacheFolderIsAFile() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("cache")
+        try Data("x\n".utf8).write(to: file)
+        let key = RepositoryPaths.golden.appendingPathComponent("org-estate/keys/ea41648116e302f5.pub.pem").path
+        let evidence = RepositoryPaths.golden.appendingPathComponent("org-estate").path
+        let result = try BuiltBinary.run([
+            "query", "--evidence", evidence, "--trusted-key", key, "--cache-folder", file.path, "SELECT 1 AS n",
+        ])
+        #expect(result.status == 0)
+        #expect(result.lines == ["n", "-", "1"])
+        #expect(result.errorLines == ["query cache not kept: \(file.path): not a folder"], "\(result.errorLines)")
     }
 }
