@@ -106,4 +106,32 @@ struct HostileOutputTests {
         #expect(result.lines == ["n", "-", "1"])
         #expect(result.errorLines == ["query cache not kept: \(file.path): not a folder"], "\(result.errorLines)")
     }
+
+    @Test("compare --format text: a file name and the --ours folder are escaped")
+    func compareFileName() async throws {
+        let folder = try TemporaryFolder()
+        let ours = folder.url.appendingPathComponent("ours\(Self.escape)").path
+        let scenario = RepositoryPaths.root.appendingPathComponent("scenarios/untagged-neptune").path
+        #expect(await CLITests.run(["simulate", "--scenario", scenario, "--out", ours, "--quiet"]) == 0)
+        let name = "BACKUP_JOB_REPORT_org_jobs_2028-03-14T00:00:00Z_2028-03-15T00:00:00Z.csv"
+        let source = RepositoryPaths.root.appendingPathComponent(
+            "Tests/Fixtures/compare/aws/Backup/crossaccount/crossregion/2028/03/15/org_jobs/\(name)"
+        )
+        let lines = try String(contentsOf: source, encoding: .utf8).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
+        var changed = lines.map(String.init)
+        changed[1] = changed[1].replacingOccurrences(of: ",COMPLETED,", with: ",FAILED,")
+        let aws = folder.url.appendingPathComponent("aws")
+        try FileManager.default.createDirectory(at: aws, withIntermediateDirectories: true)
+        try Data(changed.joined(separator: "\n").utf8).write(
+            to: aws.appendingPathComponent("BACKUP_JOB_REPORT_\(Self.escape)x.csv")
+        )
+        let result = try BuiltBinary.run(["compare", "--aws", aws.path, "--ours", ours])
+        #expect(result.status == 1)
+        #expect(result.lines.count == 2, "\(result.lines)")
+        #expect(result.lines.allSatisfy { $0.contains("\\x1b[31m") }, "\(result.lines)")
+        Self.expectPrintable(result.stdout)
+    }
 }

@@ -51,11 +51,13 @@ struct Compare: ParsableCommand {
             switch output.format {
             case .text:
                 let templates = Set(files.map(\.template)).count
-                try StandardOutput.lines(differences.map(\.description))
+                try StandardOutput.lines(differences.map { Printable.line($0.description) })
                 try StandardOutput.line(
-                    "\(differences.count) difference\(differences.count == 1 ? "" : "s") "
-                        + "(\(files.count) AWS file\(files.count == 1 ? "" : "s") of \(templates) "
-                        + "report\(templates == 1 ? "" : "s") compared with \(ours))"
+                    Printable.line(
+                        "\(differences.count) difference\(differences.count == 1 ? "" : "s") "
+                            + "(\(files.count) AWS file\(files.count == 1 ? "" : "s") of \(templates) "
+                            + "report\(templates == 1 ? "" : "s") compared with \(ours))"
+                    )
                 )
             case .json:
                 let items = rows.map { row in
