@@ -134,4 +134,16 @@ struct HostileOutputTests {
         #expect(result.lines.allSatisfy { $0.contains("\\x1b[31m") }, "\(result.lines)")
         Self.expectPrintable(result.stdout)
     }
+
+    @Test("export --format text: the output folder is escaped")
+    func exportFolder() throws {
+        let folder = try TemporaryFolder()
+        let out = folder.url.appendingPathComponent("export\(Self.escape)").path
+        let key = RepositoryPaths.golden.appendingPathComponent("org-estate/keys/ea41648116e302f5.pub.pem").path
+        let evidence = RepositoryPaths.golden.appendingPathComponent("org-estate").path
+        let result = try BuiltBinary.run(["export", "--evidence", evidence, "--trusted-key", key, "--athena", out])
+        #expect(result.status == 0)
+        #expect(result.lines.count == 1 && result.lines[0].hasSuffix("export\\x1b[31m"), "\(result.lines)")
+        Self.expectPrintable(result.stdout)
+    }
 }

@@ -101,7 +101,7 @@ struct Export: ParsableCommand {
             switch output.format {
             case .text:
                 try StandardOutput.line(
-                    "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)"
+                    "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(Printable.value(out.path))"
                 )
             case .json:
                 try JSONOutput.print(
