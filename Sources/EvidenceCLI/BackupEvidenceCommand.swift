@@ -86,16 +86,27 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
         } catch let error as ValidationError {
             usageError(error.message, type(of: command))
         } catch {
-            exit(withError: error)
+            // `help COMMAND` and `COMMAND --help` run a help command that throws the help text.
+            parseError(error)
         }
     }
 
     /// Prints what parsing found, as ArgumentParser does, except that an error's lines are escaped as `printError`
-    /// escapes them: the value it quotes came from the command line.
+    /// escapes them (the value it quotes came from the command line), and help written to a full stdout exits 2.
     private static func parseError(_ error: any Error) -> Never {
         let status = exitCode(for: error)
         let message = fullMessage(for: error)
-        if status == .success || message.isEmpty { exit(withError: error) }
+        if status == .success {
+            // Help and the version go to stdout, checked as every result is.
+            do throws(OutputFailure) {
+                if !message.isEmpty { try StandardOutput.line(message) }
+            } catch {
+                printError(error.description)
+                Foundation.exit(ExitStatus.invalidInput)
+            }
+            Foundation.exit(0)
+        }
+        if message.isEmpty { exit(withError: error) }
         let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
         StandardOutput.diagnostic(lines.map { Printable.line(String($0)) }.joined(separator: "\n") + "\n")
         Foundation.exit(status.rawValue)

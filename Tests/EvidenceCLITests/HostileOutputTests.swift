@@ -146,4 +146,13 @@ struct HostileOutputTests {
         #expect(result.lines.count == 1 && result.lines[0].hasSuffix("export\\x1b[31m"), "\(result.lines)")
         Self.expectPrintable(result.stdout)
     }
+
+    @Test("--version, --help and help COMMAND with a full stdout: one line on stderr, exit 2")
+    func helpFullStandardOutput() throws {
+        for arguments in [["--version"], ["monthly", "--help"], ["help", "query"], []] {
+            let result = try Binary.run(arguments, fullStdout: true)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.errLines.count == 1, "\(arguments): \(result.errLines)")
+        }
+    }
 }
