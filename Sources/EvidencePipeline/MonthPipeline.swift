@@ -23,6 +23,8 @@ public struct MonthPipeline: Sendable {
     public let asOf: Instant?
     /// The validated month, ready to simulate.
     public let simulation: MonthSimulation
+    /// The scenario folder whose event streams `writeReports` reads, when `estate` holds none of their jobs.
+    private var streams: String?
 
     /// Bytes each report's sorter holds before spilling a sorted run (64 MiB; four sorters at most).
     public static let defaultSortBudget = 64 << 20
@@ -32,13 +34,23 @@ public struct MonthPipeline: Sendable {
     /// - Parameters:
     ///   - month: the month to run; nil means the scenario's month.
     ///   - asOf: the evaluation instant; nil means the first instant after the month.
+    ///
+    /// Event streams are not read here: their jobs are read in pieces as the reports are written, so a problem in
+    /// them is thrown by `writeReports`.
     public init(scenario: String, month: Month? = nil, asOf: Instant? = nil) throws {
-        try self.init(scenario: scenario, estate: ScenarioReader.read(folder: scenario), month: month, asOf: asOf)
+        try self.init(
+            scenario: scenario,
+            estate: ScenarioReader.read(folder: scenario, jobStreams: .deferred),
+            month: month,
+            asOf: asOf
+        )
+        if JobStreams.present(folder: scenario) { streams = scenario }
     }
 
-    /// The pipeline over an estate already read from `scenario`.
+    /// The pipeline over an estate already read from `scenario`, with every job it exports.
     public init(scenario: String, estate: Estate, month: Month? = nil, asOf: Instant? = nil) throws {
         self.scenario = scenario
+        streams = nil
         self.estate = estate
         let month = month ?? estate.settings.month
         self.month = month
@@ -68,7 +80,7 @@ public struct MonthPipeline: Sendable {
             throw PipelineError(path: scratch.path, message: "cannot create the folder")
         }
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let stream = try MonthStream(simulation: simulation, budget: sortBudget)
+        let stream = try MonthStream(simulation: simulation, budget: sortBudget, streams: streams)
         let statistics = try stream.write(to: folder, scratch: scratch)
         return Statistics(rows: statistics.rows, spilledRuns: statistics.spilledRuns)
     }

@@ -33,9 +33,15 @@ struct MonthStream {
     let budget: Int
     /// Resources simulated at once (on all cores) before their rows are handed to the writers.
     let batchSize: Int
+    /// About how many exported jobs a batch holds at most.
+    let batchJobs = 1 << 14
+    /// The scenario folder whose event streams hold the month's jobs, read in pieces; nil when the estate holds
+    /// every job.
+    let streams: String?
 
-    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512) throws {
+    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512, streams: String? = nil) throws {
         self.simulation = simulation
+        self.streams = streams
         let estate = simulation.estate
         rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
         work = try ComplianceEvaluator.work(
@@ -78,9 +84,10 @@ struct MonthStream {
 
     // MARK: Exported jobs
 
-    /// Months whose jobs come from exports take the same per-resource path as synthesized months: each resource's
-    /// month is its own exported jobs (`MonthSimulation.exportedMonth`), judged and rendered as a synthesized
-    /// resource's. Jobs naming no resource of the estate are rendered after the estate's resources, one ARN at a
+    /// Writes a month whose jobs come from exports, resource by resource as a synthesized month.
+    ///
+    /// Each resource's month is its own exported jobs (`MonthSimulation.exportedMonth`), judged and rendered as a
+    /// synthesized resource's. Jobs naming no resource of the estate are rendered after the estate's resources, one ARN at a
     /// time, for their job rows and recovery points. A job's report partition is its own account and Region, not
     /// necessarily its resource's, so job rows are keyed by (account, Region, creation date, job id) and sorted
     /// for the whole month.
@@ -91,16 +98,28 @@ struct MonthStream {
     ) throws {
         let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: false)
         try writer.writeFolderVerdicts()
-        var source = ExportedJobSource(estate: simulation.estate)
-        for (location, resources) in partitions() {
+        let partitions = partitions()
+        let source = try ExportedJobSource(
+            estate: simulation.estate,
+            order: partitions.flatMap { $0.1.map(\.arnString) },
+            streams: streams,
+            scratch: scratch,
+            budget: budget
+        )
+        for (location, resources) in partitions {
             let resourceIndices = writer.resourceWork[location] ?? []
             let pointWork = writer.pointWork
             var start = 0
             while start < resources.count {
-                let batch = resources[start..<min(start + batchSize, resources.count)].map {
-                    (resource: $0, jobs: source.take($0.arnString))
+                // A batch holds at most `batchSize` resources and about `batchJobs` jobs.
+                var batch: [(resource: Resource, jobs: ExportedJobs)] = []
+                var jobCount = 0
+                while start < resources.count, batch.count < batchSize, jobCount < batchJobs {
+                    let jobs = try source.take(resources[start].arnString)
+                    jobCount += jobs.backupJobs.count + jobs.copyJobs.count + jobs.restoreJobs.count
+                    batch.append((resources[start], jobs))
+                    start += 1
                 }
-                start += batch.count
                 let rendered = Parallel.map(batch) { item in
                     self.rows(
                         of: item.resource,
@@ -115,11 +134,10 @@ struct MonthStream {
         }
         // Jobs of resources the estate does not list: their rows and recovery points only.
         let pointWork = writer.pointWork
-        var others = source.remaining()
-        while !others.isEmpty {
-            let batch = others.prefix(batchSize)
-            others.removeFirst(batch.count)
-            let rendered = Parallel.map(Array(batch)) { jobs in
+        while true {
+            let batch = try source.others(batchSize)
+            if batch.isEmpty { break }
+            let rendered = Parallel.map(batch) { jobs in
                 self.rows(
                     of: nil,
                     month: simulation.exportedMonth(resource: nil, jobs: jobs),
