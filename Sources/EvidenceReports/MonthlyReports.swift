@@ -68,6 +68,34 @@ protocol ControlRow: Sendable {
     var control: FrameworkControl { get }
 }
 
+/// A framework control in its folder: the columns its verdict rows share.
+struct ControlHeader: ControlRow {
+    var location: AccountRegion
+    var framework: Framework
+    var control: FrameworkControl
+}
+
+/// Renders one framework control's RESOURCE_COMPLIANCE_REPORT rows (`ReportRows.verdictRows`): the same bytes as
+/// `ReportRows.append(_: VerdictRow, to:)`, with the control's own columns rendered once.
+public struct VerdictRows: Sendable {
+    enum Part: Sendable {
+        case bytes([UInt8])
+        case verdict(ReportRows.Column<ResourceVerdict>)
+    }
+
+    let parts: [Part]
+
+    /// Appends the verdict's row, with its line end.
+    public func append(_ verdict: ResourceVerdict, to bytes: inout [UInt8]) {
+        for part in parts {
+            switch part {
+            case .bytes(let rendered): bytes.append(contentsOf: rendered)
+            case .verdict(let append): append(verdict, &bytes)
+            }
+        }
+    }
+}
+
 /// A row of RESOURCE_COMPLIANCE_REPORT: a verdict of a framework control in its folder.
 public struct VerdictRow: ControlRow {
     public var location: AccountRegion
@@ -107,6 +135,13 @@ public struct ReportRows: Sendable {
     let window: [Column<ExpectedWindow>]
     let resourceCompliance: [Column<VerdictRow>]
     let controlCompliance: [Column<ControlSummary>]
+    /// RESOURCE_COMPLIANCE_REPORT's columns, split into those of the framework control and those of the verdict.
+    let verdictColumns: [VerdictColumn]
+
+    enum VerdictColumn: Sendable {
+        case control(Column<ControlHeader>)
+        case verdict(Column<ResourceVerdict>)
+    }
 
     /// - Parameters:
     ///   - accounts: `pathToRoot` of each account (scenario.json).
@@ -223,16 +258,24 @@ public struct ReportRows: Sendable {
             default: nil
             }
         }
-        resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
-            if let shared: Column<VerdictRow> = control(key) { return shared }
-            return switch key {
-            case "resourceId": { Field.text($0.verdict.resourceID, &$1) }
-            case "resourceType": { Field.text($0.verdict.resourceType, &$1) }
-            case "resourceComplianceStatus": { Field.text($0.verdict.status.rawValue, &$1) }
-            case "evaluationReason": { Field.text($0.verdict.reason, &$1) }
-            case "evidence": { Field.joined($0.verdict.evidence, &$1) }
+        func verdict(_ key: String) -> Column<ResourceVerdict> {
+            switch key {
+            case "resourceId": { Field.text($0.resourceID, &$1) }
+            case "resourceType": { Field.text($0.resourceType, &$1) }
+            case "resourceComplianceStatus": { Field.text($0.status.rawValue, &$1) }
+            case "evaluationReason": { Field.text($0.reason, &$1) }
+            case "evidence": { Field.joined($0.evidence, &$1) }
             default: { _, _ in }
             }
+        }
+        resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
+            if let shared: Column<VerdictRow> = control(key) { return shared }
+            let column = verdict(key)
+            return { column($0.verdict, &$1) }
+        }
+        verdictColumns = ReportTemplate.resourceCompliance.columns.map { column in
+            if let shared: Column<ControlHeader> = control(column.key) { return .control(shared) }
+            return .verdict(verdict(column.key))
         }
         controlCompliance = columns(.controlCompliance) { key -> Column<ControlSummary> in
             if let shared: Column<ControlSummary> = control(key) { return shared }
@@ -266,6 +309,27 @@ public struct ReportRows: Sendable {
     public func append(_ row: VerdictRow, to bytes: inout [UInt8]) { Self.append(row, resourceCompliance, to: &bytes) }
     public func append(_ summary: ControlSummary, to bytes: inout [UInt8]) {
         Self.append(summary, controlCompliance, to: &bytes)
+    }
+
+    /// The renderer of one framework control's verdict rows in its folder, its own columns rendered once.
+    public func verdictRows(location: AccountRegion, framework: Framework, control: FrameworkControl) -> VerdictRows {
+        let header = ControlHeader(location: location, framework: framework, control: control)
+        var parts: [VerdictRows.Part] = []
+        var pending: [UInt8] = []
+        for (index, column) in verdictColumns.enumerated() {
+            if index > 0 { pending.append(UInt8(ascii: ",")) }
+            switch column {
+            case .control(let append):
+                append(header, &pending)
+            case .verdict(let append):
+                if !pending.isEmpty { parts.append(.bytes(pending)) }
+                pending = []
+                parts.append(.verdict(append))
+            }
+        }
+        pending.append(UInt8(ascii: "\n"))
+        parts.append(.bytes(pending))
+        return VerdictRows(parts: parts)
     }
 
     static func append<T>(_ item: T, _ columns: [Column<T>], to bytes: inout [UInt8]) {

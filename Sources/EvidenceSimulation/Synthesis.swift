@@ -120,13 +120,19 @@ struct Synthesis: Sendable {
         let ruleIndex: Int
         let assignment: Assignment
         let mode: Mode
+        /// The rule's target vault in the plan's account and Region, if it exists.
+        let vault: Vault?
+        /// The destination vault of each of the rule's copy actions, if it exists.
+        let destinations: [Vault?]
 
-        init(plan: BackupPlan, rule: BackupRule, ruleIndex: Int, assignment: Assignment, mode: Mode) {
+        init(plan: BackupPlan, rule: BackupRule, ruleIndex: Int, assignment: Assignment, mode: Mode, context: Context) {
             self.plan = plan
             self.rule = rule
             self.ruleIndex = ruleIndex
             self.assignment = assignment
             self.mode = mode
+            vault = context.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
+            destinations = rule.copyActions.map { context.vaults[$0.destinationVaultARN.description] }
         }
     }
 
@@ -280,7 +286,8 @@ struct Synthesis: Sendable {
                     rule: rule,
                     ruleIndex: ruleIndex,
                     assignment: assignment,
-                    mode: mode
+                    mode: mode,
+                    context: context
                 )
                 for firing in schedule.firings(from: from, to: to) where resource.exists(at: firing) {
                     candidates.append(Candidate(scheduled: firing, planned: planned))
@@ -296,6 +303,7 @@ struct Synthesis: Sendable {
         guard !candidates.isEmpty else { return }
         let order = Synthesis.firingOrder(candidates)
         out.backupJobs.reserveCapacity(out.backupJobs.count + candidates.count)
+        out.points.reserveCapacity(out.points.count + candidates.count)
         var busyUntil = Instant(milliseconds: Int64.min / 2)
         for index in order where candidates[index].takenBy == nil {
             candidates[index].job = backup(resource, candidates[index], busyUntil: &busyUntil, into: &out)
@@ -444,8 +452,7 @@ struct Synthesis: Sendable {
         let plan = c.plan
         let rule = c.rule
         let scheduled = c.scheduled
-        guard let vault = context.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
-        else { return nil }
+        guard let vault = c.planned.vault else { return nil }
         var random = SeededRandom(
             seed: seed,
             key: SeededRandom.Key("job|").then(resource.arnString).then("|").then(plan.id).then("|").then(rule.id)
@@ -612,9 +619,10 @@ struct Synthesis: Sendable {
         guard reportedState == .completed, let completionDate else { return job }
 
         let tags = resource.tags.merging(rule.recoveryPointTags) { $1 }
-        if var existing = out.points[pointARN] {
-            existing.jobIDs.append(id)
-            out.points[pointARN] = existing
+        if let existing = out.points.index(forKey: pointARN) {
+            // In place: a continuous point collects every job of the month, and a copy of its list per job would
+            // cost the square of their number.
+            out.points.values[existing].jobIDs.append(id)
         } else {
             out.points[pointARN] = RecoveryPoint(
                 arn: pointARN,
@@ -634,11 +642,13 @@ struct Synthesis: Sendable {
                 deleteAt: lifecycle.deleteAfterDays.map { started.adding(days: $0) }
             )
         }
-        for action in rule.copyActions {
+        for (actionIndex, action) in rule.copyActions.enumerated() {
             copy(
                 resource: resource,
                 source: job,
                 action: action,
+                actionIndex: actionIndex,
+                destinations: c.planned.destinations,
                 sourceStart: started,
                 sourceCompletion: completionDate,
                 tags: tags,
@@ -653,6 +663,8 @@ struct Synthesis: Sendable {
         resource: Resource,
         source: BackupJob,
         action: CopyAction,
+        actionIndex: Int,
+        destinations: [Vault?],
         sourceStart: Instant,
         sourceCompletion: Instant,
         tags: [String: String],
@@ -668,7 +680,7 @@ struct Synthesis: Sendable {
         var completed = created.adding(minutes: random.int(in: 3...40)).adding(
             milliseconds: Int64(random.int(in: 0...999))
         )
-        let destination = context.vaults[action.destinationVaultARN.description]
+        let destination = destinations[actionIndex]
         let lifecycle = action.lifecycle ?? source.lifecycle
         var state = CopyJobState.completed
         var message = ""
