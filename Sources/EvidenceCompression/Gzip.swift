@@ -141,3 +141,91 @@ public enum Gzip {
         if let failure { throw failure }
     }
 }
+
+/// Inflates gzip data handed over in pieces, so that neither the compressed nor the inflated bytes are ever held
+/// whole: each piece of output goes to the caller as it is produced.
+///
+/// ```swift
+/// let inflater = GzipInflater(limit: 1 << 34)
+/// while let piece = read() { try inflater.inflate(piece) { output in … } }
+/// try inflater.finish()
+/// ```
+public final class GzipInflater {
+    /// The most bytes inflated in all; more is `CompressionError.outputLimitExceeded`.
+    public let limit: Int
+    /// Bytes inflated so far.
+    public private(set) var total = 0
+    /// zlib keeps a pointer back to its stream, so the stream lives at one address.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var output = [UInt8](repeating: 0, count: 256 * 1024)
+    /// Whether the input so far ends where a gzip member ends.
+    private var atMemberEnd = false
+    private var sawInput = false
+
+    public init(limit: Int) {
+        self.limit = limit
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard cevidence_inflate_init(stream, 15 + 16) == Z_OK else { fatalError("zlib could not initialise inflate") }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// Inflates the next piece of the gzip data, handing each piece of output to `sink` before inflating more.
+    ///
+    /// An error thrown by `sink` ends the inflation and is thrown as it is; bad data throws a ``CompressionError``.
+    public func inflate(_ input: [UInt8], into sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        guard !input.isEmpty else { return }
+        sawInput = true
+        var input = input
+        let count = input.count
+        try input.withUnsafeMutableBufferPointer { inBuffer in
+            // zlib declares next_in mutable although it never writes through it.
+            stream.pointee.next_in = inBuffer.baseAddress
+            stream.pointee.avail_in = UInt32(count)
+            defer {
+                stream.pointee.next_in = nil
+                stream.pointee.avail_in = 0
+            }
+            while stream.pointee.avail_in > 0 || !atMemberEnd {
+                if atMemberEnd {
+                    // Another member follows the one that ended.
+                    guard inflateReset(stream) == Z_OK else { throw CompressionError.corruptInput("cannot reset") }
+                    atMemberEnd = false
+                }
+                var status = Z_OK
+                let produced = output.withUnsafeMutableBufferPointer { outBuffer in
+                    stream.pointee.next_out = outBuffer.baseAddress
+                    stream.pointee.avail_out = UInt32(outBuffer.count)
+                    status = CEvidenceZlib.inflate(stream, Z_NO_FLUSH)
+                    return outBuffer.count - Int(stream.pointee.avail_out)
+                }
+                if produced > 0 {
+                    total += produced
+                    if total > limit { throw CompressionError.outputLimitExceeded(limit: limit) }
+                    try sink(output[0..<produced])
+                }
+                switch status {
+                case Z_OK:
+                    if stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 { return }
+                case Z_STREAM_END:
+                    atMemberEnd = true
+                case Z_BUF_ERROR where stream.pointee.avail_in == 0:
+                    return
+                default:
+                    let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                    throw CompressionError.corruptInput(message)
+                }
+            }
+        }
+    }
+
+    /// Checks that the data ended where a gzip member ends.
+    public func finish() throws(CompressionError) {
+        guard sawInput, atMemberEnd else { throw .truncatedInput }
+    }
+}

@@ -1,10 +1,32 @@
 internal import CEvidenceCrypto
 
 /// Why a key could not be read or a signature made.
+///
+/// The ``code`` says what kind of failure it is, for callers and tests to match; the message says it in words.
 public struct CryptoError: Error, Hashable, CustomStringConvertible {
+    /// The kinds of crypto failure.
+    public enum Code: String, Hashable, Sendable {
+        /// The bytes are not a PEM key of the kind expected, or not an Ed25519 key.
+        case invalidKey
+        /// A certificate is not PEM or cannot be decoded.
+        case invalidCertificate
+        /// The time-stamp authority did not grant a time-stamp.
+        case timeStampRefused
+        /// The bytes are not a time-stamp response or token, or a field of it cannot be read.
+        case malformedTimeStamp
+        /// The time-stamp token's signature does not verify against the authority's certificates.
+        case timeStampInvalid
+        /// OpenSSL failed to make, sign with or encode something, or had no randomness.
+        case library
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ message: String) { self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { message }
 }
@@ -21,11 +43,11 @@ public final class Ed25519PrivateKey {
     /// Reads a PKCS#8 PEM private key; it must be Ed25519.
     public init(pem: [UInt8]) throws(CryptoError) {
         guard let parsed = withBIO(pem, { PEM_read_bio_PrivateKey($0, nil, nil, nil) }) else {
-            throw CryptoError("not a PEM private key (expected PKCS#8, BEGIN PRIVATE KEY)")
+            throw CryptoError(.invalidKey, "not a PEM private key (expected PKCS#8, BEGIN PRIVATE KEY)")
         }
         guard EVP_PKEY_get_id(parsed) == EVP_PKEY_ED25519 else {
             EVP_PKEY_free(parsed)
-            throw CryptoError("the private key is not an Ed25519 key")
+            throw CryptoError(.invalidKey, "the private key is not an Ed25519 key")
         }
         key = parsed
     }
@@ -33,11 +55,13 @@ public final class Ed25519PrivateKey {
     /// Generates a new key from the operating system's randomness (its only other use in this tool is the nonce of
     /// a time-stamp request).
     public static func generate() throws(CryptoError) -> Ed25519PrivateKey {
-        guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else { throw CryptoError("cannot create a key") }
+        guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nil) else {
+            throw CryptoError(.library, "cannot create a key")
+        }
         defer { EVP_PKEY_CTX_free(context) }
         var generated: OpaquePointer?
         guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_keygen(context, &generated) == 1, let generated else {
-            throw CryptoError("cannot generate an Ed25519 key")
+            throw CryptoError(.library, "cannot generate an Ed25519 key")
         }
         return Ed25519PrivateKey(taking: generated)
     }
@@ -60,13 +84,15 @@ public final class Ed25519PrivateKey {
     public func sign(_ message: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest context") }
         defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestSignInit(context, nil, nil, nil, key) == 1 else { throw CryptoError("cannot start signing") }
+        guard EVP_DigestSignInit(context, nil, nil, nil, key) == 1 else {
+            throw CryptoError(.library, "cannot start signing")
+        }
         var length = 64
         var signature = [UInt8](repeating: 0, count: 64)
         let status = message.withUnsafeBufferPointer { buffer in
             EVP_DigestSign(context, &signature, &length, buffer.baseAddress, buffer.count)
         }
-        guard status == 1, length == 64 else { throw CryptoError("Ed25519 signing failed") }
+        guard status == 1, length == 64 else { throw CryptoError(.library, "Ed25519 signing failed") }
         return signature
     }
 }
@@ -81,11 +107,11 @@ public final class Ed25519PublicKey {
     /// Reads a PEM public key (`BEGIN PUBLIC KEY`); it must be Ed25519.
     public init(pem: [UInt8]) throws(CryptoError) {
         guard let parsed = withBIO(pem, { PEM_read_bio_PUBKEY($0, nil, nil, nil) }) else {
-            throw CryptoError("not a PEM public key (expected BEGIN PUBLIC KEY)")
+            throw CryptoError(.invalidKey, "not a PEM public key (expected BEGIN PUBLIC KEY)")
         }
         guard EVP_PKEY_get_id(parsed) == EVP_PKEY_ED25519 else {
             EVP_PKEY_free(parsed)
-            throw CryptoError("the public key is not an Ed25519 key")
+            throw CryptoError(.invalidKey, "the public key is not an Ed25519 key")
         }
         key = parsed
     }
@@ -101,7 +127,7 @@ public final class Ed25519PublicKey {
     public func der() throws(CryptoError) -> [UInt8] {
         var pointer: UnsafeMutablePointer<UInt8>?
         let length = i2d_PUBKEY(key, &pointer)
-        guard length > 0, let pointer else { throw CryptoError("cannot encode the public key") }
+        guard length > 0, let pointer else { throw CryptoError(.library, "cannot encode the public key") }
         defer { CRYPTO_free(pointer, #fileID, #line) }
         return Array(UnsafeBufferPointer(start: pointer, count: Int(length)))
     }
@@ -135,12 +161,12 @@ private func withBIO<T>(_ bytes: [UInt8], _ body: (OpaquePointer) -> T?) -> T? {
 
 /// Collects what `body` writes into a memory BIO.
 private func writeBIO(_ body: (OpaquePointer) -> Bool) throws(CryptoError) -> [UInt8] {
-    guard let bio = BIO_new(BIO_s_mem()) else { throw CryptoError("cannot allocate a buffer") }
+    guard let bio = BIO_new(BIO_s_mem()) else { throw CryptoError(.library, "cannot allocate a buffer") }
     defer { BIO_free(bio) }
-    guard body(bio) else { throw CryptoError("cannot encode the key") }
+    guard body(bio) else { throw CryptoError(.library, "cannot encode the key") }
     var data: UnsafeMutablePointer<CChar>?
     let length = cevidence_bio_get_mem_data(bio, &data)
-    guard length > 0, let data else { throw CryptoError("cannot encode the key") }
+    guard length > 0, let data else { throw CryptoError(.library, "cannot encode the key") }
     return data.withMemoryRebound(to: UInt8.self, capacity: length) {
         Array(UnsafeBufferPointer(start: $0, count: length))
     }

@@ -14,7 +14,7 @@ public struct TimeStampAuthority: Sendable {
         for file in pemFiles {
             let found = readCertificates(file.bytes)
             guard !found.isEmpty else {
-                throw CryptoError("\(file.name): no PEM certificate (expected BEGIN CERTIFICATE)")
+                throw CryptoError(.invalidCertificate, "\(file.name): no PEM certificate (expected BEGIN CERTIFICATE)")
             }
             certificates += found
         }
@@ -48,11 +48,13 @@ public enum TimeStamp {
     public static func request(for message: [UInt8]) throws(CryptoError) -> [UInt8] {
         var digest = SHA256.hash(message).bytes
         var nonce = [UInt8](repeating: 0, count: 8)
-        guard RAND_bytes(&nonce, Int32(nonce.count)) == 1 else { throw CryptoError("no random nonce available") }
+        guard RAND_bytes(&nonce, Int32(nonce.count)) == 1 else {
+            throw CryptoError(.library, "no random nonce available")
+        }
         guard let request = TS_REQ_new(), let imprint = TS_MSG_IMPRINT_new(), let algorithm = X509_ALGOR_new(),
             let number = BN_bin2bn(nonce, Int32(nonce.count), nil), let integer = BN_to_ASN1_INTEGER(number, nil)
         else {
-            throw CryptoError("cannot allocate a time-stamp request")
+            throw CryptoError(.library, "cannot allocate a time-stamp request")
         }
         defer {
             TS_REQ_free(request)
@@ -69,10 +71,10 @@ public enum TimeStamp {
             && TS_REQ_set_msg_imprint(request, imprint) == 1
             && TS_REQ_set_nonce(request, integer) == 1
             && TS_REQ_set_cert_req(request, 1) == 1
-        guard built else { throw CryptoError("cannot build the time-stamp request") }
+        guard built else { throw CryptoError(.library, "cannot build the time-stamp request") }
         var pointer: UnsafeMutablePointer<UInt8>?
         let length = i2d_TS_REQ(request, &pointer)
-        guard length > 0, let pointer else { throw CryptoError("cannot encode the time-stamp request") }
+        guard length > 0, let pointer else { throw CryptoError(.library, "cannot encode the time-stamp request") }
         defer { CRYPTO_free(pointer, #fileID, #line) }
         return Array(UnsafeBufferPointer(start: pointer, count: Int(length)))
     }
@@ -113,40 +115,40 @@ public enum TimeStamp {
             let status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(response)))
             // 0 granted, 1 granted with modifications (RFC 3161 §2.4.2).
             guard status == 0 || status == 1 else {
-                throw CryptoError("the TSA did not grant the time-stamp (PKIStatus \(status))")
+                throw CryptoError(.timeStampRefused, "the TSA did not grant the time-stamp (PKIStatus \(status))")
             }
             guard let found = TS_RESP_get_tst_info(response) else {
-                throw CryptoError("the response holds no time-stamp token")
+                throw CryptoError(.timeStampRefused, "the response holds no time-stamp token")
             }
             info = found
         } else if let token, let found = PKCS7_to_TS_TST_INFO(token) {
             owned = found
             info = found
         } else {
-            throw CryptoError("not a DER time-stamp response or token")
+            throw CryptoError(.malformedTimeStamp, "not a DER time-stamp response or token")
         }
 
         guard let imprint = TS_TST_INFO_get_msg_imprint(info), let algorithm = TS_MSG_IMPRINT_get_algo(imprint),
             OBJ_obj2nid(algorithm.pointee.algorithm) == NID_sha256, let message = TS_MSG_IMPRINT_get_msg(imprint),
             ASN1_STRING_length(message) == 32, let data = ASN1_STRING_get0_data(message)
         else {
-            throw CryptoError("the token's message imprint is not a SHA-256 digest")
+            throw CryptoError(.malformedTimeStamp, "the token's message imprint is not a SHA-256 digest")
         }
         let digest = SHA256Digest(bytes: Array(UnsafeBufferPointer(start: data, count: 32)))
         var moment = tm()
         guard let genTime = TS_TST_INFO_get_time(info), ASN1_TIME_to_tm(genTime, &moment) == 1 else {
-            throw CryptoError("the token's genTime cannot be read")
+            throw CryptoError(.malformedTimeStamp, "the token's genTime cannot be read")
         }
         let serial = try hex(TS_TST_INFO_get_serial(info))
 
         guard let context = TS_VERIFY_CTX_new(), let store = X509_STORE_new() else {
-            throw CryptoError("cannot allocate a time-stamp verification")
+            throw CryptoError(.library, "cannot allocate a time-stamp verification")
         }
         defer { TS_VERIFY_CTX_free(context) }
         // The context owns the store and the untrusted certificates from here, and frees them.
         TS_VERIFY_CTX_set_store(context, store)
         guard let untrusted = cevidence_x509_stack_new() else {
-            throw CryptoError("cannot allocate a certificate list")
+            throw CryptoError(.library, "cannot allocate a certificate list")
         }
         TS_VERIFY_CTX_set_certs(context, untrusted)
         for der in authority.certificates {
@@ -154,18 +156,18 @@ public enum TimeStamp {
                 var cursor = buffer.baseAddress
                 return d2i_X509(nil, &cursor, buffer.count)
             }
-            guard let certificate else { throw CryptoError("a TSA certificate cannot be decoded") }
+            guard let certificate else { throw CryptoError(.invalidCertificate, "a TSA certificate cannot be decoded") }
             _ = X509_STORE_add_cert(store, certificate)
             guard cevidence_x509_stack_push(untrusted, certificate) == 1 else {
                 X509_free(certificate)
-                throw CryptoError("cannot allocate a certificate list")
+                throw CryptoError(.library, "cannot allocate a certificate list")
             }
         }
         X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store), unixTime(moment))
         TS_VERIFY_CTX_set_flags(context, Int32(TS_VFY_VERSION | TS_VFY_SIGNATURE))
         let verified =
             if let response { TS_RESP_verify_response(context, response) } else { TS_RESP_verify_token(context, token) }
-        guard verified == 1 else { throw CryptoError("the token does not verify: \(reasons())") }
+        guard verified == 1 else { throw CryptoError(.timeStampInvalid, "the token does not verify: \(reasons())") }
         return TimeStampToken(imprint: digest, time: iso8601(moment), serial: serial)
     }
 }
@@ -194,10 +196,12 @@ private func iso8601(_ moment: tm) -> String {
 /// An ASN.1 integer in hex, as `openssl ts -reply -text` prints a serial (without its `0x`).
 private func hex(_ integer: UnsafePointer<ASN1_INTEGER>?) throws(CryptoError) -> String {
     guard let integer, let number = ASN1_INTEGER_to_BN(integer, nil) else {
-        throw CryptoError("the token's serial number cannot be read")
+        throw CryptoError(.malformedTimeStamp, "the token's serial number cannot be read")
     }
     defer { BN_free(number) }
-    guard let text = BN_bn2hex(number) else { throw CryptoError("the token's serial number cannot be read") }
+    guard let text = BN_bn2hex(number) else {
+        throw CryptoError(.malformedTimeStamp, "the token's serial number cannot be read")
+    }
     defer { CRYPTO_free(text, #fileID, #line) }
     return String(cString: text)
 }

@@ -8,6 +8,7 @@ extension ScenarioReader {
         files: FileSystem,
         base: String,
         location: AccountRegion,
+        limits: ReadLimits,
         into estate: inout Estate
     )
         throws
@@ -36,7 +37,13 @@ extension ScenarioReader {
             guard seenStems.insert(stem).inserted else {
                 throw ImportError(file: file, message: "another template of this folder is also named \(stem)")
             }
-            let found = try readTemplate(files: files, file: file, account: location.account, region: location.region)
+            let found = try readTemplate(
+                files: files,
+                file: file,
+                account: location.account,
+                region: location.region,
+                limits: limits
+            )
             estate.vaults += found.vaults
             estate.plans += found.plans
             estate.selections += found.selections
@@ -64,7 +71,8 @@ extension ScenarioReader {
         files: FileSystem,
         file: String,
         account: String,
-        region: String
+        region: String,
+        limits: ReadLimits = .defaults
     ) throws -> BackupDefinitions {
         let stem = CloudFormationTemplate.defaultStackName(file: file)
         let folder = file.lastIndex(of: "/").map { String(file[...$0]) } ?? ""
@@ -76,7 +84,8 @@ extension ScenarioReader {
             account: account,
             region: region,
             parameters: parameters,
-            stackName: stem
+            stackName: stem,
+            limits: limits
         )
     }
 

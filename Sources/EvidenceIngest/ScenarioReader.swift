@@ -58,7 +58,7 @@ public enum ScenarioReader {
         if JobStreams.present(in: files), jobStreams == .deferred {
             estate.hasJobSource = true
         } else if JobStreams.present(in: files) {
-            let streams = try JobStreams.read(files: files)
+            let streams = try JobStreams.read(files: files, limits: scenario.limits)
             estate.hasJobSource = true
             estate.backupJobs += streams.backupJobs
             estate.copyJobs += streams.copyJobs
@@ -100,7 +100,7 @@ public enum ScenarioReader {
         for file in try files.jsonFiles(in: "\(base)/frameworks") {
             estate.frameworks.append(try AWSShapes.framework(try files.json(file), location: location))
         }
-        try readDefinitions(files: files, base: base, location: location, into: &estate)
+        try readDefinitions(files: files, base: base, location: location, limits: scenario.limits, into: &estate)
         try readVaultAccessPolicies(files: files, base: base, location: location, into: &estate)
         if files.exists("\(base)/backup-jobs.json") {
             estate.hasJobSource = true

@@ -18,6 +18,8 @@ struct ScenarioFile {
     var resourceOverrides: [String: ResourceOverride]
     /// Tags of plans (and other resources whose export cannot carry them), keyed by ARN.
     var tags: [String: [String: String]]
+    /// `limits`: what the readers take from one file before refusing it.
+    var limits = ReadLimits.defaults
 
     static func read(_ root: JSONNode) throws -> ScenarioFile {
         let name = try root.required("name").identifier()
@@ -150,7 +152,27 @@ struct ScenarioFile {
                 restoreTests: restoreTests
             ),
             resourceOverrides: overrides,
-            tags: tags
+            tags: tags,
+            limits: try readLimits(root.optional("limits"))
         )
+    }
+
+    /// `limits`: each member a positive integer that replaces one default of ``ReadLimits``.
+    private static func readLimits(_ node: JSONNode?) throws -> ReadLimits {
+        var limits = ReadLimits.defaults
+        guard let node else { return limits }
+        for (name, value) in try node.members() {
+            let number = try value.int()
+            guard number > 0 else { throw value.failure("expected a positive integer") }
+            switch name {
+            case "yaml_nodes": limits.yamlNodes = number
+            case "inflated_bytes_per_file": limits.inflatedBytesPerFile = number
+            case "record_bytes": limits.recordBytes = number
+            default:
+                let known = ReadLimits.names.joined(separator: ", ")
+                throw value.failure("unknown limit '\(name)' (expected one of \(known))")
+            }
+        }
+        return limits
     }
 }

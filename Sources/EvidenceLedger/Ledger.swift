@@ -156,6 +156,7 @@ public struct Ledger: Sendable {
         let (entries, damaged) = scan()
         if let (name, reason) = damaged.first {
             throw LedgerError(
+                .unreadableEntry,
                 "\(root.appendingPathComponent(name).path): the sealed entry cannot be read (\(reason)); "
                     + "the chain is not extended or resealed until it verifies again (run verify)"
             )

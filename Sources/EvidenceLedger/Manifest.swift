@@ -153,10 +153,10 @@ public struct Manifest: Hashable, Sendable {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw LedgerError("not valid JSON at \(error.line):\(error.column): \(error.message)")
+            throw LedgerError(.unreadableEntry, "not valid JSON at \(error.line):\(error.column): \(error.message)")
         }
         guard value["schema"]?.stringValue == Manifest.schema else {
-            throw LedgerError("not a \(Manifest.schema) manifest")
+            throw LedgerError(.unreadableEntry, "not a \(Manifest.schema) manifest")
         }
         guard let kind = value["kind"]?.stringValue.flatMap(EntryKind.init(rawValue:)),
             let chainID = value["chain_id"]?.stringValue,
@@ -165,11 +165,11 @@ public struct Manifest: Hashable, Sendable {
             let asOfText = value["data_as_of"]?.stringValue, let dataAsOf = Instant(iso8601: asOfText),
             let key = value["signing_key_sha256"]?.stringValue,
             let files = value["files"]?.arrayValue, let inputs = value["inputs"]?.arrayValue
-        else { throw LedgerError("a required manifest field is missing or malformed") }
+        else { throw LedgerError(.unreadableEntry, "a required manifest field is missing or malformed") }
         let parsedFiles = files.compactMap(ManifestFile.init(json:))
         let parsedInputs = inputs.compactMap(ManifestFile.init(json:))
         guard parsedFiles.count == files.count, parsedInputs.count == inputs.count else {
-            throw LedgerError("a file entry of the manifest is malformed")
+            throw LedgerError(.unreadableEntry, "a file entry of the manifest is malformed")
         }
         return Manifest(
             kind: kind,

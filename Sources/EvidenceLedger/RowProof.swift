@@ -40,20 +40,22 @@ public struct RowProof: Hashable, Sendable {
         for block in text.components(separatedBy: "\n\n")
         where !block.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             let lines = block.split(separator: "\n").map(String.init)
-            guard lines.count >= 7, lines[0] == header else { throw LedgerError("not a \(header) proof") }
+            guard lines.count >= 7, lines[0] == header else {
+                throw LedgerError(.malformedProof, "not a \(header) proof")
+            }
             func value(_ line: Int, _ key: String) throws(LedgerError) -> String {
                 guard lines[line].hasPrefix(key + " ") else {
-                    throw LedgerError("line \(line + 1): expected '\(key) …'")
+                    throw LedgerError(.malformedProof, "line \(line + 1): expected '\(key) …'")
                 }
                 return String(lines[line].dropFirst(key.count + 1))
             }
             guard let index = Int(try value(4, "index")), let size = Int(try value(5, "size")),
                 let record = Data(base64Encoded: try value(6, "row"))
-            else { throw LedgerError("malformed index, size or row") }
+            else { throw LedgerError(.malformedProof, "malformed index, size or row") }
             var path: [[UInt8]] = []
             for line in lines.dropFirst(7) {
                 guard let hash = Data(base64Encoded: line), hash.count == 32 else {
-                    throw LedgerError("malformed path hash: \(line)")
+                    throw LedgerError(.malformedProof, "malformed path hash: \(line)")
                 }
                 path.append([UInt8](hash))
             }

@@ -58,12 +58,14 @@ extension Ledger {
         if let tip {
             guard tip.manifest.chainID == request.chainID else {
                 throw LedgerError(
+                    .otherChain,
                     "\(root.path) holds chain \(tip.manifest.chainID), not \(request.chainID); use another evidence folder"
                 )
             }
             let expected = tip.manifest.nextSigningKeySHA256 ?? tip.manifest.signingKeySHA256
             guard fingerprint == expected else {
                 throw LedgerError(
+                    .unexpectedKey,
                     "the chain's next entry must be signed by key \(expected.prefix(16)), not \(fingerprint.prefix(16)); "
                         + "announce a new key with --next-key in the month before"
                 )
@@ -75,7 +77,7 @@ extension Ledger {
         var supersedes: ChainEntry?
         if request.amendmentReason != nil {
             guard let sealed = periods.first(where: { $0.manifest.period == request.period }) else {
-                throw LedgerError("\(request.period) is not sealed; there is nothing to amend")
+                throw LedgerError(.notSealed, "\(request.period) is not sealed; there is nothing to amend")
             }
             let count = chain.filter { $0.manifest.kind == .amendment && $0.manifest.period == request.period }.count
             folder = "\(request.period).amend-\(count + 1)"
@@ -84,12 +86,14 @@ extension Ledger {
         } else {
             if periods.contains(where: { $0.manifest.period == request.period }) {
                 throw LedgerError(
+                    .alreadySealed,
                     "\(request.period) is already sealed in \(root.path); a sealed month is never rewritten "
                         + "(late data goes in an amendment: monthly --amend)"
                 )
             }
             if let last = periods.last?.manifest.period, request.period != last.next {
                 throw LedgerError(
+                    .outOfOrder,
                     request.period < last
                         ? "\(request.period) is before the chain's last sealed month \(last); months are sealed in order"
                         : "\(last.next) is not sealed yet; seal the months in order (a month with no activity is sealed too)"
@@ -171,7 +175,7 @@ extension Ledger {
             do {
                 try FileManager.default.removeItem(at: staging)
             } catch {
-                throw LedgerError("\(staging.path): cannot remove a previous staging folder")
+                throw LedgerError(.fileSystem, "\(staging.path): cannot remove a previous staging folder")
             }
         }
         func stop(_ step: SealStep) {

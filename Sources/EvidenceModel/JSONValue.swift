@@ -40,7 +40,9 @@ public struct JSONParser {
     private var captureKey: String?
     private var captureDepth: Int?
     private var captured: [Range<Int>]?
-    private static let maximumDepth = 512
+    /// The deepest nesting of arrays and objects accepted, a guard against a stack overflow; AWS's JSON nests
+    /// far less.
+    public static let maximumDepth = 512
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -54,6 +56,17 @@ public struct JSONParser {
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
         return value
+    }
+
+    /// Checks a whole document's syntax without building its values.
+    public static func validate(_ bytes: [UInt8]) throws(JSONSyntaxError) {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipping = true
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipWhitespace()
+        _ = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
     }
 
     /// Validates a whole document and returns the byte ranges of the elements of the array that is the top-level

@@ -1,10 +1,34 @@
 internal import Foundation
 
 /// Why publishing could not start or an S3 request failed (exit status 2).
+///
+/// The ``code`` says what kind of failure it is, for callers and tests to match; the message says it in words.
 public struct PublishError: Error, Hashable, CustomStringConvertible {
+    /// The kinds of publishing failure.
+    public enum Code: String, Hashable, Sendable {
+        /// No credentials or Region in the environment, or a profile without keys.
+        case missingCredentials
+        /// The shared credentials file is not in its format.
+        case malformedCredentials
+        /// An option, such as `--prefix` or the endpoint, cannot form a request.
+        case invalidRequest
+        /// The request got no HTTP response.
+        case transport
+        /// S3 answered with an error status.
+        case httpStatus
+        /// The content is refused: a private key, or a key that is not a public key.
+        case refusedContent
+        /// A file of the evidence folder cannot be read, or is not in its format.
+        case unreadableEvidence
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ message: String) { self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { message }
 }
@@ -26,15 +50,19 @@ public enum AWSEnvironment {
         let profile = value("AWS_PROFILE") ?? "default"
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PublishError(
+                .missingCredentials,
                 "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or provide \(path)"
             )
         }
         let sections = try parseCredentialsFile(String(decoding: data, as: UTF8.self), path: path)
         guard let section = sections[profile] else {
-            throw PublishError("\(path): no profile [\(profile)]")
+            throw PublishError(.missingCredentials, "\(path): no profile [\(profile)]")
         }
         guard let id = section["aws_access_key_id"], let secret = section["aws_secret_access_key"] else {
-            throw PublishError("\(path): profile [\(profile)] lacks aws_access_key_id or aws_secret_access_key")
+            throw PublishError(
+                .missingCredentials,
+                "\(path): profile [\(profile)] lacks aws_access_key_id or aws_secret_access_key"
+            )
         }
         return AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: section["aws_session_token"])
     }
@@ -51,7 +79,7 @@ public enum AWSEnvironment {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard let close = line.firstIndex(of: "]") else {
-                    throw PublishError("\(path):\(number + 1): unterminated section header")
+                    throw PublishError(.malformedCredentials, "\(path):\(number + 1): unterminated section header")
                 }
                 let name = line[line.index(after: line.startIndex)..<close].trimmingCharacters(in: .whitespaces)
                 current = name
@@ -59,10 +87,10 @@ public enum AWSEnvironment {
                 continue
             }
             guard let equals = line.firstIndex(of: "=") else {
-                throw PublishError("\(path):\(number + 1): expected key = value")
+                throw PublishError(.malformedCredentials, "\(path):\(number + 1): expected key = value")
             }
             guard let section = current else {
-                throw PublishError("\(path):\(number + 1): setting outside a [profile] section")
+                throw PublishError(.malformedCredentials, "\(path):\(number + 1): setting outside a [profile] section")
             }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -76,6 +104,6 @@ public enum AWSEnvironment {
         for name in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
             if let region = environment[name], !region.isEmpty { return region }
         }
-        throw PublishError("no AWS Region: set AWS_REGION or AWS_DEFAULT_REGION")
+        throw PublishError(.missingCredentials, "no AWS Region: set AWS_REGION or AWS_DEFAULT_REGION")
     }
 }

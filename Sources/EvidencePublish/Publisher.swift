@@ -43,7 +43,10 @@ public enum Publisher {
             !text.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0.isEmpty })
                 || text.isEmpty
         else {
-            throw PublishError("--prefix \(prefix): use only A-Z a-z 0-9 . _ / - and no empty or .. segments")
+            throw PublishError(
+                .invalidRequest,
+                "--prefix \(prefix): use only A-Z a-z 0-9 . _ / - and no empty or .. segments"
+            )
         }
         return String(text)
     }
@@ -76,7 +79,10 @@ public enum Publisher {
                 let source = keysFolder.appendingPathComponent(name)
                 let bytes = [UInt8](FileManager.default.contents(atPath: source.path) ?? Data())
                 guard (try? Ed25519PublicKey(pem: bytes)) != nil else {
-                    throw PublishError("\(source.path): not a PEM public key; refusing to publish keys/")
+                    throw PublishError(
+                        .refusedContent,
+                        "\(source.path): not a PEM public key; refusing to publish keys/"
+                    )
                 }
                 objects.append(
                     PublishedObject(
@@ -92,11 +98,11 @@ public enum Publisher {
             let folder = ledger.root.appendingPathComponent(entry.folder)
             let sumsPath = folder.appendingPathComponent("SHA256SUMS").path
             guard let sums = FileManager.default.contents(atPath: sumsPath) else {
-                throw PublishError("\(sumsPath): cannot read")
+                throw PublishError(.unreadableEvidence, "\(sumsPath): cannot read")
             }
             var paths: [String] = []
             for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
-                guard line.count > 66 else { throw PublishError("\(sumsPath): malformed line") }
+                guard line.count > 66 else { throw PublishError(.unreadableEvidence, "\(sumsPath): malformed line") }
                 paths.append(String(line.dropFirst(66)))
             }
             paths = paths.filter { $0 != "MANIFEST.json" } + ["MANIFEST.json", "SHA256SUMS", "SHA256SUMS.sig"]
@@ -127,7 +133,7 @@ public enum Publisher {
             var findings = 0
             for object in group.objects {
                 guard let data = FileManager.default.contents(atPath: object.source.path) else {
-                    throw PublishError("\(object.source.path): cannot read")
+                    throw PublishError(.unreadableEvidence, "\(object.source.path): cannot read")
                 }
                 let bytes = [UInt8](data)
                 let head = try client.headObject(key: object.key)

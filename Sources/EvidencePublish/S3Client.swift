@@ -183,7 +183,7 @@ public final class S3Client: Sendable {
             service: "s3"
         )
         let urlText = endpoint.url(key: key, query: query)
-        guard let url = URL(string: urlText) else { throw PublishError("\(urlText): not a valid URL") }
+        guard let url = URL(string: urlText) else { throw PublishError(.invalidRequest, "\(urlText): not a valid URL") }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = method
         for header in signed where header.name != "host" {
@@ -198,7 +198,7 @@ public final class S3Client: Sendable {
         let box = ResponseBox()
         let task = session.dataTask(with: request) { data, response, error in
             if let error {
-                box.result = .failure(PublishError("\(describing): \(error.localizedDescription)"))
+                box.result = .failure(PublishError(.transport, "\(describing): \(error.localizedDescription)"))
             } else if let http = response as? HTTPURLResponse {
                 var headers: [String: String] = [:]
                 for (name, value) in http.allHeaderFields {
@@ -208,7 +208,7 @@ public final class S3Client: Sendable {
                     S3Response(status: http.statusCode, headers: headers, body: [UInt8](data ?? Data()))
                 )
             } else {
-                box.result = .failure(PublishError("\(describing): no HTTP response"))
+                box.result = .failure(PublishError(.transport, "\(describing): no HTTP response"))
             }
             box.done.signal()
         }
@@ -217,7 +217,7 @@ public final class S3Client: Sendable {
         switch box.result {
         case .success(let response): return response
         case .failure(let error): throw error
-        case nil: throw PublishError("\(describing): no response")
+        case nil: throw PublishError(.transport, "\(describing): no response")
         }
     }
 
@@ -227,7 +227,7 @@ public final class S3Client: Sendable {
         guard (200..<300).contains(response.status) else {
             let code = response.errorCode ?? "no error code"
             let message = S3Response.element("Message", in: response.body).map { ": \($0)" } ?? ""
-            throw PublishError("\(what): HTTP \(response.status) \(code)\(message)")
+            throw PublishError(.httpStatus, "\(what): HTTP \(response.status) \(code)\(message)")
         }
         return response
     }
@@ -307,7 +307,7 @@ public enum PrivateKeyGuard {
     /// Throws when `bytes` hold a private key: it must never leave the machine.
     public static func check(_ bytes: [UInt8], destination: String) throws(PublishError) {
         if containsPrivateKey(bytes) {
-            throw PublishError("\(destination): refusing to upload: the body holds a PEM private key")
+            throw PublishError(.refusedContent, "\(destination): refusing to upload: the body holds a PEM private key")
         }
     }
 }

@@ -144,8 +144,7 @@ public struct AWSReportFile: Sendable {
             value = try JSONParser.parse(bytes)
         } catch {
             throw ImportError(
-                file: path,
-                location: "line \(error.line), column \(error.column)",
+                InputLocation(file: path, position: .lineColumn(line: error.line, column: error.column)),
                 message: error.message
             )
         }

@@ -78,11 +78,12 @@ public enum AthenaExport {
                 if line.last == 13 { line.removeLast() }
                 header = try CSVReader.records(line).first ?? []
             } catch {
-                throw StoreError("\(report.location): \(error)")
+                throw StoreError(.unreadableReport, "\(report.location): \(error)")
             }
             let expected = template.columns.map(\.header)
             guard header == expected else {
                 throw StoreError(
+                    .unreadableReport,
                     "\(report.location): line 1: the header is not \(template.rawValue)'s columns; "
                         + "expected \(expected.joined(separator: ","))"
                 )
@@ -92,7 +93,7 @@ public enum AthenaExport {
             years.append(report.period.year)
         }
         guard let first = years.min(), let last = years.max() else {
-            throw StoreError("\(ledger.root.path): no sealed month to export")
+            throw StoreError(.nothingSealed, "\(ledger.root.path): no sealed month to export")
         }
         switch engine {
         case .athena:

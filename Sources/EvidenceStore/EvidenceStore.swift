@@ -5,10 +5,28 @@ public import EvidenceSQLite
 public import Foundation
 
 /// Why the query store could not be built or queried.
+///
+/// The ``code`` says what kind of failure it is, for callers and tests to match; the message says it in words.
 public struct StoreError: Error, Hashable, CustomStringConvertible {
+    /// The kinds of store failure.
+    public enum Code: String, Hashable, Sendable {
+        /// A sealed report file cannot be read, or is not the CSV of its report.
+        case unreadableReport
+        /// SQLite could not open, set up or write the store.
+        case database
+        /// The SQL statement given failed.
+        case statement
+        /// There is no sealed month to build from.
+        case nothingSealed
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ message: String) { self.message = message }
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { message }
 }
@@ -105,7 +123,7 @@ public final class EvidenceStore {
         do {
             database = try SQLiteConnection(path: ":memory:")
         } catch {
-            throw StoreError("cannot open SQLite: \(error)")
+            throw StoreError(.database, "cannot open SQLite: \(error)")
         }
         try EvidenceStore.load(into: database, ledger: ledger, entries: entries, tables: tables)
         self.init(database: database)
@@ -216,7 +234,7 @@ public final class EvidenceStore {
             try database.execute("PRAGMA mmap_size = 4294967296")
             try database.execute("PRAGMA query_only = 1")
         } catch {
-            throw StoreError("cannot set up SQLite: \(error)")
+            throw StoreError(.database, "cannot set up SQLite: \(error)")
         }
     }
 
@@ -240,7 +258,7 @@ public final class EvidenceStore {
                 [.text(provenance(entries: entries, tables: tables))]
             )
         } catch {
-            throw StoreError("cannot set up SQLite: \(error)")
+            throw StoreError(.database, "cannot set up SQLite: \(error)")
         }
         var created = Set<String>()
         for report in try SealedReport.newest(ledger: ledger, entries: entries) {
@@ -252,17 +270,17 @@ public final class EvidenceStore {
                     try load(buffer, table: table, report: report, into: database, created: &created)
                 }
             } catch let failure as CSVReader.Failure {
-                throw StoreError("\(report.location): \(failure)")
+                throw StoreError(.unreadableReport, "\(report.location): \(failure)")
             } catch let error as StoreError {
                 throw error
             } catch {
-                throw StoreError("\(report.location): \(error)")
+                throw StoreError(.database, "\(report.location): \(error)")
             }
         }
         do {
             try database.execute("COMMIT")
         } catch {
-            throw StoreError("cannot write SQLite: \(error)")
+            throw StoreError(.database, "cannot write SQLite: \(error)")
         }
     }
 
@@ -295,6 +313,7 @@ public final class EvidenceStore {
             }
             guard record.count == width else {
                 throw StoreError(
+                    .unreadableReport,
                     "\(report.location): line \(record.line): \(record.count) fields; the header has \(width)"
                 )
             }
@@ -312,7 +331,7 @@ public final class EvidenceStore {
         do {
             return try database.query(sql)
         } catch {
-            throw StoreError("\(error)")
+            throw StoreError(.statement, "\(error)")
         }
     }
 
@@ -342,7 +361,7 @@ public final class EvidenceStore {
                     let (columns, rows) = try rebuilt.query(sql)
                     return (columns, rows, .built(reason: "damaged (\(error))"), nil)
                 } catch {
-                    throw StoreError("\(error)")
+                    throw StoreError(.statement, "\(error)")
                 }
             } catch let error as CacheUnavailable {
                 unavailable = error.description

@@ -49,7 +49,7 @@ public struct SealedReport: Sendable {
     /// The file's bytes.
     public func bytes() throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw StoreError("\(location): cannot read the file")
+            throw StoreError(.unreadableReport, "\(location): cannot read the file")
         }
         return [UInt8](data)
     }
@@ -57,7 +57,7 @@ public struct SealedReport: Sendable {
     /// The file's contents, not copied into an array.
     public func data() throws -> Data {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw StoreError("\(location): cannot read the file")
+            throw StoreError(.unreadableReport, "\(location): cannot read the file")
         }
         return data
     }
@@ -65,7 +65,7 @@ public struct SealedReport: Sendable {
     /// The file's first line, its line feed included, read alone (at most 64 KiB).
     public func headerLine() throws -> Data {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw StoreError("\(location): cannot read the file")
+            throw StoreError(.unreadableReport, "\(location): cannot read the file")
         }
         defer { try? handle.close() }
         let start = (try? handle.read(upToCount: 65_536)) ?? Data()
@@ -78,7 +78,7 @@ public struct SealedReport: Sendable {
         do {
             return try CSVReader.records(try bytes())
         } catch let failure as CSVReader.Failure {
-            throw StoreError("\(location): \(failure)")
+            throw StoreError(.unreadableReport, "\(location): \(failure)")
         }
     }
 }

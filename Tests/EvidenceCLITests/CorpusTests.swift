@@ -23,7 +23,8 @@ struct CorpusTests {
             "cloudtrail-bad-gzip", "cloudtrail-truncated-gzip", "cloudtrail-bad-json", "cloudtrail-misplaced-file",
             "cloudtrail-unknown-state", "eventbridge-bad-json-line", "eventbridge-missing-field",
             "eventbridge-unknown-resource-type", "eventbridge-size-not-a-number", "events-not-jsonl",
-            "stream-job-without-resource", "stream-path-leaves-scenario",
+            "stream-job-without-resource", "stream-path-leaves-scenario", "cloudtrail-gzip-bomb",
+            "cloudtrail-whitespace-bomb", "cloudformation-yaml-alias-bomb",
         ] {
             #expect(kinds.contains(required), "Tests/corpus/\(required) is missing")
         }

@@ -48,7 +48,7 @@ final class MotoServer {
         probe.waitUntilExit()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw PublishError("could not find a free port: \(text)")
+            throw PublishError(.transport, "could not find a free port: \(text)")
         }
         return port
     }
@@ -67,6 +67,7 @@ final class MotoServer {
         }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         throw PublishError(
+            .transport,
             "moto server did not start on port \(port) (needs moto[server]: \(Python.setupHint)): \(output)"
         )
     }

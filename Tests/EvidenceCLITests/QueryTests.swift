@@ -165,7 +165,7 @@ struct QueryTests {
 
         try Data("not a database".utf8).write(to: file)
         let garbage = try EvidenceStore.cached(ledger: ledger, entries: ledger.entries(), file: file)
-        guard case .built(let reason) = garbage.outcome else { throw StoreError("expected a rebuild") }
+        guard case .built(let reason) = garbage.outcome else { throw StoreError(.database, "expected a rebuild") }
         #expect(reason.hasPrefix("unreadable"))
         #expect(try garbage.store.query(Self.seedQuery).rows == expected)
 
@@ -179,7 +179,7 @@ struct QueryTests {
             entries: ledger.entries(),
             cacheFile: file
         )
-        guard case .built(let damaged) = result.cache else { throw StoreError("expected a rebuild") }
+        guard case .built(let damaged) = result.cache else { throw StoreError(.database, "expected a rebuild") }
         #expect(damaged.hasPrefix("damaged"))
         #expect(result.rows == expected)
         #expect(try Data(contentsOf: file) != broken)

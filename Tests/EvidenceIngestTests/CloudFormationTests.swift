@@ -915,4 +915,90 @@ struct CloudFormationTests {
                 + "which the template does not declare"
         )
     }
+
+    /// A template whose `Metadata` anchors nest ten aliases `depth` deep (10^depth leaves); nothing refers to them.
+    static func aliasBomb(depth: Int) -> String {
+        let names = "abcdefghijklmnopqrstuvwxyz".map(String.init)
+        var lines = ["Metadata:", "  a: &a [" + Array(repeating: "\"lol\"", count: 10).joined(separator: ",") + "]"]
+        for level in 1..<depth {
+            let name = names[level]
+            let alias = "*" + names[level - 1]
+            lines.append("  \(name): &\(name) [" + Array(repeating: alias, count: 10).joined(separator: ",") + "]")
+        }
+        lines += [
+            "Resources:", "  Vault:", "    Type: AWS::Backup::BackupVault", "    Properties:",
+            "      BackupVaultName: lol-vault",
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func failure(_ template: String, limits: ReadLimits) -> String {
+        do {
+            _ = try CloudFormationTemplate.read(
+                bytes: Array(template.utf8),
+                file: "templates/bomb.yaml",
+                account: account,
+                region: region,
+                limits: limits
+            )
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("A YAML alias bomb is refused before it expands, though nothing refers to its anchors")
+    func aliasBomb() {
+        // 10^5 leaves against a limit of 10,000: `d` (11,111 nodes) is the first node over it.
+        #expect(
+            Self.failure(Self.aliasBomb(depth: 5), limits: ReadLimits(yamlNodes: 10_000))
+                == "templates/bomb.yaml: 5:6: the YAML expands to more than 10000 nodes once its aliases are "
+                + "expanded (limits.yaml_nodes in scenario.json raises the limit)"
+        )
+        // Within a raised limit the same template reads.
+        #expect(Self.failure(Self.aliasBomb(depth: 5), limits: ReadLimits(yamlNodes: 200_000)) == "no error")
+    }
+
+    @Test("An alias used as a mapping key must name a plain value; it is refused before Yams hashes it")
+    func aliasAsKey() {
+        let template = Self.aliasBomb(depth: 5) + "Outputs:\n  ? *e\n  : x\n"
+        #expect(
+            Self.failure(template, limits: ReadLimits(yamlNodes: .max))
+                == "templates/bomb.yaml: 13:5: a mapping key must be a plain value"
+        )
+    }
+
+    @Test("Aliases resolve to the latest node anchored under their name, and are counted as it")
+    func aliasesWithinLimit() throws {
+        let template = """
+            Metadata:
+              Old: &tags {Owner: old}
+              Tags: &tags {Owner: platform, Tier: gold}
+            Resources:
+              Vault:
+                Type: AWS::Backup::BackupVault
+                Properties:
+                  BackupVaultName: tagged-vault
+                  BackupVaultTags: *tags
+              Other:
+                Type: AWS::Backup::BackupVault
+                Properties:
+                  BackupVaultName: other-vault
+                  BackupVaultTags: *tags
+            """
+        let found = try CloudFormationTemplate.read(
+            bytes: Array(template.utf8),
+            file: "templates/tags.yaml",
+            account: Self.account,
+            region: Self.region
+        )
+        #expect(
+            found.vaults.map(\.tags) == [
+                ["Owner": "platform", "Tier": "gold"], ["Owner": "platform", "Tier": "gold"],
+            ]
+        )
+        // 1 (root) + 1 + 11 (Metadata) + 1 + 29 (Resources, each alias counted as the 5 nodes of Tags).
+        #expect(Self.failure(template, limits: ReadLimits(yamlNodes: 43)) == "no error")
+        #expect(Self.failure(template, limits: ReadLimits(yamlNodes: 42)).contains("more than 42 nodes"))
+    }
 }

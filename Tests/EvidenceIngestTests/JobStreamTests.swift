@@ -206,4 +206,118 @@ struct PartialJobStreamTests {
         #expect(job.placement.vaultARN == "arn:aws-cn:backup:cn-north-1:111122223333:backup-vault:Default")
         #expect(job.creationDate == Instant(iso8601: "2028-03-02T05:05:00Z"))
     }
+
+    // MARK: Limits
+
+    static let trailFile =
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2028/03/02/111122223333_CloudTrail_us-east-1_20280302T0510Z_A.json.gz"
+
+    /// The error text of reading a scenario whose one CloudTrail file inflates to `json`, or "no error".
+    static func trailFailure(_ json: [UInt8], limits: ReadLimits = .defaults) throws -> String {
+        let folder = try JobStreamTests.folder([Self.trailFile: Gzip.compress(json, level: 1)])
+        do {
+            _ = try JobStreams.read(folder: folder.path, limits: limits)
+            return "no error"
+        } catch {
+            return "\(error)".replacingOccurrences(of: Self.trailFile, with: "FILE")
+        }
+    }
+
+    @Test("A gzip bomb of zeros is refused at its first byte, before it inflates")
+    func zerosBomb() throws {
+        #expect(
+            try Self.trailFailure([UInt8](repeating: 0, count: 16 << 20))
+                == "FILE: 1:1: invalid JSON: expected a JSON value"
+        )
+    }
+
+    @Test("White space padding a record counts against the record's limit: the spaces bomb is refused")
+    func spacesBomb() throws {
+        let bomb = Array(#"{"Records":["#.utf8) + [UInt8](repeating: 32, count: 4 << 20) + Array("]}".utf8)
+        #expect(
+            try Self.trailFailure(bomb, limits: ReadLimits(recordBytes: 1 << 20))
+                == "FILE: $.Records[0]: the record, with the white space before it, is longer than 1048576 bytes "
+                + "(limits.record_bytes in scenario.json raises the limit)"
+        )
+        #expect(try Self.trailFailure(bomb, limits: ReadLimits(recordBytes: 8 << 20)) == "no error")
+    }
+
+    @Test("A record larger than the limit is refused, naming its place; a file may not inflate past its limit")
+    func largeRecordAndInflatedLimit() throws {
+        let padding = String(repeating: "x", count: 2 << 20)
+        let json = Array(#"{"Records":[{"eventSource":"s3.amazonaws.com"},{"note":"\#(padding)"}]}"#.utf8)
+        #expect(
+            try Self.trailFailure(json, limits: ReadLimits(recordBytes: 1 << 20))
+                == "FILE: $.Records[1]: the record, with the white space before it, is longer than 1048576 bytes "
+                + "(limits.record_bytes in scenario.json raises the limit)"
+        )
+        #expect(
+            try Self.trailFailure(json, limits: ReadLimits(inflatedBytesPerFile: 1 << 20))
+                == "FILE: gzip data expands beyond 1048576 bytes "
+                + "(limits.inflated_bytes_per_file in scenario.json raises the limit)"
+        )
+        #expect(try Self.trailFailure(json) == "no error")
+    }
+
+    @Test("Records nested too deep, or out of the frame, are refused where they go wrong in the file")
+    func frameAndNesting() throws {
+        let deep = Array(#"{"Records":["#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 600)
+        let nested = try Self.trailFailure(deep)
+        #expect(nested == "FILE: 1:525: invalid JSON: nesting deeper than 512 levels")
+        let cases: [(String, String)] = [
+            (#"{"Records":[{"a":1},]}"#, "FILE: 1:21: invalid JSON: expected a JSON value"),
+            (#"{"Records":[{"a":1} {"b":2}]}"#, "FILE: 1:21: invalid JSON: expected ',' or ']'"),
+            ("{\"Records\":[\n  {\"a\":1},\n  {\"b\" 2}]}", "FILE: 3:8: invalid JSON: expected ':'"),
+            (#"{"Records":[{"a":1}"#, "FILE: 1:20: invalid JSON: unexpected end of input; the file may be truncated"),
+            (#"{"Records":[]} x"#, "FILE: 1:16: invalid JSON: unexpected text after the JSON value"),
+            (
+                #"{"Records":[1,"a",[],null]}"#,
+                "FILE: $.Records[0]: expected an object (a CloudTrail record), found a number"
+            ),
+            (#"{"Other":1,"Records":[]}"#, "no error"),
+            (#"{"Records":{}}"#, "FILE: $.Records: expected an array, found an object"),
+            ("  {\"Records\" : [ ] }  ", "no error"),
+        ]
+        for (json, expected) in cases {
+            #expect(try Self.trailFailure(Array(json.utf8)) == expected, "\(json)")
+        }
+    }
+
+    @Test("Records split across the pieces of any size read as when the file is whole")
+    func recordsAcrossPieces() throws {
+        let records = (0..<40).map { index in
+            #"{"eventSource":"s3.amazonaws.com","eventID":"e-\#(index)","note":"a \" ] } [ { \u00e9t\u00e9"}"#
+        }
+        let json = Array(("{\"Records\": [\n" + records.joined(separator: ",\n") + "\n]}\n").utf8)
+        let folder = try JobStreamTests.folder([Self.trailFile: Gzip.compress(json)])
+        let streams = try JobStreams.read(folder: folder.path)
+        #expect(streams.statistics.records == 40)
+        #expect(streams.statistics.bytes == json.count)
+    }
+
+    @Test("An EventBridge line longer than the record limit is refused, naming its line")
+    func longEventLine() throws {
+        let line = Array(JobStreamTests.created.utf8)
+        var long = Array(#"{"source":"aws.s3","pad":""#.utf8)
+        long += [UInt8](repeating: UInt8(ascii: "x"), count: 600_000)
+        long += Array(#""}"#.utf8)
+        var bytes = line
+        bytes.append(10)
+        bytes += long
+        bytes.append(10)
+        bytes += line
+        bytes.append(10)
+        let folder = try JobStreamTests.folder(["events/jobs.jsonl": bytes])
+        do {
+            _ = try JobStreams.read(folder: folder.path, limits: ReadLimits(recordBytes: 512 << 10))
+            Issue.record("no error")
+        } catch {
+            #expect(
+                "\(error)"
+                    == "events/jobs.jsonl: 2:1: the line is longer than 524288 bytes "
+                    + "(limits.record_bytes in scenario.json raises the limit)"
+            )
+        }
+        _ = try JobStreams.read(folder: folder.path, limits: ReadLimits(recordBytes: 1 << 20))
+    }
 }

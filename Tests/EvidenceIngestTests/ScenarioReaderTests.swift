@@ -104,6 +104,16 @@ struct ScenarioReaderTests {
                 "scenario.json: $.faults[0].kind: \"BROKEN\" is not a fault kind (expected one of FAILED, EXPIRED, ABORTED, PARTIAL, LATE_START)"
             ),
             (
+                "scenario.json",
+                "{\"name\": \"x\", \"month\": \"2028-03\", \"seed\": 1, \"limits\": {\"yaml_nodes\": 0}}",
+                "scenario.json: $.limits.yaml_nodes: expected a positive integer"
+            ),
+            (
+                "scenario.json",
+                "{\"name\": \"x\", \"month\": \"2028-03\", \"seed\": 1, \"limits\": {\"yaml\": 10}}",
+                "scenario.json: $.limits.yaml: unknown limit 'yaml' (expected one of yaml_nodes, inflated_bytes_per_file, record_bytes)"
+            ),
+            (
                 "\(base)/backup-jobs.json",
                 "{\"BackupJobs\": [{\"BackupJobId\": \"J1\", \"ResourceArn\": \"arn:aws:s3:::b\", \"CreationDate\": \"2028-03-02T00:00:00Z\", \"State\": \"DONE\"}]}",
                 "\(base)/backup-jobs.json: $.BackupJobs[0].State: \"DONE\" is not a backup job state (expected one of CREATED, PENDING, RUNNING, ABORTING, ABORTED, COMPLETED, FAILED, EXPIRED, PARTIAL)"

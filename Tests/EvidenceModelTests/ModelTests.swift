@@ -196,6 +196,24 @@ struct ModelTests {
     }
 }
 
+@Suite("Input locations")
+struct InputLocationTests {
+    @Test("A location prints as the file, then a JSON path or line:column, and reads back from that form")
+    func printedForm() {
+        let path = InputLocation(file: "plans/a.json", position: .jsonPath("$.BackupPlan.Rules[0]"))
+        #expect(path.description == "plans/a.json: $.BackupPlan.Rules[0]")
+        #expect(InputLocation(file: "t.yaml", position: .lineColumn(line: 7, column: 6)).description == "t.yaml: 7:6")
+        #expect(InputLocation(file: "t.yaml").description == "t.yaml")
+        #expect(InputLocation(file: "t.yaml", position: "7:6").position == .lineColumn(line: 7, column: 6))
+        #expect(InputLocation(file: "t.yaml", position: "$.a").position == .jsonPath("$.a"))
+        #expect(InputLocation(file: "t.yaml", position: "").position == .file)
+        let error = ImportError(file: "t.yaml", location: "3:1", message: "invalid YAML")
+        #expect(error.inputLocation.position == .lineColumn(line: 3, column: 1))
+        #expect(error.description == "t.yaml: 3:1: invalid YAML")
+        #expect(ImportError(InputLocation(file: "f.json"), message: "empty").description == "f.json: empty")
+    }
+}
+
 @Suite("Selective JSON reading")
 struct SelectiveJSONTests {
     @Test("elementRanges gives each element of the named array and validates what it skips")

@@ -174,9 +174,12 @@ struct AWSEnvironmentTests {
         let sections = try AWSEnvironment.parseCredentialsFile(text, path: "credentials")
         #expect(sections["default"]?["aws_access_key_id"] == "DEFAULTID")
         #expect(sections["audit"]?["aws_session_token"] == "AUDITTOKEN")
-        #expect(throws: PublishError("credentials:1: expected key = value")) {
+        // Tests match the code; the message says where.
+        let malformed = #expect(throws: PublishError.self) {
             try AWSEnvironment.parseCredentialsFile("nonsense", path: "credentials")
         }
+        #expect(malformed?.code == .malformedCredentials)
+        #expect(malformed?.message == "credentials:1: expected key = value")
     }
 
     @Test("A Region is required")
@@ -186,9 +189,8 @@ struct AWSEnvironmentTests {
             try AWSEnvironment.region(environment: ["AWS_REGION": "us-east-2", "AWS_DEFAULT_REGION": "x"])
                 == "us-east-2"
         )
-        #expect(throws: PublishError("no AWS Region: set AWS_REGION or AWS_DEFAULT_REGION")) {
-            try AWSEnvironment.region(environment: [:])
-        }
+        let missing = #expect(throws: PublishError.self) { try AWSEnvironment.region(environment: [:]) }
+        #expect(missing?.code == .missingCredentials)
     }
 
     @Test("Private keys are recognized in any PEM armor")

@@ -31,6 +31,39 @@ struct SystemLibraryTests {
         }
     }
 
+    @Test("GzipInflater inflates pieces of any size as one-shot decompression does, and stops at its limit")
+    func gzipInflater() throws {
+        let text = Array(String(repeating: "backup evidence ", count: 50_000).utf8)
+        let packed = Gzip.compress(text) + Gzip.compress(text)
+        for size in [1, 7, 4096, packed.count] {
+            let inflater = GzipInflater(limit: 1 << 30)
+            var output: [UInt8] = []
+            var start = 0
+            while start < packed.count {
+                let end = min(start + size, packed.count)
+                try inflater.inflate(Array(packed[start..<end])) { output.append(contentsOf: $0) }
+                start = end
+            }
+            try inflater.finish()
+            #expect(output == text + text, "pieces of \(size) bytes")
+            #expect(inflater.total == 2 * text.count)
+        }
+        let truncated = GzipInflater(limit: 1 << 30)
+        try truncated.inflate(Array(packed.prefix(packed.count / 4))) { _ in }
+        #expect(throws: CompressionError.truncatedInput) { try truncated.finish() }
+        #expect(throws: CompressionError.truncatedInput) { try GzipInflater(limit: 10).finish() }
+        // The limit stops inflation as soon as the output passes it: a bomb never inflates whole.
+        let limited = GzipInflater(limit: 100_000)
+        var seen = 0
+        #expect(throws: CompressionError.outputLimitExceeded(limit: 100_000)) {
+            try limited.inflate(packed) { seen += $0.count }
+        }
+        #expect(seen <= 100_000)
+        #expect(throws: CompressionError.corruptInput("incorrect header check")) {
+            try GzipInflater(limit: 10).inflate(Array("not gzip at all".utf8)) { _ in }
+        }
+    }
+
     @Test("SQLite runs statements, binds values and reports errors with the SQL")
     func sqliteBasics() throws {
         let db = try SQLiteConnection(path: ":memory:")

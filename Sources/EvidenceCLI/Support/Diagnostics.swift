@@ -1,9 +1,13 @@
 internal import ArgumentParser
 internal import EvidenceControls
+internal import EvidenceCrypto
 internal import EvidenceIngest
+internal import EvidenceLedger
 internal import EvidenceModel
 internal import EvidencePipeline
+internal import EvidencePublish
 internal import EvidenceSimulation
+internal import EvidenceStore
 internal import Foundation
 
 /// Prints a one-line error to standard error; paths and values in it are escaped (`Printable.line`), so it stays
@@ -37,35 +41,62 @@ package func withExitStatuses(_ body: () throws -> Void) throws {
         try body()
     } catch let error as ExitCode {
         throw error
-    } catch let error as ImportError {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
-    } catch let error as SimulationError {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
-    } catch let error as ControlError {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
-    } catch let error as ScheduleError {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
-    } catch let error as PipelineError {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
-    } catch let error as IOFailure {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
-    } catch let error as OutputFailure {
-        printError(error.description)
-        throw ExitCode(ExitStatus.invalidInput)
     } catch let error as ValidationError {
         throw error
-    } catch let error as CocoaError {
-        printError(fileErrorInWords(error))
-        throw ExitCode(ExitStatus.invalidInput)
     } catch {
-        printError("\(error)")
-        throw ExitCode(ExitStatus.invalidInput)
+        let (status, line) = diagnosis(of: error)
+        printError(line)
+        throw ExitCode(status)
+    }
+}
+
+/// The exit status and the one line for a library error: the one place where error types and their codes become
+/// exit statuses.
+///
+/// Input errors name an ``InputLocation``; the ledger's, the store's, publishing's and crypto errors carry a code,
+/// matched here case by case, so that a new code cannot go unmapped.
+func diagnosis(of error: any Error) -> (status: Int32, line: String) {
+    switch error {
+    case let error as ImportError:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as LedgerError:
+        switch error.code {
+        case .alreadySealed, .notSealed, .outOfOrder, .otherChain, .unexpectedKey, .unreadableEntry, .malformedProof,
+            .fileSystem, .invalidEvidence:
+            return (ExitStatus.invalidInput, error.description)
+        }
+    case let error as StoreError:
+        switch error.code {
+        case .unreadableReport, .database, .statement, .nothingSealed:
+            return (ExitStatus.invalidInput, error.description)
+        }
+    case let error as PublishError:
+        switch error.code {
+        case .missingCredentials, .malformedCredentials, .invalidRequest, .transport, .httpStatus, .refusedContent,
+            .unreadableEvidence:
+            return (ExitStatus.invalidInput, error.description)
+        }
+    case let error as CryptoError:
+        switch error.code {
+        case .invalidKey, .invalidCertificate, .timeStampRefused, .malformedTimeStamp, .timeStampInvalid, .library:
+            return (ExitStatus.invalidInput, error.description)
+        }
+    case let error as SimulationError:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as ControlError:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as ScheduleError:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as PipelineError:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as IOFailure:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as OutputFailure:
+        return (ExitStatus.invalidInput, error.description)
+    case let error as CocoaError:
+        return (ExitStatus.invalidInput, fileErrorInWords(error))
+    default:
+        return (ExitStatus.invalidInput, "\(error)")
     }
 }
 

@@ -8,15 +8,21 @@ internal import Yams
 /// follow the YAML 1.2 core schema (`true`, `false`, `null`, `~` and decimal numbers; numbers keep their literal
 /// text, so `012345678901` stays an account id), quoted scalars are strings, and the short-form tags `!Ref`,
 /// `!GetAtt`, `!Sub`, … become `{"Ref": …}`, `{"Fn::GetAtt": …}`, `{"Fn::Sub": …}`.
+///
+/// Aliases (`*name`) stand for the node anchored as `&name`. Before anything is expanded, the nodes the document
+/// expands to are counted (each anchored node walked once), and a document of more than `ReadLimits.yamlNodes` is
+/// refused, so an alias bomb costs what its text costs (`checkExpansion`).
 enum CloudFormationLoader {
-    static func load(_ bytes: [UInt8], file: String) throws -> JSONValue {
+    static func load(_ bytes: [UInt8], file: String, limits: ReadLimits = .defaults) throws -> JSONValue {
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while index < bytes.count, [32, 9, 10, 13].contains(bytes[index]) { index += 1 }
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return try yaml(bytes, file: file) }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            return try yaml(bytes, file: file, limits: limits)
+        }
         do {
             return try JSONNode.parse(bytes, file: file).value
         } catch let jsonError {
-            guard let value = try? yaml(bytes, file: file) else { throw jsonError }
+            guard let value = try? yaml(bytes, file: file, limits: limits) else { throw jsonError }
             return value
         }
     }
@@ -30,10 +36,11 @@ enum CloudFormationLoader {
         "!ToJsonString": "Fn::ToJsonString", "!Transform": "Fn::Transform",
     ]
 
-    private static func yaml(_ bytes: [UInt8], file: String) throws -> JSONValue {
+    private static func yaml(_ bytes: [UInt8], file: String, limits: ReadLimits) throws -> JSONValue {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ImportError(file: file, message: "the template is not valid UTF-8")
         }
+        try checkExpansion(text, file: file, limit: limits.yamlNodes)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -44,6 +51,116 @@ enum CloudFormationLoader {
         }
         guard let root else { throw ImportError(file: file, message: "the template is empty") }
         return try value(of: root, file: file)
+    }
+
+    /// Refuses a document that expands to more than `limit` nodes, or whose mapping keys are not plain values,
+    /// before Yams composes it with its aliases.
+    ///
+    /// Yams composes an alias as the node its anchor names, shared, not copied; but it hashes every mapping key to
+    /// find duplicates, and an alias used as a key is hashed as the whole tree it stands for. So the document is
+    /// first composed with each `*` that may start an alias replaced by a character the text does not hold: the
+    /// aliases become plain values at the same line and column, the anchors stay, and nothing is shared. The walk
+    /// over that graph counts every alias as the nodes of the latest node anchored under its name, as Yams
+    /// resolves it. Replacing a `*` that starts no alias changes only a value that is not used.
+    private static func checkExpansion(_ text: String, file: String, limit: Int) throws {
+        var marker: Unicode.Scalar?
+        if text.utf8.contains(UInt8(ascii: "*")) {
+            let used = Set(text.unicodeScalars.filter { (0xE000...0xF8FF).contains($0.value) })
+            marker = (0xE000...0xF8FF).lazy.compactMap(Unicode.Scalar.init).first { !used.contains($0) }
+            guard marker != nil else {
+                throw ImportError(file: file, message: "the YAML uses every private-use character and aliases")
+            }
+        }
+        var probe = text
+        if let marker {
+            var scalars = String.UnicodeScalarView()
+            var previous: Unicode.Scalar?
+            var iterator = text.unicodeScalars.makeIterator()
+            var current = iterator.next()
+            while let scalar = current {
+                let next = iterator.next()
+                let startsToken = previous.map { " \t\r\n[{,:?-\u{FEFF}".unicodeScalars.contains($0) } ?? true
+                let namesAnchor = next.map { !" \t\r\n[]{},".unicodeScalars.contains($0) } ?? false
+                scalars.append(scalar == "*" && startsToken && namesAnchor ? marker : scalar)
+                previous = scalar
+                current = next
+            }
+            probe = String(scalars)
+        }
+        // A node holds its anchor weakly, and the parser holds the anchors: it lives until the walk is done.
+        let parser: Parser
+        let root: Node?
+        do {
+            parser = try Parser(yaml: probe)
+            root = try parser.singleRoot()
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw ImportError(file: file, message: "invalid YAML: \(error)")
+        }
+        guard let root else { return }
+        var counter = ExpansionCounter(limit: limit, marker: marker, file: file)
+        _ = try withExtendedLifetime(parser) { try counter.count(root) }
+    }
+
+    /// Counts the nodes of a document composed without its aliases, as if every alias were expanded.
+    private struct ExpansionCounter {
+        let limit: Int
+        /// The character that stands for the `*` of an alias, if the document may hold any.
+        let marker: Unicode.Scalar?
+        let file: String
+        /// The expanded count of the latest node anchored under each name, in document order.
+        private var anchors: [String: Int] = [:]
+
+        init(limit: Int, marker: Unicode.Scalar?, file: String) {
+            self.limit = limit
+            self.marker = marker
+            self.file = file
+        }
+
+        /// The nodes `node` expands to, or an error as soon as they are more than the limit.
+        mutating func count(_ node: Node) throws -> Int {
+            var total = 1
+            switch node {
+            case .scalar(let scalar):
+                if let name = aliasName(scalar) { total = anchors[name] ?? 1 }
+            case .alias:
+                break
+            case .sequence(let sequence):
+                for item in sequence {
+                    total += try count(item)
+                    try check(total, node)
+                }
+            case .mapping(let mapping):
+                for (key, member) in mapping {
+                    let keyCount = try count(key)
+                    guard case .scalar = key, keyCount == 1 else {
+                        throw failure(key.mark, "a mapping key must be a plain value", file: file)
+                    }
+                    total += keyCount + (try count(member))
+                    try check(total, node)
+                }
+            }
+            try check(total, node)
+            if let anchor = node.anchor { anchors[anchor.rawValue] = total }
+            return total
+        }
+
+        private func check(_ total: Int, _ node: Node) throws {
+            guard total > limit else { return }
+            throw failure(
+                node.mark,
+                "the YAML expands to more than \(limit) nodes once its aliases are expanded "
+                    + "(limits.yaml_nodes in scenario.json raises the limit)",
+                file: file
+            )
+        }
+
+        /// The anchor an alias names, for a plain value that stands for one.
+        private func aliasName(_ scalar: Node.Scalar) -> String? {
+            guard let marker, scalar.style == .plain, scalar.string.unicodeScalars.first == marker else { return nil }
+            return String(scalar.string.unicodeScalars.dropFirst())
+        }
     }
 
     private static func syntaxError(_ error: YamlError, file: String) -> ImportError {

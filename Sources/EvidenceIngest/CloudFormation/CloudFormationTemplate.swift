@@ -63,6 +63,7 @@ public enum CloudFormationTemplate {
     ///   - parameters: Parameter values that replace the template's `Default`s; naming an undeclared parameter is
     ///     an error, as in CloudFormation.
     ///   - stackName: `AWS::StackName`; by default the file's name without folder and extension.
+    ///   - limits: How far the YAML may expand (``ReadLimits/yamlNodes``).
     /// - Returns: The resources found, each list sorted by logical id.
     /// - Throws: ``ImportError`` for syntax errors (with line and column), unresolvable references, missing or
     ///   mistyped properties.
@@ -72,7 +73,8 @@ public enum CloudFormationTemplate {
         account: String,
         region: String,
         parameters: [String: String] = [:],
-        stackName: String? = nil
+        stackName: String? = nil,
+        limits: ReadLimits = .defaults
     ) throws -> BackupDefinitions {
         let deployment = try CloudFormationDeployment.validated(
             account: account,
@@ -80,7 +82,7 @@ public enum CloudFormationTemplate {
             stackName: stackName ?? defaultStackName(file: file),
             file: file
         )
-        let root = JSONNode(value: try CloudFormationLoader.load(bytes, file: file), file: file)
+        let root = JSONNode(value: try CloudFormationLoader.load(bytes, file: file, limits: limits), file: file)
         let resolver = try CloudFormationResolver(template: root, deployment: deployment, overrides: parameters)
 
         var found = BackupDefinitions()

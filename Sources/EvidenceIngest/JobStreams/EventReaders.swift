@@ -90,11 +90,8 @@ enum EventReaders {
         "StartRestoreJob": .restore,
     ]
 
-    /// The job events of one CloudTrail log file, already decompressed (`{"Records": [...]}`), and its count of
-    /// records.
-    ///
-    /// The whole file is checked for syntax, but only records that mention AWS Backup are built into values: a trail
-    /// holds every service's records, and AWS Backup's are few among them.
+    /// The job events of one CloudTrail log file whose JSON is held whole, and its count of records: a file that is
+    /// not `{"Records": [...]}` alone (``RecordSplitter`` reads those as they inflate), or a test's.
     static func cloudTrail(json: [UInt8], file: String) throws -> ([JobEvent], Int) {
         let ranges: [Range<Int>]?
         do {
@@ -111,10 +108,38 @@ enum EventReaders {
             _ = try JSONNode.parse(json, file: file).required("Records").array()
             return ([], 0)
         }
-        // Every record is an object; a number, string, array or null in `Records` is not a log file's.
+        var events: [JobEvent] = []
         for (position, range) in ranges.enumerated() {
-            guard let first = json[range].first(where: { ![32, 9, 10, 13].contains($0) }), first != UInt8(ascii: "{")
-            else { continue }
+            let event = try cloudTrailRecord(json[range], position: position, file: file) { _ in
+                "$.Records[\(position)]"
+            }
+            if let event { events.append(event) }
+        }
+        return (events, ranges.count)
+    }
+
+    /// The job event of one record of a CloudTrail log file, read as its file is inflated (``RecordSplitter``).
+    static func cloudTrailRecord(_ record: RecordSplitter.Record, file: String) throws -> JobEvent? {
+        try cloudTrailRecord(record.bytes[...], position: record.position, file: file) { error in
+            // The record's own line and column, placed in the file.
+            let column = error.line == 1 ? error.column + record.column - 1 : error.column
+            return "\(error.line + record.line - 1):\(column)"
+        }
+    }
+
+    /// The job event of one record, or nil for a record of another service or kind; `located` places a syntax
+    /// error in the record.
+    ///
+    /// Every record is an object; a number, string, array or null in `Records` is not a log file's. Only records
+    /// that mention AWS Backup are built into values (a trail holds every service's records, and AWS Backup's are
+    /// few among them); the others are checked for syntax only.
+    private static func cloudTrailRecord(
+        _ bytes: ArraySlice<UInt8>,
+        position: Int,
+        file: String,
+        located: (JSONSyntaxError) -> String
+    ) throws -> JobEvent? {
+        if let first = bytes.first(where: { ![32, 9, 10, 13].contains($0) }), first != UInt8(ascii: "{") {
             let found: String
             switch first {
             case UInt8(ascii: "["): found = "an array"
@@ -129,61 +154,61 @@ enum EventReaders {
                 message: "expected an object (a CloudTrail record), found \(found)"
             )
         }
-        var events: [JobEvent] = []
-        // One record's tree at a time: it is dropped as soon as its event is read.
-        for (position, range) in ranges.enumerated() where mentions(Self.backupSource, json[range]) {
-            let value: JSONValue
+        guard mentions(Self.backupSource, bytes) else {
             do {
-                value = try JSONParser.parse(Array(json[range]))
+                try JSONParser.validate(Array(bytes))
             } catch {
-                throw ImportError(
-                    file: file,
-                    location: "$.Records[\(position)]",
-                    message: "invalid JSON: \(error.message)"
-                )
+                throw ImportError(file: file, location: located(error), message: "invalid JSON: \(error.message)")
             }
-            let record = JSONNode(value: value, file: file, path: "$.Records[\(position)]")
-            guard try record.optional("eventSource")?.string() == "backup.amazonaws.com" else { continue }
-            let name = try record.required("eventName").string()
-            if let (kind, defaultState) = serviceEvents[name] {
-                let details = try record.required("serviceEventDetails")
-                var base = try recordBase(record, kind: kind, jobID: details.required(idKey(kind)).identifier())
-                base.location = details.path
-                if let defaultState, try details.optional(stateKey(kind)) == nil {
-                    base.state = defaultState
-                } else {
-                    base.state = try state(details, kind: kind)
-                }
-                events.append(try fill(base, from: details, firstResource: nil))
-            } else if let kind = startCalls[name], try record.optional("errorCode") == nil {
-                guard let response = try record.optional("responseElements") else { continue }
-                let request = try record.optional("requestParameters")
-                var base = try recordBase(record, kind: kind, jobID: response.required(idKey(kind)).identifier())
-                base.location = response.path
-                base.state = "CREATED"
-                base.creationDate = try response.optional("creationDate")?.instant()
-                if let request {
-                    base = try fill(base, from: request, firstResource: nil)
-                    // The request names the vault; its ARN takes the partition of the ARNs beside it.
-                    let partition =
-                        [base.resourceARN, base.recoveryPointARN, base.iamRoleARN]
-                        .compactMap { $0.flatMap(ARN.init)?.partition }.first ?? "aws"
-                    for key in ["backupVaultName", "sourceBackupVaultName"] {
-                        if let name = try request.optional(key)?.string() {
-                            base.vaultARN =
-                                ARN.backupVault(
-                                    partition: partition,
-                                    region: base.region,
-                                    account: base.account,
-                                    name: name
-                                ).description
-                        }
+            return nil
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(Array(bytes))
+        } catch {
+            throw ImportError(file: file, location: located(error), message: "invalid JSON: \(error.message)")
+        }
+        let record = JSONNode(value: value, file: file, path: "$.Records[\(position)]")
+        guard try record.optional("eventSource")?.string() == "backup.amazonaws.com" else { return nil }
+        let name = try record.required("eventName").string()
+        if let (kind, defaultState) = serviceEvents[name] {
+            let details = try record.required("serviceEventDetails")
+            var base = try recordBase(record, kind: kind, jobID: details.required(idKey(kind)).identifier())
+            base.location = details.path
+            if let defaultState, try details.optional(stateKey(kind)) == nil {
+                base.state = defaultState
+            } else {
+                base.state = try state(details, kind: kind)
+            }
+            return try fill(base, from: details, firstResource: nil)
+        } else if let kind = startCalls[name], try record.optional("errorCode") == nil {
+            guard let response = try record.optional("responseElements") else { return nil }
+            let request = try record.optional("requestParameters")
+            var base = try recordBase(record, kind: kind, jobID: response.required(idKey(kind)).identifier())
+            base.location = response.path
+            base.state = "CREATED"
+            base.creationDate = try response.optional("creationDate")?.instant()
+            if let request {
+                base = try fill(base, from: request, firstResource: nil)
+                // The request names the vault; its ARN takes the partition of the ARNs beside it.
+                let partition =
+                    [base.resourceARN, base.recoveryPointARN, base.iamRoleARN]
+                    .compactMap { $0.flatMap(ARN.init)?.partition }.first ?? "aws"
+                for key in ["backupVaultName", "sourceBackupVaultName"] {
+                    if let name = try request.optional(key)?.string() {
+                        base.vaultARN =
+                            ARN.backupVault(
+                                partition: partition,
+                                region: base.region,
+                                account: base.account,
+                                name: name
+                            ).description
                     }
                 }
-                events.append(base)
             }
+            return base
         }
-        return (events, ranges.count)
+        return nil
     }
 
     private static func recordBase(_ record: JSONNode, kind: JobKind, jobID: String) throws -> JobEvent {

@@ -6,8 +6,10 @@ internal import Foundation
 /// `events/` (ARCHITECTURE.md §3, facts sheet §6).
 ///
 /// Files are read in batches spread over all cores; each batch's events are folded into a ``JobAssembler`` before
-/// the next batch is read, so memory holds one batch of file contents plus the jobs, however many events there
-/// are. The result does not depend on file, record or line order.
+/// the next batch is read. A CloudTrail file is inflated and split into records as it is read, and an EventBridge
+/// file is read a block of lines at a time, so memory holds a record or a block per file of the batch plus the jobs,
+/// however large the files and however many events there are. The result does not depend on file, record or line
+/// order.
 public struct JobStreams: Sendable {
     public var backupJobs: [BackupJob]
     public var copyJobs: [CopyJob]
@@ -43,15 +45,19 @@ public struct JobStreams: Sendable {
     }
 
     /// Reads every stream file of the scenario folder at `root`.
-    public static func read(folder: String) throws -> JobStreams {
+    ///
+    /// CloudTrail files are read as they inflate, a record at a time, and EventBridge files a block of lines at a
+    /// time, so memory follows the largest record and the batch, never a file's size; `limits` bounds each file
+    /// (``ReadLimits/inflatedBytesPerFile``, ``ReadLimits/recordBytes``).
+    public static func read(folder: String, limits: ReadLimits = .defaults) throws -> JobStreams {
         let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
-        return try read(files: FileSystem(root: root))
+        return try read(files: FileSystem(root: root), limits: limits)
     }
 
-    static func read(files: FileSystem) throws -> JobStreams {
+    static func read(files: FileSystem, limits: ReadLimits) throws -> JobStreams {
         var statistics = Statistics()
         var assembler = JobAssembler()
-        try scan(files: files, statistics: &statistics) { assembler.add($0) }
+        try scan(files: files, limits: limits, statistics: &statistics) { assembler.add($0) }
         let (backups, copies, restores, unnamedStarts) = try assembler.jobs()
         statistics.events = assembler.eventCount
         statistics.duplicates = assembler.duplicateCount
@@ -64,6 +70,7 @@ public struct JobStreams: Sendable {
     /// problem, in the order files are read.
     private static func scan(
         files: FileSystem,
+        limits: ReadLimits,
         statistics: inout Statistics,
         _ body: ([JobEvent]) throws -> Void
     ) throws {
@@ -84,20 +91,20 @@ public struct JobStreams: Sendable {
         var start = 0
         while start < units.count {
             let batch = Array(units[start..<min(start + batchSize, units.count)])
-            try fold(batch, files: files, into: body, statistics: &statistics)
+            try fold(batch, files: files, limits: limits, into: body, statistics: &statistics)
             start += batchSize
         }
         units.removeAll()
         for file in eventFiles {
             var pending: [Unit] = []
-            try files.readLineBlocks(file, blockSize: 4 << 20) { block, firstLine in
+            try files.readLineBlocks(file, blockSize: 4 << 20, lineLimit: limits.recordBytes) { block, firstLine in
                 pending.append(.eventLines(file: file, bytes: block, firstLine: firstLine))
                 if pending.count == batchSize {
-                    try fold(pending, files: files, into: body, statistics: &statistics)
+                    try fold(pending, files: files, limits: limits, into: body, statistics: &statistics)
                     pending.removeAll()
                 }
             }
-            try fold(pending, files: files, into: body, statistics: &statistics)
+            try fold(pending, files: files, limits: limits, into: body, statistics: &statistics)
         }
     }
 
@@ -114,11 +121,12 @@ public struct JobStreams: Sendable {
     /// Reads every stream file of the scenario folder at `folder`, handing each batch's job events to `body`.
     ///
     /// The events are encoded, so they need not be held together; `job(events:)` assembles a job from all of its
-    /// events. A bad file is thrown as `read(folder:)` throws it.
+    /// events. Each file is read within the limits `scenario.json` sets. A bad file is thrown as `read(folder:)` throws it.
     public static func scan(folder: String, _ body: ([EncodedEvent]) throws -> Void) throws {
-        let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+        let files = FileSystem(root: URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL)
+        let limits = try ScenarioFile.read(try files.json("scenario.json")).limits
         var statistics = Statistics()
-        try scan(files: FileSystem(root: root), statistics: &statistics) { events in
+        try scan(files: files, limits: limits, statistics: &statistics) { events in
             try body(events.map { EncodedEvent(kind: $0.kind.rawValue, jobID: $0.jobID, bytes: $0.encoded()) })
         }
     }
@@ -153,12 +161,13 @@ public struct JobStreams: Sendable {
     private static func fold(
         _ batch: [Unit],
         files: FileSystem,
+        limits: ReadLimits,
         into body: ([JobEvent]) throws -> Void,
         statistics: inout Statistics
     ) throws {
         let results = Parallel.map(batch) { unit -> Result<([JobEvent], Int, Int), ImportError> in
             do {
-                return .success(try events(of: unit, files: files))
+                return .success(try events(of: unit, files: files, limits: limits))
             } catch let error as ImportError {
                 return .failure(error)
             } catch {
@@ -174,18 +183,10 @@ public struct JobStreams: Sendable {
     }
 
     /// The unit's job events, its bytes of JSON and its count of records.
-    private static func events(of unit: Unit, files: FileSystem) throws -> ([JobEvent], Int, Int) {
+    private static func events(of unit: Unit, files: FileSystem, limits: ReadLimits) throws -> ([JobEvent], Int, Int) {
         switch unit {
         case .cloudTrail(let file):
-            let compressed = try files.bytes(file)
-            let json: [UInt8]
-            do {
-                json = try Gzip.decompress(compressed, limit: 1 << 32)
-            } catch {
-                throw ImportError(file: file, message: error.description)
-            }
-            let (events, records) = try EventReaders.cloudTrail(json: json, file: file)
-            return (events, json.count, records)
+            return try cloudTrailEvents(file, files: files, limits: limits)
         case .eventLines(let file, let bytes, let firstLine):
             var events: [JobEvent] = []
             var line = firstLine
@@ -194,6 +195,7 @@ public struct JobStreams: Sendable {
             while start < bytes.count {
                 let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
                 let text = bytes[start..<end]
+                if text.count > limits.recordBytes { throw FileSystem.longLine(file, line, limit: limits.recordBytes) }
                 if !text.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { records += 1 }
                 if let event = try EventReaders.eventBridge(line: text, file: file, lineNumber: line) {
                     events.append(event)
@@ -203,6 +205,53 @@ public struct JobStreams: Sendable {
             }
             return (events, bytes.count, records)
         }
+    }
+
+    /// The job events of one CloudTrail log file, its bytes of JSON and its count of records, read as it inflates.
+    private static func cloudTrailEvents(
+        _ file: String,
+        files: FileSystem,
+        limits: ReadLimits
+    ) throws -> ([JobEvent], Int, Int) {
+        let url = try files.confined(file)
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw ImportError(file: file, message: "cannot read the file")
+        }
+        defer { try? handle.close() }
+        let inflater = GzipInflater(limit: limits.inflatedBytesPerFile)
+        var splitter = RecordSplitter(file: file, limit: limits.recordBytes)
+        var events: [JobEvent] = []
+        var records = 0
+        do {
+            while true {
+                let chunk: Data
+                do {
+                    chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+                } catch {
+                    throw ImportError(file: file, message: "cannot read the file")
+                }
+                if chunk.isEmpty { break }
+                try inflater.inflate([UInt8](chunk)) { piece in
+                    try splitter.feed(piece) { record in
+                        records += 1
+                        if let event = try EventReaders.cloudTrailRecord(record, file: file) { events.append(event) }
+                    }
+                }
+            }
+            try inflater.finish()
+        } catch let error as CompressionError {
+            var message = error.description
+            if case .outputLimitExceeded = error {
+                message += " (limits.inflated_bytes_per_file in scenario.json raises the limit)"
+            }
+            throw ImportError(file: file, message: message)
+        }
+        try splitter.finish()
+        if let whole = splitter.wholeDocument {
+            let (events, records) = try EventReaders.cloudTrail(json: whole, file: file)
+            return (events, whole.count, records)
+        }
+        return (events, inflater.total, records)
     }
 
     // MARK: The CloudTrail layout
@@ -296,6 +345,7 @@ extension FileSystem {
     func readLineBlocks(
         _ relative: String,
         blockSize: Int,
+        lineLimit: Int,
         _ body: ([UInt8], Int) throws -> Void
     ) throws {
         let url = try confined(relative)
@@ -314,7 +364,10 @@ extension FileSystem {
             }
             if chunk.isEmpty { break }
             carry.append(contentsOf: chunk)
-            guard let lastNewline = carry.lastIndex(of: 10) else { continue }
+            guard let lastNewline = carry.lastIndex(of: 10) else {
+                if carry.count > lineLimit { throw Self.longLine(relative, line, limit: lineLimit) }
+                continue
+            }
             let block = Array(carry[...lastNewline])
             carry.removeSubrange(...lastNewline)
             let lines = block.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
@@ -322,5 +375,14 @@ extension FileSystem {
             line += lines
         }
         if !carry.isEmpty { try body(carry, line) }
+    }
+
+    /// A line longer than the limit of one record.
+    static func longLine(_ relative: String, _ line: Int, limit: Int) -> ImportError {
+        ImportError(
+            file: relative,
+            location: "\(line):1",
+            message: "the line is longer than \(limit) bytes (limits.record_bytes in scenario.json raises the limit)"
+        )
     }
 }
