@@ -19,6 +19,8 @@ final class ExportedJobSource {
     private var cursor: SortedCursor?
     /// Whether `cursor` is on a record not yet handed out.
     private var pending = false
+    /// Sorted runs the streams' events and jobs spilled to the scratch folder.
+    private(set) var spilledRuns = 0
     /// The listed jobs' ARNs outside the writing order not yet handed out, once every resource is taken.
     private var listed: ArraySlice<String>?
 
@@ -54,6 +56,7 @@ final class ExportedJobSource {
         // Jobs by their resource's place in the writing order (jobs of other resources last, by ARN), kind, creation
         // date and id; each record holds the job's events.
         let jobs = RowSorter(scratch: scratch, name: "stream-jobs", budget: budget)
+        spilledRuns += events.runCount
         let byJob = try events.cursor()
         defer { byJob.close() }
         var key: [UInt8] = []
@@ -91,6 +94,7 @@ final class ExportedJobSource {
             rows.append(ArraySlice(Array(byJob.row)))
         }
         try assemble()
+        spilledRuns += jobs.runCount
         cursor = try jobs.cursor()
         pending = try cursor?.advance() ?? false
     }

@@ -170,6 +170,7 @@ struct MonthStream {
             }
             for item in rendered { try writer.add(item) }
         }
+        statistics.spilledRuns += source.spilledRuns
         try writer.finish(statistics: &statistics)
     }
 
