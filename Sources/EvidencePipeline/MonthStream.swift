@@ -37,7 +37,7 @@ struct MonthStream {
     /// Resources simulated at once (on all cores) before their rows are handed to the writers.
     let batchSize: Int
     /// About how many exported jobs a batch holds at most.
-    let batchJobs = 1 << 14
+    let batchJobs = 1 << 12
     /// The scenario folder whose event streams hold the month's jobs, read in pieces; nil when the estate holds
     /// every job.
     let streams: String?
