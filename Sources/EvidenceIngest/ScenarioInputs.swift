@@ -12,8 +12,14 @@ public enum ScenarioInputs {
 
     /// Every input file of the scenario, by its path inside the scenario folder, normalized.
     public static func normalized(scenario: String) throws(ImportError) -> [String: [UInt8]] {
-        let root = URL(fileURLWithPath: scenario)
         var out: [String: [UInt8]] = [:]
+        for path in paths(scenario: scenario) { out[path] = try normalized(scenario: scenario, path: path) }
+        return out
+    }
+
+    /// The paths of the scenario's input files inside its folder, sorted; hidden files and folders are left out.
+    public static func paths(scenario: String) -> [String] {
+        let root = URL(fileURLWithPath: scenario)
         var paths = ["scenario.json"]
         for folder in folders {
             guard let walker = FileManager.default.enumerator(atPath: root.appendingPathComponent(folder).path) else {
@@ -30,17 +36,19 @@ public enum ScenarioInputs {
                 }
             }
         }
-        for path in paths.sorted() {
-            guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
-                throw ImportError(file: "\(scenario)/\(path)", message: "cannot read")
-            }
-            let bytes = [UInt8](data)
-            if path.hasSuffix(".json"), let value = try? JSONParser.parse(bytes) {
-                out[path] = CanonicalJSON.encode(value)
-            } else {
-                out[path] = bytes
-            }
+        return paths.sorted()
+    }
+
+    /// One input file, normalized: JSON re-encoded canonically, anything else as it is.
+    public static func normalized(scenario: String, path: String) throws(ImportError) -> [UInt8] {
+        let root = URL(fileURLWithPath: scenario)
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            throw ImportError(file: "\(scenario)/\(path)", message: "cannot read")
         }
-        return out
+        let bytes = [UInt8](data)
+        if path.hasSuffix(".json"), let value = try? JSONParser.parse(bytes) {
+            return CanonicalJSON.encode(value)
+        }
+        return bytes
     }
 }

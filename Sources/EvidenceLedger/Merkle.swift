@@ -11,6 +11,11 @@ public enum Merkle {
         return hasher.finalize().bytes
     }
 
+    /// Leaf hashes of the given records of `bytes`.
+    static func leaves(_ bytes: [UInt8], _ records: [Range<Int>]) -> [[UInt8]] {
+        records.map { leaf(bytes[$0]) }
+    }
+
     /// The interior node over two child hashes.
     public static func node(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {
         SHA256.hash([1] + left + right).bytes
@@ -75,5 +80,52 @@ public enum Merkle {
             sn >>= 1
         }
         return sn == 0 ? r : nil
+    }
+}
+
+/// The RFC 6962 tree head over records given one at a time, holding only the roots of complete subtrees.
+///
+/// After n leaves the stack holds one subtree root per set bit of n, largest first: adding a leaf pushes its hash
+/// and merges the top two while they cover equal numbers of leaves. The head is the stack folded from the right,
+/// `node(s1, node(s2, … node(sk-1, sk)))`, which is RFC 6962's split at the largest power of two below n applied
+/// at every level. Memory is 32 bytes per level, whatever the number of leaves.
+struct MerkleStack {
+    /// Subtree roots back to back, 32 bytes each; room for any count of leaves an `Int` can hold.
+    private var roots = [UInt8](repeating: 0, count: 65 * 32)
+    private var depth = 0
+    private(set) var leaves = 0
+
+    /// Adds the leaf `SHA-256(0x00 || record)`.
+    mutating func add(_ record: UnsafeRawBufferPointer) {
+        var depth = self.depth
+        leaves += 1
+        var merges = leaves.trailingZeroBitCount
+        roots.withUnsafeMutableBytes { buffer in
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            SHA256.digest(prefix: 0, record, into: base + depth * 32)
+            depth += 1
+            while merges > 0 {
+                // The digest reads both children before it writes the node over the left one.
+                SHA256.digest(
+                    prefix: 1,
+                    UnsafeRawBufferPointer(start: base + (depth - 2) * 32, count: 32),
+                    UnsafeRawBufferPointer(start: base + (depth - 1) * 32, count: 32),
+                    into: base + (depth - 2) * 32
+                )
+                depth -= 1
+                merges -= 1
+            }
+        }
+        self.depth = depth
+    }
+
+    /// The tree head over the leaves added so far; `SHA-256()` when there are none.
+    func root() -> [UInt8] {
+        guard depth > 0 else { return SHA256.hash([UInt8]()).bytes }
+        var head = Array(roots[((depth - 1) * 32)..<(depth * 32)])
+        for level in stride(from: depth - 2, through: 0, by: -1) {
+            head = Merkle.node(Array(roots[(level * 32)..<(level * 32 + 32)]), head)
+        }
+        return head
     }
 }

@@ -1,10 +1,11 @@
 public import EvidenceCrypto
 public import EvidenceModel
-internal import Foundation
+public import Foundation
 
 /// What to seal: a month's files (paths relative to the month folder, `reports/…` and `inputs/…`) and how.
 public struct SealRequest {
     public var period: Month
+    /// Files held in memory; a month too large for that is written into ``StagedSeal/folder`` instead.
     public var files: [String: [UInt8]]
     public var dataAsOf: Instant
     public var chainID: String
@@ -46,20 +47,29 @@ extension Ledger {
         case renamed = "renamed"
     }
 
-    /// The complete folder an entry would hold.
+    /// Where the next entry for `period` goes, from the chain alone: the checks a seal makes before any of the
+    /// month is computed.
     ///
-    /// That is the files, MANIFEST.json, SHA256SUMS and SHA256SUMS.sig, with the
-    /// folder name and manifest. Pure apart from reading the chain.
-    public func prepare(_ request: SealRequest) throws -> (folder: String, manifest: Manifest, files: [String: [UInt8]])
-    {
+    /// It refuses a damaged entry, another chain's evidence folder, a key the chain does not expect, a month
+    /// already sealed, a month out of order and an amendment of a month not sealed. Reads only MANIFEST.json and
+    /// SHA256SUMS of each entry.
+    ///
+    /// - Parameters:
+    ///   - signingKeySHA256: the fingerprint of the key that will sign the entry.
+    ///   - amendment: an amendment of `period` instead of the month itself.
+    public func plan(
+        period: Month,
+        chainID: String,
+        signingKeySHA256 fingerprint: String,
+        amendment: Bool
+    ) throws(LedgerError) -> SealPlan {
         let chain = try readEntries()
         let tip = chain.last
-        let fingerprint = try request.key.publicKey().fingerprint().hex
         if let tip {
-            guard tip.manifest.chainID == request.chainID else {
+            guard tip.manifest.chainID == chainID else {
                 throw LedgerError(
                     .otherChain,
-                    "\(root.path) holds chain \(tip.manifest.chainID), not \(request.chainID); use another evidence folder"
+                    "\(root.path) holds chain \(tip.manifest.chainID), not \(chainID); use another evidence folder"
                 )
             }
             let expected = tip.manifest.nextSigningKeySHA256 ?? tip.manifest.signingKeySHA256
@@ -72,70 +82,88 @@ extension Ledger {
             }
         }
         let periods = chain.filter { $0.manifest.kind == .period }
-        var folder = request.period.description
-        var kind = EntryKind.period
-        var supersedes: ChainEntry?
-        if request.amendmentReason != nil {
-            guard let sealed = periods.first(where: { $0.manifest.period == request.period }) else {
-                throw LedgerError(.notSealed, "\(request.period) is not sealed; there is nothing to amend")
+        if amendment {
+            guard let sealed = periods.first(where: { $0.manifest.period == period }) else {
+                throw LedgerError(.notSealed, "\(period) is not sealed; there is nothing to amend")
             }
-            let count = chain.filter { $0.manifest.kind == .amendment && $0.manifest.period == request.period }.count
-            folder = "\(request.period).amend-\(count + 1)"
-            kind = .amendment
-            supersedes = chain.last { $0.manifest.period == request.period } ?? sealed
-        } else {
-            if periods.contains(where: { $0.manifest.period == request.period }) {
-                throw LedgerError(
-                    .alreadySealed,
-                    "\(request.period) is already sealed in \(root.path); a sealed month is never rewritten "
-                        + "(late data goes in an amendment: monthly --amend)"
-                )
-            }
-            if let last = periods.last?.manifest.period, request.period != last.next {
-                throw LedgerError(
-                    .outOfOrder,
-                    request.period < last
-                        ? "\(request.period) is before the chain's last sealed month \(last); months are sealed in order"
-                        : "\(last.next) is not sealed yet; seal the months in order (a month with no activity is sealed too)"
-                )
-            }
+            let count = chain.filter { $0.manifest.kind == .amendment && $0.manifest.period == period }.count
+            return SealPlan(
+                folder: "\(period).amend-\(count + 1)",
+                kind: .amendment,
+                tip: tip,
+                supersedes: chain.last { $0.manifest.period == period } ?? sealed
+            )
         }
-        var files = request.files.mapValues { $0 }
-        var reports: [ManifestFile] = []
-        var inputs: [ManifestFile] = []
-        let snapshot = request.files
-        let digests = Parallel.map(snapshot.keys.sorted()) { path in
-            FileDigest.entry(path: path, bytes: snapshot[path] ?? [])
+        if periods.contains(where: { $0.manifest.period == period }) {
+            throw LedgerError(
+                .alreadySealed,
+                "\(period) is already sealed in \(root.path); a sealed month is never rewritten "
+                    + "(late data goes in an amendment: monthly --amend)"
+            )
         }
-        for entry in digests {
-            if entry.path.hasPrefix("inputs/") { inputs.append(entry) } else { reports.append(entry) }
+        if let last = periods.last?.manifest.period, period != last.next {
+            throw LedgerError(
+                .outOfOrder,
+                period < last
+                    ? "\(period) is before the chain's last sealed month \(last); months are sealed in order"
+                    : "\(last.next) is not sealed yet; seal the months in order (a month with no activity is sealed too)"
+            )
         }
-        let manifest = Manifest(
-            kind: kind,
-            chainID: request.chainID,
-            period: request.period,
-            seq: (tip?.manifest.seq ?? 0) + 1,
-            prevPeriod: tip?.folder,
-            prevSeq: tip?.manifest.seq,
-            prevSealSHA256: tip?.seal,
-            dataAsOf: request.dataAsOf,
-            generatorVersion: request.generatorVersion,
-            signingKeySHA256: fingerprint,
-            nextSigningKeySHA256: try request.nextKey?.fingerprint().hex,
-            files: reports,
-            inputs: inputs,
-            supersedesPeriod: supersedes.map { _ in request.period.description },
-            supersedesSealSHA256: supersedes?.seal,
-            reason: request.amendmentReason
-        )
-        files["MANIFEST.json"] = manifest.encode()
-        let sums = Ledger.sums(files)
-        files["SHA256SUMS"] = sums
-        files["SHA256SUMS.sig"] = try request.key.sign(sums)
-        return (folder, manifest, files)
+        return SealPlan(folder: period.description, kind: .period, tip: tip, supersedes: nil)
     }
 
-    /// Seals a month.
+    /// Starts sealing a month: checks the chain (``plan(period:chainID:signingKeySHA256:amendment:)``), publishes
+    /// the signing (and next) public keys under `keys/`, and creates the hidden staging folder beside the chain,
+    /// with the request's files written into it.
+    ///
+    /// More files may then be written into ``StagedSeal/folder`` in the month folder's layout (`reports/…`,
+    /// `inputs/…`) before ``StagedSeal/seal(failpoint:)``; on any failure, ``StagedSeal/discard()`` leaves the
+    /// evidence folder as it was.
+    public func stage(_ request: SealRequest) throws -> StagedSeal {
+        let fingerprint = try request.key.publicKey().fingerprint().hex
+        let plan = try plan(
+            period: request.period,
+            chainID: request.chainID,
+            signingKeySHA256: fingerprint,
+            amendment: request.amendmentReason != nil
+        )
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = root.appendingPathComponent(".\(plan.folder).sealing-\(pid)")
+        // What this run created, removed again if the seal fails: a failed seal leaves the chain as it was.
+        var created: [URL] = []
+        do {
+            created += try makeFolders(root)
+            for key in [try request.key.publicKey()] + (request.nextKey.map { [$0] } ?? []) {
+                created += try publish(key)
+            }
+            if FileManager.default.fileExists(atPath: staging.path) {
+                do {
+                    try FileManager.default.removeItem(at: staging)
+                } catch {
+                    throw LedgerError(.fileSystem, "\(staging.path): cannot remove a previous staging folder")
+                }
+            }
+            created += try makeFolders(staging)
+            for path in request.files.keys.sorted() {
+                try writeDurably(request.files[path] ?? [], to: staging.appendingPathComponent(path), sync: false)
+            }
+        } catch {
+            for url in created.reversed() { try? FileManager.default.removeItem(at: url) }
+            throw error
+        }
+        var terms = request
+        terms.files = [:]
+        return StagedSeal(
+            ledger: self,
+            request: terms,
+            plan: plan,
+            folder: staging,
+            signingKeySHA256: fingerprint,
+            created: created
+        )
+    }
+
+    /// Seals a month whose files are all in the request.
     ///
     /// It assembles the month in a hidden folder beside the chain, flushes every file, renames it into place
     /// and flushes the evidence folder, so a crash leaves the previous chain or the new one, never a half-sealed
@@ -144,61 +172,7 @@ extension Ledger {
     /// - Parameter failpoint: stops the process at that step (tests of crash safety); nil in normal use.
     @discardableResult
     public func seal(_ request: SealRequest, failpoint: SealStep? = nil) throws -> ChainEntry {
-        let (folder, manifest, files) = try prepare(request)
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = root.appendingPathComponent(".\(folder).sealing-\(pid)")
-        // What this run created, removed again if the seal fails: a failed seal leaves the chain as it was.
-        var created: [URL] = []
-        do {
-            created += try makeFolders(root)
-            for key in [try request.key.publicKey()] + (request.nextKey.map { [$0] } ?? []) {
-                created += try publish(key)
-            }
-            try seal(files, manifest: manifest, staging: staging, into: folder, failpoint: failpoint)
-        } catch {
-            try? FileManager.default.removeItem(at: staging)
-            for url in created.reversed() { try? FileManager.default.removeItem(at: url) }
-            throw error
-        }
-        return ChainEntry(folder: folder, manifest: manifest, seal: SHA256.hash(files["SHA256SUMS"] ?? []).hex)
-    }
-
-    /// Writes the prepared files into `staging`, flushes them and renames the folder to `folder`.
-    private func seal(
-        _ files: [String: [UInt8]],
-        manifest: Manifest,
-        staging: URL,
-        into folder: String,
-        failpoint: SealStep?
-    ) throws(LedgerError) {
-        if FileManager.default.fileExists(atPath: staging.path) {
-            do {
-                try FileManager.default.removeItem(at: staging)
-            } catch {
-                throw LedgerError(.fileSystem, "\(staging.path): cannot remove a previous staging folder")
-            }
-        }
-        func stop(_ step: SealStep) {
-            if failpoint == step { kill(getpid(), SIGKILL) }
-        }
-        let order = files.keys.sorted().filter { $0 != "MANIFEST.json" && $0 != "SHA256SUMS" && $0 != "SHA256SUMS.sig" }
-        for path in order { try writeDurably(files[path] ?? [], to: staging.appendingPathComponent(path)) }
-        stop(.filesWritten)
-        try writeDurably(files["MANIFEST.json"] ?? [], to: staging.appendingPathComponent("MANIFEST.json"))
-        stop(.manifestWritten)
-        try writeDurably(files["SHA256SUMS"] ?? [], to: staging.appendingPathComponent("SHA256SUMS"))
-        stop(.sumsWritten)
-        try writeDurably(files["SHA256SUMS.sig"] ?? [], to: staging.appendingPathComponent("SHA256SUMS.sig"))
-        stop(.signed)
-        var folders = Set(order.map { staging.appendingPathComponent($0).deletingLastPathComponent().path })
-        folders.insert(staging.path)
-        for path in folders.sorted() { syncDirectory(URL(fileURLWithPath: path)) }
-        let destination = root.appendingPathComponent(folder)
-        guard rename(staging.path, destination.path) == 0 else {
-            throw .system(destination.path, "cannot move the sealed month into place")
-        }
-        syncDirectory(root)
-        stop(.renamed)
+        try stage(request).seal(failpoint: failpoint)
     }
 
     /// Removes folders that interrupted seals left behind (hidden `.…sealing-…` folders); they never verify.
@@ -246,7 +220,7 @@ extension Ledger {
         return created
     }
 
-    func writeDurably(_ bytes: [UInt8], to url: URL) throws(LedgerError) {
+    func writeDurably(_ bytes: [UInt8], to url: URL, sync: Bool = true) throws(LedgerError) {
         _ = try makeFolders(url.deletingLastPathComponent())
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw .system(url.path, "cannot create the file") }
@@ -265,6 +239,14 @@ extension Ledger {
             }
         }
         if failed { throw .system(url.path, "cannot write") }
+        guard !sync || fsync(descriptor) == 0 else { throw .system(url.path, "cannot flush to disk") }
+    }
+
+    /// Flushes a file already written to disk.
+    func syncFile(_ url: URL) throws(LedgerError) {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .system(url.path, "cannot open") }
+        defer { close(descriptor) }
         guard fsync(descriptor) == 0 else { throw .system(url.path, "cannot flush to disk") }
     }
 
@@ -273,5 +255,140 @@ extension Ledger {
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
+    }
+}
+
+/// Where the next entry goes in the chain: what ``Ledger/plan(period:chainID:signingKeySHA256:amendment:)`` found.
+public struct SealPlan: Sendable {
+    /// The entry's folder name: `2028-04`, or `2028-04.amend-1`.
+    public var folder: String
+    /// A month, or an amendment of one.
+    public var kind: EntryKind
+    /// The chain's tip, which the entry links to; nil for the first entry.
+    public var tip: ChainEntry?
+    /// The entry an amendment supersedes (the month's newest).
+    public var supersedes: ChainEntry?
+}
+
+/// A month being sealed: the keys are published and the hidden staging folder exists, holding what is written
+/// into it so far.
+///
+/// Nothing in the chain changes until ``seal(failpoint:)`` renames the folder into place. Each file's digests are
+/// computed from disk, a chunk at a time, as `verify` computes them, so a month of any size is sealed in bounded
+/// memory.
+public final class StagedSeal {
+    public let ledger: Ledger
+    public let plan: SealPlan
+    /// The staging folder: the month folder's layout is written here (`reports/…`, `inputs/…`).
+    public let folder: URL
+    private let request: SealRequest
+    private let fingerprint: String
+    /// What staging created (folders, published keys, the staging folder), outermost first.
+    private var created: [URL]
+
+    init(
+        ledger: Ledger,
+        request: SealRequest,
+        plan: SealPlan,
+        folder: URL,
+        signingKeySHA256: String,
+        created: [URL]
+    ) {
+        self.ledger = ledger
+        self.folder = folder
+        self.request = request
+        self.plan = plan
+        fingerprint = signingKeySHA256
+        self.created = created
+    }
+
+    /// Removes the staging folder and what staging created: the evidence folder is left as it was.
+    public func discard() {
+        try? FileManager.default.removeItem(at: folder)
+        for url in created.reversed() { try? FileManager.default.removeItem(at: url) }
+        created = []
+    }
+
+    /// Seals the staged files.
+    ///
+    /// It hashes every file under the staging folder (``FileDigest/entries(of:chunk:)``), writes MANIFEST.json,
+    /// SHA256SUMS and SHA256SUMS.sig, flushes every file and folder, renames the folder into place and flushes the
+    /// evidence folder, so a crash leaves the previous chain or the new one, never a half-sealed month. On failure
+    /// the staging folder and what staging created are removed.
+    ///
+    /// - Parameter failpoint: stops the process at that step (tests of crash safety); nil in normal use.
+    @discardableResult
+    public func seal(failpoint: Ledger.SealStep? = nil) throws -> ChainEntry {
+        do {
+            return try sealStaged(failpoint: failpoint)
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    private func sealStaged(failpoint: Ledger.SealStep?) throws -> ChainEntry {
+        func stop(_ step: Ledger.SealStep) {
+            if failpoint == step { kill(getpid(), SIGKILL) }
+        }
+        let sealFiles: Set = ["MANIFEST.json", "SHA256SUMS", "SHA256SUMS.sig"]
+        let paths = Ledger.files(under: folder).filter { !sealFiles.contains($0) }
+        let digests = FileDigest.entries(of: paths.map { (path: $0, location: folder.appendingPathComponent($0).path) })
+        var reports: [ManifestFile] = []
+        var inputs: [ManifestFile] = []
+        var hashes: [String: String] = [:]
+        for (path, digest) in zip(paths, digests) {
+            guard let digest else {
+                throw LedgerError(
+                    .fileSystem,
+                    "\(folder.appendingPathComponent(path).path): cannot read the staged file"
+                )
+            }
+            hashes[path] = digest.sha256
+            if path.hasPrefix("inputs/") { inputs.append(digest) } else { reports.append(digest) }
+        }
+        let tip = plan.tip
+        let manifest = Manifest(
+            kind: plan.kind,
+            chainID: request.chainID,
+            period: request.period,
+            seq: (tip?.manifest.seq ?? 0) + 1,
+            prevPeriod: tip?.folder,
+            prevSeq: tip?.manifest.seq,
+            prevSealSHA256: tip?.seal,
+            dataAsOf: request.dataAsOf,
+            generatorVersion: request.generatorVersion,
+            signingKeySHA256: fingerprint,
+            nextSigningKeySHA256: try request.nextKey?.fingerprint().hex,
+            files: reports,
+            inputs: inputs,
+            supersedesPeriod: plan.supersedes.map { _ in request.period.description },
+            supersedesSealSHA256: plan.supersedes?.seal,
+            reason: request.amendmentReason
+        )
+        let manifestBytes = manifest.encode()
+        hashes["MANIFEST.json"] = SHA256.hash(manifestBytes).hex
+        let sums = Ledger.sums(hexDigests: hashes)
+        let signature = try request.key.sign(sums)
+        for path in paths { try ledger.syncFile(folder.appendingPathComponent(path)) }
+        stop(.filesWritten)
+        try ledger.writeDurably(manifestBytes, to: folder.appendingPathComponent("MANIFEST.json"))
+        stop(.manifestWritten)
+        try ledger.writeDurably(sums, to: folder.appendingPathComponent("SHA256SUMS"))
+        stop(.sumsWritten)
+        try ledger.writeDurably(signature, to: folder.appendingPathComponent("SHA256SUMS.sig"))
+        stop(.signed)
+        var folders = Set(paths.map { folder.appendingPathComponent($0).deletingLastPathComponent().path })
+        folders.insert(folder.path)
+        for path in folders.sorted() { ledger.syncDirectory(URL(fileURLWithPath: path)) }
+        let destination = ledger.root.appendingPathComponent(plan.folder)
+        guard rename(folder.path, destination.path) == 0 else {
+            throw LedgerError.system(destination.path, "cannot move the sealed month into place")
+        }
+        // In place: nothing is removed any more, whatever happens next.
+        created = []
+        ledger.syncDirectory(ledger.root)
+        stop(.renamed)
+        return ChainEntry(folder: plan.folder, manifest: manifest, seal: SHA256.hash(sums).hex)
     }
 }

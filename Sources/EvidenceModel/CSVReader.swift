@@ -78,26 +78,93 @@ public enum CSVReader {
             record.index += 1
         }
     }
+
+    /// Calls `body` with every record of the bytes `read` hands out a chunk at a time, header first: the
+    /// streaming form of ``forEachRecord(in:_:)``, for inputs larger than memory (a report CSV on disk).
+    ///
+    /// Only the record being read and the chunk it sits in are held: a record is handed to `body` once its line
+    /// feed (or the end of the input) has been read, so its fields, lines and index are those the in-memory form
+    /// gives for the same bytes. A record longer than the buffer grows it.
+    ///
+    /// - Parameters:
+    ///   - chunkSize: the buffer's starting size in bytes.
+    ///   - read: writes the next bytes of the input at the start of the buffer it is given (never empty) and
+    ///     returns how many it wrote; 0 means the input has ended.
+    /// - Throws: ``Failure`` for text that breaks the field rules, or what `read` or `body` throws.
+    public static func forEachRecord(
+        chunkSize: Int = 1 << 20,
+        reading read: (UnsafeMutableRawBufferPointer) throws -> Int,
+        _ body: (borrowing CSVRecord) throws -> Void
+    ) throws {
+        var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkSize, 1), alignment: 1)
+        defer { storage.deallocate() }
+        var held = 0  // bytes in the buffer
+        var start = 0  // where the first record not yet handed out begins
+        var line = 1
+        var index = 0
+        var ended = false
+        while true {
+            let buffer = UnsafeRawBufferPointer(rebasing: storage[0..<held])
+            var cursor = CSVRecordCursor(buffer, position: start, line: line, inputEnds: ended)
+            var record = CSVRecord(buffer: buffer)
+            record.index = index
+            while let (range, recordLine) = cursor.next() {
+                try record.split(range, line: recordLine)
+                try body(record)
+                record.index += 1
+            }
+            if ended { return }
+            (start, line, index) = (cursor.position, cursor.line, record.index)
+            // Keep the unfinished record at the front, with room after it for the next chunk.
+            if start > 0 {
+                if let base = storage.baseAddress, held > start { memmove(base, base + start, held - start) }
+                held -= start
+                start = 0
+            }
+            if held == storage.count {
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: storage.count * 2, alignment: 1)
+                larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<held]))
+                storage.deallocate()
+                storage = larger
+            }
+            let count = try read(UnsafeMutableRawBufferPointer(rebasing: storage[held...]))
+            precondition(count >= 0 && count <= storage.count - held, "read returned \(count) bytes")
+            if count == 0 { ended = true } else { held += count }
+        }
+    }
 }
 
 /// Finds record boundaries by quote parity, one record at a time, with `memchr` over line feeds and quotes.
 struct CSVRecordCursor {
     let buffer: UnsafeRawBufferPointer
-    private var position = 0
-    private var line = 1
+    /// Whether the input ends with the buffer, so that bytes after the last line feed are a record; when more
+    /// input follows, they are the start of one not yet read whole.
+    let inputEnds: Bool
+    /// Where the next record begins.
+    private(set) var position: Int
+    /// The line the next record begins on.
+    private(set) var line: Int
 
-    init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
+    init(_ buffer: UnsafeRawBufferPointer, position: Int = 0, line: Int = 1, inputEnds: Bool = true) {
+        self.buffer = buffer
+        self.position = position
+        self.line = line
+        self.inputEnds = inputEnds
+    }
 
     /// The next record's byte range and the line it starts on.
     mutating func next() -> (Range<Int>, Int)? {
         guard position < buffer.count, let base = buffer.baseAddress else { return nil }
         let start = position
         let startLine = line
+        var lines = 0
         var quoted = false
         var scan = start
         while true {
             guard let found = memchr(base + scan, 10, buffer.count - scan) else {
+                guard inputEnds else { return nil }
                 position = buffer.count
+                line += lines
                 return (start..<buffer.count, startLine)
             }
             let newline = base.distance(to: UnsafeRawPointer(found))
@@ -106,10 +173,11 @@ struct CSVRecordCursor {
                 quoted.toggle()
                 quote = base.distance(to: UnsafeRawPointer(next)) + 1
             }
-            line += 1
+            lines += 1
             scan = newline + 1
             if !quoted {
                 position = scan
+                line += lines
                 var end = newline
                 if end > start && buffer[end - 1] == 13 { end -= 1 }
                 return (start..<end, startLine)
@@ -120,7 +188,7 @@ struct CSVRecordCursor {
 
 /// One record of a CSV buffer with its fields split: byte ranges into the buffer, decoded only when asked.
 public struct CSVRecord: ~Copyable {
-    /// The whole buffer the record is part of.
+    /// The whole buffer the record is part of (in the streaming form, the chunk held when it was read).
     public let buffer: UnsafeRawBufferPointer
     /// The record's bytes, without its line break.
     public private(set) var range: Range<Int> = 0..<0

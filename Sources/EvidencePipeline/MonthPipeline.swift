@@ -26,6 +26,9 @@ public struct MonthPipeline: Sendable {
     /// The scenario folder whose event streams `writeReports` reads, when `estate` holds none of their jobs.
     private var streams: String?
 
+    /// Told each stage of the run and its count as it moves on (for a progress display); nil tells nobody.
+    public var progress: MonthProgressHandler?
+
     /// Bytes each report's sorter holds before spilling a sorted run (64 MiB; four sorters at most).
     public static let defaultSortBudget = 64 << 20
 
@@ -74,13 +77,9 @@ public struct MonthPipeline: Sendable {
     @discardableResult
     public func writeReports(to folder: URL, sortBudget: Int = defaultSortBudget) throws -> Statistics {
         let scratch = folder.appendingPathComponent(".sort-runs")
-        do {
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        } catch {
-            throw PipelineError(path: scratch.path, message: "cannot create the folder")
-        }
+        try Self.createFolders(scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let stream = try MonthStream(simulation: simulation, budget: sortBudget, streams: streams)
+        let stream = try MonthStream(simulation: simulation, budget: sortBudget, progress: progress, streams: streams)
         let statistics = try stream.write(to: folder, scratch: scratch)
         return Statistics(rows: statistics.rows, spilledRuns: statistics.spilledRuns)
     }
@@ -105,15 +104,77 @@ public struct MonthPipeline: Sendable {
         return ReportSet(files: files, rowCounts: statistics.rows)
     }
 
-    /// A month folder's files, keyed by their path inside it: `reports/<TEMPLATE>.csv`,
+    /// Writes a month folder's files into `folder` (created if missing): `reports/<TEMPLATE>.csv` streamed,
     /// `reports/compliance-report.pdf` (rendered from those CSVs and the month's place in the chain) and
     /// `inputs/<path>` (the normalized scenario, which `verify --rebuild` runs again).
-    public func monthFolderFiles(position: ChainPosition, scratch: URL) throws -> [String: [UInt8]] {
-        var files: [String: [UInt8]] = [:]
-        for (name, bytes) in try reports(scratch: scratch).withComplianceReport(position) {
-            files["reports/\(name)"] = bytes
+    ///
+    /// `monthly` writes them straight into the staging folder it seals; `monthFolderFiles` reads them back.
+    @discardableResult
+    public func writeMonthFolder(to folder: URL, position: ChainPosition) throws -> Statistics {
+        let reportsFolder = folder.appendingPathComponent("reports")
+        let statistics = try writeReports(to: reportsFolder)
+        // Rendered from the written CSVs, read a row at a time.
+        progress?(MonthProgress(stage: .renderingPDF))
+        let pdf = try ComplianceReport.render(reportsFolder: reportsFolder, position: position)
+        try Self.write(pdf, to: reportsFolder.appendingPathComponent(ComplianceReport.fileName))
+        // One input at a time: the inputs grow with the organization too.
+        let paths = ScenarioInputs.paths(scenario: scenario)
+        for (done, path) in paths.enumerated() {
+            progress?(MonthProgress(stage: .writingInputs, done: done, total: paths.count))
+            try Self.write(
+                ScenarioInputs.normalized(scenario: scenario, path: path),
+                to: folder.appendingPathComponent("inputs/\(path)")
+            )
         }
-        for (path, bytes) in try ScenarioInputs.normalized(scenario: scenario) { files["inputs/\(path)"] = bytes }
+        return statistics
+    }
+
+    /// A month folder's files, keyed by their path inside it, as ``writeMonthFolder(to:position:)`` writes them,
+    /// through a scratch folder under `scratch`.
+    public func monthFolderFiles(position: ChainPosition, scratch: URL) throws -> [String: [UInt8]] {
+        // Unique per call: two pipelines of one month in one process (tests run them concurrently) must not share it.
+        let folder = scratch.appendingPathComponent(
+            "month-\(getpid())-\(UInt64(bitPattern: Int64(month.start.milliseconds)))-\(UUID().uuidString)"
+        )
+        try? FileManager.default.removeItem(at: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try writeMonthFolder(to: folder, position: position)
+        var files: [String: [UInt8]] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else {
+            throw PipelineError(path: folder.path, message: "cannot read the folder")
+        }
+        for case let path as String in walker {
+            var isFolder: ObjCBool = false
+            let location = folder.appendingPathComponent(path).path
+            guard FileManager.default.fileExists(atPath: location, isDirectory: &isFolder), !isFolder.boolValue else {
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: location) else {
+                throw PipelineError(path: location, message: "cannot read")
+            }
+            files[path] = [UInt8](data)
+        }
         return files
+    }
+
+    /// Writes a whole file, creating its folder.
+    private static func write(_ bytes: [UInt8], to url: URL) throws {
+        try createFolders(url.deletingLastPathComponent())
+        let file = try OutputFile(path: url.path)
+        try file.write(bytes)
+        try file.close()
+    }
+
+    /// Creates a folder and its missing parents; the error says why in words (`No space left on device`).
+    private static func createFolders(_ url: URL) throws(PipelineError) {
+        var missing: [URL] = []
+        var current = url.standardizedFileURL
+        while current.path != "/", !FileManager.default.fileExists(atPath: current.path) {
+            missing.append(current)
+            current = current.deletingLastPathComponent()
+        }
+        for folder in missing.reversed() where mkdir(folder.path, 0o755) != 0 && errno != EEXIST {
+            throw .system(folder.path, "cannot create the folder")
+        }
     }
 }

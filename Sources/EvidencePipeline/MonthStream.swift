@@ -41,8 +41,16 @@ struct MonthStream {
     /// The scenario folder whose event streams hold the month's jobs, read in pieces; nil when the estate holds
     /// every job.
     let streams: String?
+    /// Told after each batch of resources, and when the sorted reports are written.
+    let progress: MonthProgressHandler?
 
-    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512, streams: String? = nil) throws {
+    init(
+        simulation: MonthSimulation,
+        budget: Int,
+        batchSize: Int = 512,
+        progress: MonthProgressHandler? = nil,
+        streams: String? = nil
+    ) throws {
         self.simulation = simulation
         self.streams = streams
         let estate = simulation.estate
@@ -62,6 +70,7 @@ struct MonthStream {
         }
         self.budget = budget
         self.batchSize = batchSize
+        self.progress = progress
     }
 
     /// A framework control in its folder, with the renderer of its verdict rows.
@@ -120,6 +129,9 @@ struct MonthStream {
     ) throws {
         let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: false)
         try writer.writeFolderVerdicts()
+        var resourcesDone = 0
+        let total = simulation.estate.resources.count
+        progress?(MonthProgress(stage: .simulating, done: 0, total: total))
         let partitions = partitions()
         let source = try ExportedJobSource(
             estate: simulation.estate,
@@ -152,6 +164,8 @@ struct MonthStream {
                     )
                 }
                 for item in rendered { try writer.add(item) }
+                resourcesDone += batch.count
+                progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
         }
         // Jobs of resources the estate does not list: their rows and recovery points only.
@@ -171,6 +185,7 @@ struct MonthStream {
             for item in rendered { try writer.add(item) }
         }
         statistics.spilledRuns += source.spilledRuns
+        progress?(MonthProgress(stage: .writingReports))
         try writer.finish(statistics: &statistics)
     }
 
@@ -322,6 +337,9 @@ struct MonthStream {
     ) throws {
         let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: true)
         try writer.writeFolderVerdicts()
+        var resourcesDone = 0
+        let total = simulation.estate.resources.count
+        progress?(MonthProgress(stage: .simulating, done: 0, total: total))
         for (location, resources) in partitions() {
             let resourceIndices = writer.resourceWork[location] ?? []
             let pointWork = writer.pointWork
@@ -339,9 +357,12 @@ struct MonthStream {
                     )
                 }
                 for item in rendered { try writer.add(item) }
+                resourcesDone += batch.count
+                progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
             try writer.endPartition()
         }
+        progress?(MonthProgress(stage: .writingReports))
         try writer.finish(statistics: &statistics)
     }
 

@@ -441,6 +441,7 @@ enum Field {
 
     /// The bytes with each double quote doubled, as inside a quoted field.
     private static func escaped(_ utf8: some Collection<UInt8>, _ bytes: inout [UInt8]) {
+        guard utf8.contains(34) else { return bytes.append(contentsOf: utf8) }
         for byte in utf8 {
             if byte == 34 { bytes.append(34) }
             bytes.append(byte)

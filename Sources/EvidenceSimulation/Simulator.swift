@@ -20,19 +20,23 @@ public struct SimulationResult: Sendable {
     public var pointsByResource: [String: [Int]] = [:]
 }
 
-/// Why a simulation could not run: a plan that cannot be scheduled or targets a vault that does not exist.
+/// Why a simulation could not run: a plan that cannot be scheduled or targets a vault that does not exist, named by
+/// its ``InputLocation`` (the plan's file and the rule's JSON path).
 public struct SimulationError: Error, Hashable, CustomStringConvertible {
-    public var file: String
-    public var location: String
+    public var inputLocation: InputLocation
     public var message: String
 
     public init(file: String, location: String, message: String) {
-        self.file = file
-        self.location = location
+        self.inputLocation = InputLocation(file: file, position: location)
         self.message = message
     }
 
-    public var description: String { "\(file): \(location): \(message)" }
+    public var file: String { inputLocation.file }
+
+    /// The place in the file in its printed form, such as `$.BackupPlan.Rules[0]`.
+    public var location: String { inputLocation.positionText }
+
+    public var description: String { "\(inputLocation): \(message)" }
 }
 
 /// The deterministic simulator: the month's jobs from exports, or synthesized from the plans and the seed.

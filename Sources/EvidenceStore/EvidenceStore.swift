@@ -35,8 +35,10 @@ public struct StoreError: Error, Hashable, CustomStringConvertible {
 ///
 /// Tables (ARCHITECTURE.md §6), one row per report row, with `year` (INTEGER) and `month` (TEXT, `03`):
 /// `backup_jobs`, `backup_copy_jobs`, `backup_restore_jobs`, `backup_resources_compliance`,
-/// `backup_control_compliance`, `backup_windows`. Columns are the CSV headers in snake_case, except the two
-/// compliance-status headers, which are `compliance_status`. One more table, `backup_evidence_store`, holds one
+/// `backup_control_compliance`, `backup_windows`. Columns are named by ``column(_:)``: the CSV header in lowercase,
+/// each run of characters other than ASCII letters and digits one underscore, except the two compliance-status
+/// headers, which are `compliance_status` (their own names, `resource_compliance_status` and
+/// `control_compliance_status`, are read as it: ``resolvingColumnAliases(_:)``). One more table, `backup_evidence_store`, holds one
 /// row: ``provenance(entries:tables:)``, what the store was built from. The database is read-only once built.
 ///
 /// Every table exists (its columns from its first file's header), but only the tables a statement names are loaded
@@ -95,6 +97,104 @@ public final class EvidenceStore {
             }
         }
         return out
+    }
+
+    /// The snake-case names of the two compliance-status headers, each read as the column `compliance_status`.
+    public static let columnAliases: [String: String] = [
+        "resource_compliance_status": "compliance_status", "control_compliance_status": "compliance_status",
+    ]
+
+    /// Every report table with its columns, in report order: the headers of its template by ``column(_:)``, then
+    /// `year` and `month`.
+    public static func schema() -> [(table: String, columns: [String])] {
+        ReportTemplate.allCases.compactMap { template in
+            table(template.fileName).map { ($0, template.columns.map { column($0.header) } + ["year", "month"]) }
+        }
+    }
+
+    /// `sql` with every identifier that is a key of ``columnAliases`` (bare, or quoted with `"`, `` ` `` or `[]`, in
+    /// any case) replaced by its column; string literals and comments are left as they are.
+    public static func resolvingColumnAliases(_ sql: String) -> String {
+        let text = Array(sql.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        func isWord(_ c: Unicode.Scalar) -> Bool {
+            c == "_" || c == "$" || (c.isASCII && CharacterSet.alphanumerics.contains(c)) || !c.isASCII
+        }
+        func copy(until end: Int) {
+            out.append(contentsOf: text[index..<min(end, text.count)])
+            index = min(end, text.count)
+        }
+        func position(of closing: Unicode.Scalar, from start: Int) -> Int {
+            var at = start
+            while at < text.count && text[at] != closing { at += 1 }
+            return at + 1
+        }
+        func identifier(_ name: String) -> String { columnAliases[name.lowercased()] ?? name }
+        while index < text.count {
+            let c = text[index]
+            let next: Unicode.Scalar? = index + 1 < text.count ? text[index + 1] : nil
+            switch c {
+            case "'":
+                // A string literal: '' inside is a quote, not its end.
+                var end = index + 1
+                while end < text.count {
+                    if text[end] == "'" {
+                        if end + 1 < text.count && text[end + 1] == "'" {
+                            end += 2
+                            continue
+                        }
+                        break
+                    }
+                    end += 1
+                }
+                copy(until: end + 1)
+            case "-" where next == "-":
+                copy(until: position(of: "\n", from: index + 2))
+            case "/" where next == "*":
+                var end = index + 2
+                while end + 1 < text.count && !(text[end] == "*" && text[end + 1] == "/") { end += 1 }
+                copy(until: end + 2)
+            case "\"", "`", "[":
+                let closing: Unicode.Scalar = c == "[" ? "]" : c
+                let end = position(of: closing, from: index + 1)
+                let inner = String(String.UnicodeScalarView(text[(index + 1)..<min(end - 1, text.count)]))
+                if end <= text.count, columnAliases[inner.lowercased()] != nil {
+                    out.append(c)
+                    out.append(contentsOf: identifier(inner).unicodeScalars)
+                    out.append(closing)
+                    index = end
+                } else {
+                    copy(until: end)
+                }
+            default:
+                guard isWord(c) else {
+                    copy(until: index + 1)
+                    continue
+                }
+                var end = index
+                while end < text.count && isWord(text[end]) { end += 1 }
+                out.append(contentsOf: identifier(String(String.UnicodeScalarView(text[index..<end]))).unicodeScalars)
+                index = end
+            }
+        }
+        return String(out)
+    }
+
+    /// A failed statement as the store reports it: an unknown column is followed by the columns of each report table
+    /// the statement names (or by where to find them all).
+    static func explained(_ error: any Error, sql: String) -> StoreError {
+        guard let failure = error as? SQLiteError else { return StoreError(.statement, "\(error)") }
+        guard failure.message.hasPrefix("no such column") else {
+            return StoreError(.statement, "\(SQLiteError(code: failure.code, message: failure.message, sql: sql))")
+        }
+        let named = tables(in: sql)
+        let listed = schema().filter { named.contains($0.table) }
+        let columns =
+            listed.isEmpty
+            ? "query --schema lists every table and its columns"
+            : listed.map { "columns of \($0.table): \($0.columns.joined(separator: ", "))" }.joined(separator: "; ")
+        return StoreError(.statement, "\(failure.message) in `\(sql)`; \(columns)")
     }
 
     /// What a store built from `entries` with rows in `tables` records: the layout line, `tables` and the loaded
@@ -329,9 +429,9 @@ public final class EvidenceStore {
     /// Runs one SQL statement; returns the column names and rows.
     public func query(_ sql: String) throws -> (columns: [String], rows: [[SQLiteValue]]) {
         do {
-            return try database.query(sql)
+            return try database.query(Self.resolvingColumnAliases(sql))
         } catch {
-            throw StoreError(.statement, "\(error)")
+            throw Self.explained(error, sql: sql)
         }
     }
 
@@ -354,14 +454,14 @@ public final class EvidenceStore {
             do {
                 let (store, outcome) = try cached(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
                 do {
-                    let (columns, rows) = try store.database.query(sql)
+                    let (columns, rows) = try store.database.query(resolvingColumnAliases(sql))
                     return (columns, rows, outcome, nil)
                 } catch  where outcome == .reused && SQLiteConnection.isDamage(error.code) {
                     let rebuilt = try build(ledger: ledger, entries: entries, file: cacheFile, tables: tables)
                     let (columns, rows) = try rebuilt.query(sql)
                     return (columns, rows, .built(reason: "damaged (\(error))"), nil)
                 } catch {
-                    throw StoreError(.statement, "\(error)")
+                    throw explained(error, sql: sql)
                 }
             } catch let error as CacheUnavailable {
                 unavailable = error.description

@@ -230,4 +230,54 @@ struct QueryTests {
         #expect(EvidenceStore.column("Control Compliance Status") == "compliance_status")
         #expect(EvidenceStore.column("Move to Cold After Days") == "move_to_cold_after_days")
     }
+
+    @Test("The compliance statuses' own snake-case names are read as compliance_status; literals and comments are not")
+    func aliases() {
+        #expect(
+            EvidenceStore.resolvingColumnAliases(
+                "SELECT Control_Compliance_Status, r.resource_compliance_status, \"control_compliance_status\", "
+                    + "[resource_compliance_status] FROM t -- control_compliance_status\nWHERE x = 'control_compliance_status'"
+            )
+                == "SELECT compliance_status, r.compliance_status, \"compliance_status\", [compliance_status] FROM t "
+                + "-- control_compliance_status\nWHERE x = 'control_compliance_status'"
+        )
+        #expect(
+            EvidenceStore.resolvingColumnAliases("SELECT my_control_compliance_status /* 'x */ FROM t")
+                == "SELECT my_control_compliance_status /* 'x */ FROM t"
+        )
+    }
+
+    @Test("query --schema prints every table and its columns; an unknown column lists its table's columns")
+    func schema() async throws {
+        let schema = EvidenceStore.schema()
+        #expect(Set(schema.map(\.table)) == EvidenceStore.allTables)
+        #expect(schema.allSatisfy { $0.columns.suffix(2) == ["year", "month"] })
+        let compliance = try #require(schema.first { $0.table == "backup_control_compliance" })
+        #expect(compliance.columns.contains("compliance_status") && compliance.columns.contains("control_name"))
+        let printed = try ValidateDefinitionsTests.run(["query", "--schema", "--format", "csv"])
+        #expect(printed.status == 0 && printed.err.isEmpty)
+        let lines = printed.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "table,column,type")
+        #expect(lines.count == 1 + schema.map(\.columns.count).reduce(0, +))
+        #expect(lines.contains("backup_jobs,year,INTEGER") && lines.contains("backup_jobs,backup_job_id,TEXT"))
+        #expect(try ValidateDefinitionsTests.run(["query", "--schema", "SELECT 1"]).status == 64)
+        #expect(try ValidateDefinitionsTests.run(["query"]).status == 64)
+
+        let chain = try await SealedChain(months: ["2028-03"])
+        let ledger = Ledger(root: chain.folder.url)
+        let store = try EvidenceStore(ledger: ledger, entries: ledger.entries())
+        let statuses = "SELECT control_compliance_status FROM backup_control_compliance ORDER BY control_name"
+        #expect(
+            try store.query(statuses).rows
+                == (try store.query("SELECT compliance_status FROM backup_control_compliance ORDER BY control_name")
+                    .rows)
+        )
+        let unknown = try ValidateDefinitionsTests.run([
+            "query", "--evidence", chain.path, "--no-cache", "SELECT nope FROM backup_control_compliance",
+        ])
+        #expect(unknown.status == 2)
+        let error = try #require(unknown.err.split(separator: "\n").last.map(String.init))
+        #expect(error.hasPrefix("error: no such column: nope in `SELECT nope FROM backup_control_compliance`; "))
+        #expect(error.hasSuffix("columns of backup_control_compliance: " + compliance.columns.joined(separator: ", ")))
+    }
 }

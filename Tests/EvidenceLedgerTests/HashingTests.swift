@@ -43,19 +43,46 @@ struct HashingTests {
         #expect(Self.hex(empty) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
-    @Test("A CSV file's rows, header and Merkle root equal the reference tree, around the 4,096-leaf subtrees")
+    @Test("A CSV file's rows, header and Merkle root equal the reference tree, at powers of two and around them")
     func rootsAtSubtreeBoundaries() {
-        for rows in [0, 1, 2, 3, 5, 4095, 4096, 4097, 8193] {
+        for rows in [0, 1, 2, 3, 5, 7, 8, 9, 4095, 4096, 4097, 8193] {
             let (bytes, records) = Self.csv(rows: rows)
             let expected = Self.hex(Merkle.root(leaves: records.map { Merkle.leaf($0) }))
-            let parallel = FileDigest.entry(path: "reports/X.csv", bytes: bytes)
-            let serial = bytes.withUnsafeBytes { FileDigest.entry(path: "reports/X.csv", raw: $0, parallel: false) }
-            #expect(parallel == serial)
-            #expect(parallel.rows == rows)
-            #expect(parallel.merkleRoot == expected, "\(rows) rows")
-            #expect(parallel.headerSHA256 == SHA256.hash(Array("id,note,padding".utf8)).hex)
-            #expect(parallel.sha256 == SHA256.hash(bytes).hex)
-            #expect(parallel.bytes == bytes.count)
+            let entry = FileDigest.entry(path: "reports/X.csv", bytes: bytes)
+            #expect(entry.rows == rows)
+            #expect(entry.merkleRoot == expected, "\(rows) rows")
+            #expect(entry.headerSHA256 == SHA256.hash(Array("id,note,padding".utf8)).hex)
+            #expect(entry.sha256 == SHA256.hash(bytes).hex)
+            #expect(entry.bytes == bytes.count)
+        }
+    }
+
+    @Test("Read in chunks of any size (records across chunks, quoted line breaks, longer records), as in memory")
+    func chunkedReading() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let long = String(repeating: "y", count: 5000)
+        let contents: [[UInt8]] = [
+            Self.csv(rows: 1200).bytes,
+            Array("h\r\n\"a\r\nb\",\"\"\"\"\r\n\r\n\n\(long)\r\nlast\"open\nstill".utf8),
+            Array("h1,h2".utf8), Array("\n\n".utf8), Array("\r\n".utf8), Array("h\n\"\"\n\"x\n".utf8),
+            [],
+        ]
+        for (index, bytes) in contents.enumerated() {
+            let path = folder.appendingPathComponent("\(index).csv")
+            try Data(bytes).write(to: path)
+            let expected = FileDigest.entry(path: "reports/\(index).csv", bytes: bytes)
+            let reference = CSVRecords.ranges(bytes).map { Array(bytes[$0]) }
+            #expect(expected.rows == max(reference.count - 1, 0), "\(index)")
+            #expect(
+                expected.merkleRoot == Self.hex(Merkle.root(leaves: reference.dropFirst().map { Merkle.leaf($0) })),
+                "\(index)"
+            )
+            for chunk in [1, 2, 3, 7, 64, 1000, 1 << 20] {
+                let found = FileDigest.entries(of: [(path: "reports/\(index).csv", location: path.path)], chunk: chunk)
+                #expect(found == [expected], "file \(index), chunks of \(chunk)")
+            }
         }
     }
 

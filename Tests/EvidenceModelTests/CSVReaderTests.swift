@@ -106,4 +106,69 @@ struct CSVReaderTests {
             }
         }
     }
+
+    /// Every record the streaming form reads from `bytes` handed out `step` bytes at a time: fields, line, index;
+    /// or the failure.
+    static func streamed(_ bytes: [UInt8], chunkSize: Int, step: Int) -> Result<[[String]], CSVReader.Failure> {
+        var offset = 0
+        var out: [[String]] = []
+        do {
+            try CSVReader.forEachRecord(chunkSize: chunkSize) { buffer in
+                let count = min(step, buffer.count, bytes.count - offset)
+                for index in 0..<count { buffer[index] = bytes[offset + index] }
+                offset += count
+                return count
+            } _: { record in
+                out.append([String(record.line), String(record.index)] + (0..<record.count).map { record.string($0) })
+            }
+        } catch let failure as CSVReader.Failure {
+            return .failure(failure)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        return .success(out)
+    }
+
+    /// The same, read by the in-memory form.
+    static func whole(_ bytes: [UInt8]) -> Result<[[String]], CSVReader.Failure> {
+        var out: [[String]] = []
+        do {
+            try bytes.withUnsafeBytes { buffer in
+                try CSVReader.forEachRecord(in: buffer) { record in
+                    out.append(
+                        [String(record.line), String(record.index)] + (0..<record.count).map { record.string($0) }
+                    )
+                }
+            }
+        } catch let failure as CSVReader.Failure {
+            return .failure(failure)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        return .success(out)
+    }
+
+    @Test("The streaming form reads what the in-memory form reads, whatever the chunks, records across them included")
+    func streaming() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        let alphabet = Array("ab,\"\n\r".utf8)
+        for round in 0..<3000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 57)
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                bytes.append(alphabet[Int(state >> 61) % alphabet.count])
+            }
+            let chunkSize = 1 + round % 70
+            let step = 1 + (round / 7) % 13
+            #expect(Self.streamed(bytes, chunkSize: chunkSize, step: step) == Self.whole(bytes), "\(bytes)")
+        }
+        let text = Array("h,i\n\"one\ntwo\",x\nlast,\"a\"\"b\"".utf8)
+        #expect(
+            Self.streamed(text, chunkSize: 4, step: 3)
+                == .success([["1", "0", "h", "i"], ["2", "1", "one\ntwo", "x"], ["4", "2", "last", "a\"b"]])
+        )
+        #expect(Self.streamed([], chunkSize: 8, step: 8) == .success([]))
+    }
 }

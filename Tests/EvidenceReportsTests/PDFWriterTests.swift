@@ -138,6 +138,38 @@ struct PDFWriterTests {
     func byteStable() {
         #expect(Self.sample().bytes() == Self.sample().bytes())
     }
+
+    @Test("Shapes come first, each in its own graphics state: fill, stroke, both, and hatching clipped to the shape")
+    func shapes() throws {
+        let page = PDFPage(
+            runs: [PDFTextRun(font: .helvetica, size: 8, x: 36, y: 700, text: "bars")],
+            shapes: [
+                .rectangle(x: 36, y: 710, width: 5, height: 4, fill: PDFColor(0.8, 0.15, 0.15), hatch: .white),
+                PDFShape(
+                    points: [PDFPoint(50, 710), PDFPoint(54, 710), PDFPoint(52, 714)],
+                    fill: PDFColor(0.93, 0.6, 0.05),
+                    stroke: .black,
+                    lineWidth: 0.3
+                ),
+                PDFShape(points: [PDFPoint(60, 710), PDFPoint(64, 714)], closed: false, stroke: .black),
+            ]
+        )
+        #expect(
+            Self.ascii(page.contentStream())
+                == "q 0.5 w 0.8 0.15 0.15 rg 36 710 m 41 710 l 41 714 l 36 714 l h f 36 710 m 41 710 l 41 714 l "
+                + "36 714 l h W n 1 1 1 RG 0.6 w 32 710 m 36 714 l 34.5 710 m 38.5 714 l 37 710 m 41 714 l "
+                + "39.5 710 m 43.5 714 l S Q\n"
+                + "q 0.3 w 0.93 0.6 0.05 rg 0 0 0 RG 50 710 m 54 710 l 52 714 l h B Q\n"
+                + "q 0.5 w 0 0 0 RG 60 710 m 64 714 l S Q\n"
+                + "BT\n/F1 8 Tf\n1 0 0 1 36 700 Tm (bars) Tj\nET\n"
+        )
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("shapes.pdf").path
+        try Data(PDFDocument(title: "Shapes", pages: [page]).bytes()).write(to: URL(fileURLWithPath: path))
+        let check = try Tools.run("qpdf", ["--check", path])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(try Tools.pdfPages(path).first?.contains("bars") == true)
+    }
 }
 
 @Suite("Compliance report rendering")
@@ -156,6 +188,139 @@ struct ComplianceReportRenderTests {
             previousSeal: String(repeating: "ab", count: 32)
         )
         #expect(try ComplianceReport.render(reports: set.files, position: linked) != a)
+    }
+
+    @Test(
+        "Rendered from the reports folder, read row by row, the PDF is the sealed one, byte for byte",
+        arguments: ["2028-03", "2028-04"]
+    )
+    func fromFolder(month: String) throws {
+        let folder = RepositoryPaths.golden.appendingPathComponent("org-estate/\(month)/reports")
+        let sealed = [UInt8](try Data(contentsOf: folder.appendingPathComponent(ComplianceReport.fileName)))
+        var files: [String: [UInt8]] = [:]
+        for template in ReportTemplate.allCases {
+            files[template.fileName] = [UInt8](try Data(contentsOf: folder.appendingPathComponent(template.fileName)))
+        }
+        let manifest = try Data(contentsOf: folder.deletingLastPathComponent().appendingPathComponent("MANIFEST.json"))
+        let fields = try JSONSerialization.jsonObject(with: manifest) as? [String: Any]
+        let previous = fields?["prev_seal_sha256"] as? String
+        #expect((previous == nil) == (month == "2028-03"))
+        let position = ChainPosition(month: try #require(Month(month)), chainID: "org-estate", previousSeal: previous)
+        let streamed = try ComplianceReport.render(reportsFolder: folder, position: position)
+        #expect(PDFDocument.sameContent(streamed, sealed))
+        #expect(streamed == (try ComplianceReport.render(reports: files, position: position)))
+    }
+
+    @Test("A report missing from the folder, or bad CSV in it, is an error naming the file and line")
+    func folderErrors() throws {
+        let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
+        let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pdf-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, bytes) in set.files where name != "COPY_JOB_REPORT.csv" {
+            try Data(bytes).write(to: folder.appendingPathComponent(name))
+        }
+        let copies = folder.appendingPathComponent("COPY_JOB_REPORT.csv").path
+        #expect(throws: ComplianceReportError("\(copies): missing; the PDF is built from the month's reports")) {
+            try ComplianceReport.render(reportsFolder: folder, position: position)
+        }
+        try Data(set.files["COPY_JOB_REPORT.csv"] ?? []).write(to: folder.appendingPathComponent("COPY_JOB_REPORT.csv"))
+        #expect(
+            try ComplianceReport.render(reportsFolder: folder, position: position)
+                == ComplianceReport.render(reports: set.files, position: position)
+        )
+        let restores = folder.appendingPathComponent("RESTORE_JOB_REPORT.csv")
+        try Data((set.files["RESTORE_JOB_REPORT.csv"] ?? []) + Array("\"open,\n".utf8)).write(to: restores)
+        #expect(throws: ComplianceReportError.self) {
+            try ComplianceReport.render(reportsFolder: folder, position: position)
+        }
+        do {
+            _ = try ComplianceReport.render(reportsFolder: folder, position: position)
+        } catch {
+            #expect(error.description.hasPrefix("\(restores.path): line "), "\(error)")
+            #expect(error.description.hasSuffix("a quoted field is not closed; the file may be truncated"))
+        }
+    }
+
+    /// The inflated content streams of a PDF this writer made, page by page.
+    static func contentStreams(_ pdf: [UInt8]) throws -> [String] {
+        let head = Array("<< /Length ".utf8)
+        let marker = Array(" /Filter /FlateDecode >>\nstream\n".utf8)
+        var out: [String] = []
+        var index = 0
+        while index + head.count <= pdf.count {
+            guard pdf[index..<(index + head.count)].elementsEqual(head) else {
+                index += 1
+                continue
+            }
+            var cursor = index + head.count
+            var length = 0
+            while cursor < pdf.count, (48...57).contains(pdf[cursor]) {
+                length = length * 10 + Int(pdf[cursor] - 48)
+                cursor += 1
+            }
+            guard pdf[cursor..<min(pdf.count, cursor + marker.count)].elementsEqual(marker) else {
+                index = cursor
+                continue
+            }
+            let start = cursor + marker.count
+            out.append(String(decoding: try Gzip.zlibDecompress(Array(pdf[start..<(start + length)])), as: UTF8.self))
+            index = start + length
+        }
+        return out
+    }
+
+    @Test("A strip has one mark per expected window, each outcome its own shape; on-time resources get none")
+    func stripMarks() throws {
+        let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
+        var files = set.files
+        var lines = String(decoding: files["BACKUP_WINDOW_REPORT.csv"] ?? [], as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The first resource's windows 2 to 6 become one of each outcome but on time (two not completed).
+        for (line, outcome) in zip(2...6, ["LATE", "MISSED", "RETENTION_SHORT", "FAILED", "EXPIRED"]) {
+            lines[line] = lines[line].replacingOccurrences(of: ",ON_TIME,", with: ",\(outcome),")
+        }
+        files["BACKUP_WINDOW_REPORT.csv"] = Array(lines.joined(separator: "\n").utf8)
+        let arn = String(lines[1].split(separator: ",")[3])
+        let windows = lines.filter { $0.split(separator: ",").count > 3 && $0.split(separator: ",")[3] == arn }.count
+        let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
+        let content = try Self.contentStreams(try ComplianceReport.render(reports: files, position: position))
+            .joined()
+        func count(_ operators: String) -> Int { content.components(separatedBy: operators).count - 1 }
+        // Each legend holds one mark of each outcome; the chart's legend and bars use the compliant colour too.
+        #expect(count("0.93 0.6 0.05 rg") == 1 + 1, "late: filled triangle")
+        #expect(count("1.1 w 0 0 0 RG") == 0)
+        #expect(count("q 1.1 w 0.8 0.15 0.15 RG") == 2 * (1 + 1), "missed: a cross of two strokes")
+        #expect(count("q 0.9 w 0.15 0.4 0.8 RG") == 1 + 1, "short retention: hollow square")
+        #expect(count("0.5 0.15 0.6 rg") == 1 + 2, "not completed: filled diamond")
+        let onTimeMarks = content.components(separatedBy: "q 0.5 w 0.2 0.6 0.3 rg ").dropFirst().filter { shape in
+            // `x y m x+3.2 y l ...`: a square 3.2 points wide.
+            let tokens = shape.split(separator: " ").prefix(4)
+            guard tokens.count == 4, let left = Double(tokens[0]), let right = Double(tokens[3]) else { return false }
+            return abs(right - left - 3.2) < 0.001
+        }
+        #expect(onTimeMarks.count == 1 + windows - 5, "on time: a small filled square per window")
+    }
+
+    @Test("Window rows out of the report's order are refused with their line")
+    func windowOrder() throws {
+        let set = try ReportsTests.reports(RepositoryPaths.scenario("untagged-neptune"))
+        var files = set.files
+        var lines = String(decoding: files["BACKUP_WINDOW_REPORT.csv"] ?? [], as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        let last = lines.removeLast()
+        lines.insert(last, at: 1)
+        files["BACKUP_WINDOW_REPORT.csv"] = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let position = ChainPosition(month: try #require(Month("2028-03")), chainID: "c", previousSeal: nil)
+        #expect(
+            throws: ComplianceReportError(
+                "BACKUP_WINDOW_REPORT.csv: line 3: rows are not in the report's order (account, Region, resource ARN, "
+                    + "scheduled time)"
+            )
+        ) {
+            try ComplianceReport.render(reports: files, position: position)
+        }
     }
 
     @Test("A missing report or column is an error naming it")

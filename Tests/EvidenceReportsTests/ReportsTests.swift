@@ -99,6 +99,25 @@ struct WhatIfTests {
         #expect(result.changes.allSatisfy { $0.before == .compliant && $0.after == .nonCompliant })
         #expect(result.changes.allSatisfy { $0.reason == "kept 7 days; 35 required" })
         try expectMatchesGoldenText(result.text(), path: "what-if/org-estate-OrgBackupPolicy-standard-35-days.txt")
+        // The pull-request comment: the same summary line, one table for the control, capped at 20 rows.
+        let markdown = result.markdown().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(markdown[0] == "**what-if:** " + WhatIfResult.markdownCell(result.summary()))
+        #expect(markdown.filter { $0.hasPrefix("#### ") }.count == 1)
+        let rows = markdown.filter { $0.hasPrefix("| 222233334444 |") }
+        #expect(rows.count == 20)
+        var shown = 0
+        for row in rows {
+            let cell = row.split(separator: "|")[4].trimmingCharacters(in: .whitespaces)
+            shown += Int(cell) ?? 0
+        }
+        let rest = result.changes.count - shown
+        let restLine = "… and \(rest) more changed verdicts of BACKUP\\_RECOVERY"
+        #expect(markdown.contains { $0.hasPrefix(restLine) })
+    }
+
+    @Test("Markdown cells escape what would end a cell or start markup")
+    func markdownEscapes() {
+        #expect(WhatIfResult.markdownCell("a|b*c_d`e<f>\\g\nh") == "a\\|b\\*c\\_d\\`e\\<f\\>\\\\g h")
     }
 
     @Test("The CloudFormation proposal is the same framework as the describe-framework one; parameters resolve")

@@ -10,11 +10,29 @@ internal import Foundation
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
-        abstract: "Print the one-line checkpoint of the chain's newest entry, to keep outside the operator's control."
+        abstract: "Print the one-line checkpoint of the chain's newest entry, to keep outside the operator's control.",
+        discussion: """
+            The line names the chain, the month, the entry's sequence number and its seal. Keep it somewhere the \
+            operator cannot rewrite (a ticket, an email to the auditor): verify --checkpoint later proves the \
+            chain still holds that entry, so a chain cut back to an earlier month is caught.
+
+            Examples:
+              $ backup-evidence checkpoint --evidence golden/org-estate
+              $ backup-evidence checkpoint --evidence golden/org-estate > checkpoint.txt
+              $ backup-evidence verify --evidence golden/org-estate \\
+                  --checkpoint checkpoint.txt \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+
+            Exit status: 0 printed; 2 an evidence folder that is missing, not a folder, or holds no sealed \
+            month; 64 usage error.
+            """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     @Option(
         help: """
@@ -36,7 +54,10 @@ struct CheckpointCommand: ParsableCommand {
                 let request = try TimeStamp.request(for: Array((line + "\n").utf8))
                 try Data(request).write(to: URL(fileURLWithPath: timestampRequest), options: .atomic)
             }
-            try StandardOutput.line(line)
+            switch output.format {
+            case .text: try StandardOutput.line(line)
+            case .json: try JSONOutput.print(.object(["checkpoint": .string(line), "folder": .string(tip.folder)]))
+            }
         }
     }
 }

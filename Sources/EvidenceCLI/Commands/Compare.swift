@@ -4,22 +4,25 @@ internal import EvidenceModel
 internal import EvidenceReports
 internal import Foundation
 
-/// Output formats of `compare`.
-enum CompareFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
-}
-
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare AWS Backup Audit Manager's own report files with ours for the same windows.",
         discussion: """
-            --aws holds AWS's report files as delivered to S3 (CSV or JSON, one day or many, in their \\
-            Backup/<account>/<region>/yyyy/mm/dd/<plan>/ folders or not); --ours holds our reports for the same \\
-            period (a simulate --out folder, its reports/ folder, or a sealed month folder). Prints where ours \\
-            differ: missing, extra, renamed or reordered columns, rows only in AWS's files or only in ours, and \\
-            cells, rows matched by each report's natural key. Exit 0 when nothing differs, 1 when something does, \\
-            2 when a file cannot be read as a report.
+            --aws holds AWS's report files as delivered to S3 (CSV or JSON, one day or many, in their \
+            Backup/<account>/<region>/yyyy/mm/dd/<plan>/ folders or not); --ours holds our reports for the same \
+            period (a simulate --out folder, its reports/ folder, or a sealed month folder). Prints where ours \
+            differ: missing, extra, renamed or reordered columns, rows only in AWS's files or only in ours, and \
+            cells, rows matched by each report's natural key.
+
+            Examples:
+              $ backup-evidence simulate --scenario scenarios/untagged-neptune \\
+                  --out neptune
+              $ backup-evidence compare --aws Tests/Fixtures/compare/aws --ours neptune
+              $ backup-evidence compare --aws Tests/Fixtures/compare/aws --ours neptune \\
+                  --format table
+
+            Exit status: 0 nothing differs; 1 something differs; 2 a file that cannot be read as a report; 64 \
+            usage error.
             """
     )
 
@@ -29,8 +32,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Folder of our reports: a simulate --out folder, its reports/ folder, or a sealed month folder.")
     var ours: String
 
-    @Option(help: "Output format: text or json.")
-    var format: CompareFormat = .text
+    @OptionGroup var output: FormatOptions<RowFormat>
 
     func run() throws {
         var differs = false
@@ -39,7 +41,14 @@ struct Compare: ParsableCommand {
             let ourReports = try readOurs(templates: Set(files.map(\.template)))
             let differences = ReportComparison.compare(aws: files, ours: ourReports)
             differs = !differences.isEmpty
-            switch format {
+            let columns = ["template", "kind", "file", "key", "column", "aws", "ours"]
+            let rows = differences.map { difference in
+                [
+                    difference.template.rawValue, difference.kind.rawValue, difference.file, difference.key,
+                    difference.column, difference.aws, difference.ours,
+                ]
+            }
+            switch output.format {
             case .text:
                 let templates = Set(files.map(\.template)).count
                 try StandardOutput.lines(differences.map(\.description))
@@ -49,19 +58,14 @@ struct Compare: ParsableCommand {
                         + "report\(templates == 1 ? "" : "s") compared with \(ours))"
                 )
             case .json:
-                let items = differences.map { difference in
-                    let fields: [(String, String)] = [
-                        ("template", difference.template.rawValue), ("kind", difference.kind.rawValue),
-                        ("file", difference.file), ("key", difference.key), ("column", difference.column),
-                        ("aws", difference.aws), ("ours", difference.ours),
-                    ]
-                    return "{"
-                        + fields.map { "\(CanonicalJSON.string($0)):\(CanonicalJSON.string($1))" }
-                        .joined(separator: ",") + "}"
+                let items = rows.map { row in
+                    JSONValue.object(Dictionary(uniqueKeysWithValues: zip(columns, row.map(JSONValue.string))))
                 }
-                try StandardOutput.line(
-                    "{\"awsFiles\":\(files.count),\"differences\":[\(items.joined(separator: ","))]}"
-                )
+                try JSONOutput.print(.object(["aws_files": .int(files.count), "differences": .array(items)]))
+            case .csv:
+                try StandardOutput.write(Rows.csv(columns: columns, rows: rows))
+            case .table:
+                try StandardOutput.lines(Rows.table(columns: columns, rows: rows))
             }
         }
         if differs { throw ExitCode(ExitStatus.integrityFailure) }

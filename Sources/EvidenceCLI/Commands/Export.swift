@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import EvidenceModel
 internal import EvidenceReports
 internal import EvidenceStore
 internal import Foundation
@@ -20,19 +21,30 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lay the sealed months that verify out for Athena, Trino or Spark, with CREATE TABLE statements.",
         discussion: """
-            Writes <OUT>/<report>/year=YYYY/month=MM/<TEMPLATE>.csv (report folders jobs, copy-jobs, restore-jobs, \
-            resources-compliance, control-compliance, backup-windows) from the newest entry of each month, and \
-            the table statements for --engine: <OUT>/athena-tables.sql (athena, the default): one CREATE EXTERNAL \
-            TABLE per report, named and with columns as query's tables, partitioned by year and month with \
-            partition projection; or <OUT>/spark-tables.sql (spark): per report a CSV table partitioned by year and \
-            month, ALTER TABLE ... RECOVER PARTITIONS, and a view named and with columns as query's table. The \
-            chain is verified first, as for query: a month with an INVALID or MISSING finding is refused (exit 1). \
-            OUT is replaced only when it holds a previous export.
+            Writes <OUT>/<report>/year=YYYY/month=MM/<TEMPLATE>.csv (report folders jobs, copy-jobs, \
+            restore-jobs, resources-compliance, control-compliance, backup-windows) from the newest entry of \
+            each month, and the table statements for --engine: <OUT>/athena-tables.sql (athena, the default): \
+            one CREATE EXTERNAL TABLE per report, named and with columns as query's tables, partitioned by year \
+            and month with partition projection; or <OUT>/spark-tables.sql (spark): per report a CSV table \
+            partitioned by year and month, ALTER TABLE ... RECOVER PARTITIONS, and a view named and with columns \
+            as query's table. The chain is verified first, as for query. OUT is replaced only when it holds a \
+            previous export.
+
+            Examples:
+              $ backup-evidence export --evidence golden/org-estate \\
+                  --athena athena-export --location s3://evidence-bucket/athena
+              $ backup-evidence export --evidence golden/org-estate \\
+                  --athena spark-export --engine spark \\
+                  --location s3a://evidence-bucket/spark
+
+            Exit status: 0 exported; 1 the chain does not verify; 2 unreadable input, an OUT that holds \
+            something else, or an I/O error; 64 usage error.
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
 
@@ -52,6 +64,8 @@ struct Export: ParsableCommand {
     )
     var location: String?
 
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
     func validate() throws {
         if let location {
             let schemes = engine == .spark ? ["s3://", "s3a://"] : ["s3://"]
@@ -68,10 +82,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try withExitStatuses {
-            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
-            var base = location ?? AthenaExport.placeholderLocation
-            while base.hasSuffix("/") { base.removeLast() }
-            let files = try AthenaExport.files(ledger: ledger, entries: entries, location: base, engine: engine.engine)
+            // An OUT that would be refused is refused before the chain is verified.
             let out = URL(fileURLWithPath: athena)
             let manager = FileManager.default
             let previous = ExportEngine.allCases.contains {
@@ -82,10 +93,24 @@ struct Export: ParsableCommand {
                     description: "\(out.path): already exists and holds no previous export; refusing to replace it"
                 )
             }
+            let (ledger, entries) = try verifiedChain(evidence: evidence, keys: keys)
+            var base = location ?? AthenaExport.placeholderLocation
+            while base.hasSuffix("/") { base.removeLast() }
+            let files = try AthenaExport.files(ledger: ledger, entries: entries, location: base, engine: engine.engine)
             try AtomicFolder.write(files, to: out, replace: true)
-            try StandardOutput.line(
-                "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)"
-            )
+            switch output.format {
+            case .text:
+                try StandardOutput.line(
+                    "exported \(files.count - 1) report files and \(engine.engine.sqlFileName) to \(out.path)"
+                )
+            case .json:
+                try JSONOutput.print(
+                    .object([
+                        "out": .string(out.path), "report_files": .int(files.count - 1),
+                        "statements": .string(engine.engine.sqlFileName),
+                    ])
+                )
+            }
         }
     }
 }

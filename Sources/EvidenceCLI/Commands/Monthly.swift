@@ -13,15 +13,29 @@ struct Monthly: ParsableCommand {
             With no flags, runs scenarios/org-estate for its month into ./evidence. The month folder holds the \
             reports, the normalized inputs, MANIFEST.json, SHA256SUMS and SHA256SUMS.sig, linked to the previous \
             month. A sealed month is never rewritten: running it again refuses; late data goes in an amendment \
-            (--amend). Without --key, a demo key is created under .backup-evidence/ (never in the evidence folder).
+            (--amend). Without --key, a demo key is created under .backup-evidence/ (never in the evidence \
+            folder). The first three lines of output name the sealed folder, its checkpoint line and the signing \
+            key's fingerprint; a summary of the month follows (--format json: one object). On a terminal, \
+            progress goes to stderr (--quiet: none).
+
+            Examples:
+              $ backup-evidence monthly
+              $ backup-evidence monthly --month 2028-04
+              $ backup-evidence monthly --scenario scenarios/untagged-neptune \\
+                  --evidence neptune-evidence --format json
+
+            Exit status: 0 sealed; 2 unreadable or invalid input, a month already sealed or out of order, a \
+            damaged chain, or an I/O error (nothing is sealed); 64 usage error.
             """
     )
 
-    @Option(help: "Scenario folder.")
-    var scenario = "scenarios/org-estate"
+    @OptionGroup var scenarioOptions: ScenarioOptions
 
-    @Option(help: "Evidence folder; the month is sealed into <evidence>/<YYYY-MM>/.")
-    var evidence = "evidence"
+    var scenario: String { scenarioOptions.path }
+
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var monthOptions: MonthOptions
 
@@ -37,43 +51,61 @@ struct Monthly: ParsableCommand {
     @Option(help: "Why the amendment is made.")
     var reason = "late data"
 
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() throws {
         try withExitStatuses {
+            let progress = progressOptions.line("checking the month, the keys and the chain")
+            defer { progress?.finish() }
+            // Everything that can be refused without computing the month is checked first: the month, the
+            // scenario's settings, the keys, the evidence folder and the chain (Ledger.stage).
             let (givenMonth, asOf) = try monthOptions.parse()
-            let pipeline = try MonthPipeline(scenario: scenario, month: givenMonth, asOf: asOf)
-            let (estate, month) = (pipeline.estate, pipeline.month)
+            let settings = try ScenarioReader.settings(folder: scenario)
+            let month = givenMonth ?? settings.month
+            let signingKey = try SigningKeys.load(key)
+            let announced = try nextKey.map(SigningKeys.announcedKey)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
-            // A damaged entry is reported before anything is written (Ledger.readEntries).
-            let tip = try ledger.readEntries().last
-            let signingKey = try SigningKeys.load(key)
-            // The entry links to the chain's tip (Ledger.prepare); its PDF prints that link on every page.
-            let position = ChainPosition(month: month, chainID: estate.settings.chainID, previousSeal: tip?.seal)
-            let files = try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
             let failpoint = ProcessInfo.processInfo.environment["BACKUP_EVIDENCE_FAILPOINT"].flatMap(
                 Ledger.SealStep.init(rawValue:)
             )
-            let entry = try ledger.seal(
+            // The month's files are written straight into the staging folder and sealed from disk.
+            let staged = try ledger.stage(
                 SealRequest(
                     period: month,
-                    files: files,
+                    files: [:],
                     dataAsOf: asOf ?? month.end,
-                    chainID: estate.settings.chainID,
+                    chainID: settings.chainID,
                     key: signingKey,
-                    nextKey: try nextKey.map(SigningKeys.announcedKey),
+                    nextKey: announced,
                     amendmentReason: amend ? reason : nil,
                     generatorVersion: BackupEvidenceCommand.version
-                ),
-                failpoint: failpoint
+                )
             )
+            let entry: ChainEntry
+            do {
+                progress?.update("reading the scenario")
+                var pipeline = try MonthPipeline(scenario: scenario, month: month, asOf: asOf)
+                pipeline.progress = progress?.monthHandler
+                // The entry links to the chain's tip; its PDF prints that link on every page.
+                let position = ChainPosition(
+                    month: month,
+                    chainID: settings.chainID,
+                    previousSeal: staged.plan.tip?.seal
+                )
+                try pipeline.writeMonthFolder(to: staged.folder, position: position)
+                progress?.update("sealing the month")
+                entry = try staged.seal(failpoint: failpoint)
+            } catch {
+                staged.discard()
+                throw error
+            }
             let folder = URL(fileURLWithPath: evidence).appendingPathComponent(entry.folder).path
             do throws(OutputFailure) {
-                // The last line is the one an auditor pins: `verify --expect-key-sha256` with this fingerprint,
-                // received out of band.
-                try StandardOutput.lines([
-                    "sealed \(Printable.value(folder)) (seq \(entry.manifest.seq))", Ledger.checkpoint(entry),
-                    "signing-key-sha256 \(entry.manifest.signingKeySHA256)",
-                ])
+                progress?.finish()
+                try MonthlySummary(entry: entry, folder: folder).print(output.format)
             } catch {
                 // The month is sealed; only its report lines are lost, and `checkpoint` prints the checkpoint again.
                 throw IOFailure(

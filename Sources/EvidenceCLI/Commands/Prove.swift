@@ -9,11 +9,26 @@ internal import Foundation
 
 struct Prove: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write row proofs for the report rows holding a backup job, checkable with verify-row or openssl."
+        abstract: "Write row proofs for the report rows holding a backup job, checkable with verify-row or openssl.",
+        discussion: """
+            Each proof holds the row, its leaf hash, the audit path to the report's Merkle root in \
+            MANIFEST.json, and the month it is sealed in; verify-row checks it, and so can sha256sum and openssl \
+            alone (Docs/VERIFYING.md).
+
+            Examples:
+              $ backup-evidence prove --evidence golden/org-estate \\
+                  --job-id 0AB8A941-AD67-3D51-20FB-BA2A8B1E2E1B
+              $ backup-evidence prove --evidence golden/org-estate \\
+                  --job-id 0AB8A941-AD67-3D51-20FB-BA2A8B1E2E1B --out proofs.txt
+
+            Exit status: 0 written; 2 no sealed row holds the job, unreadable evidence, or an I/O error; 64 \
+            usage error.
+            """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @Option(help: "The backup job id.")
     var jobId: String
@@ -24,6 +39,9 @@ struct Prove: ParsableCommand {
     func run() throws {
         try withExitStatuses {
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
+            // A missing evidence folder, or one with no sealed month, is said as such, before anything is read.
+            try ledger.requireSealedEntry()
+            if let out { try requireParentFolder(of: out, for: "--out") }
             var proofs: [RowProof] = []
             for entry in ledger.entries() { proofs += try ledger.prove(field: jobId, in: entry) }
             guard !proofs.isEmpty else {

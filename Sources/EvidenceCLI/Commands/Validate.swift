@@ -9,16 +9,26 @@ struct Validate: ParsableCommand {
         abstract: "Check plans, selections, frameworks and vault lists against AWS Backup's own constraints.",
         discussion: """
             Each PATH is a JSON export (get-backup-plan, get-backup-selection, describe-framework, \
-            list-backup-vaults), an effective backup policy (organizations describe-effective-policy), a CloudFormation template (YAML or JSON, with AWS::Backup::* resources), \
-            terraform show -json output, or a folder searched for *.json, *.yaml and *.yml files; the kind is told \
-            by content. One line per finding on stdout, with file and location (for a template or Terraform file, \
-            the plan, selection, framework or vault, then the path in its get-* shape); a file that cannot be read \
-            is an error on stderr. Exit 2 when anything is invalid.
+            list-backup-vaults), an effective backup policy (organizations describe-effective-policy), a \
+            CloudFormation template (YAML or JSON, with AWS::Backup::* resources), terraform show -json output, \
+            or a folder searched for *.json, *.yaml and *.yml files; the kind is told by content. One line per \
+            finding on stdout, with file and location (for a template or Terraform file, the plan, selection, \
+            framework or vault, then the path in its get-* shape); a file that cannot be read is an error on \
+            stderr.
+
+            Examples:
+              $ backup-evidence validate scenarios/org-estate/accounts
+              $ backup-evidence validate scenarios/cfn-estate scenarios/terraform-estate
+              $ backup-evidence validate scenarios/org-policy --format json
+
+            Exit status: 0 everything is valid; 2 a finding, or a file that cannot be read; 64 usage error.
             """
     )
 
     @Argument(help: "Files or folders to check.")
     var paths: [String]
+
+    @OptionGroup var output: FormatOptions<TextOrJSON>
 
     func run() throws {
         var files: [String] = []
@@ -38,7 +48,7 @@ struct Validate: ParsableCommand {
                 explicit.insert(path)
             }
         }
-        var findings: [String] = []
+        var findings: [ValidationFinding] = []
         var errors: [String] = []
         var checked = 0
         for file in files {
@@ -46,15 +56,32 @@ struct Validate: ParsableCommand {
             if !explicit.contains(file), !(try ExportFile.isCheckable(path: file)) { continue }
             checked += 1
             do {
-                findings += Self.findings(try ExportFile.read(path: file), file: file).map(\.description)
+                findings += Self.findings(try ExportFile.read(path: file), file: file)
             } catch let error as ImportError {
                 errors.append(error.description)
             }
         }
-        try withExitStatuses { try StandardOutput.lines(findings) }
+        try withExitStatuses {
+            switch output.format {
+            case .text: try StandardOutput.lines(findings.map(\.description))
+            case .json:
+                let items = findings.map { finding in
+                    JSONValue.object([
+                        "file": .string(finding.file), "location": .string(finding.location),
+                        "message": .string(finding.message),
+                    ])
+                }
+                try JSONOutput.print(
+                    .object([
+                        "errors": .array(errors.map(JSONValue.string)), "files_checked": .int(checked),
+                        "findings": .array(items), "valid": .bool(findings.isEmpty && errors.isEmpty),
+                    ])
+                )
+            }
+        }
         for error in errors { printError(error) }
         if !findings.isEmpty || !errors.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
-        printNote("\(checked) file\(checked == 1 ? "" : "s") valid")
+        if output.format == .text { printNote("\(checked) file\(checked == 1 ? "" : "s") valid") }
     }
 
     /// The findings for what one file defines; those of a template or Terraform file name the definition first.

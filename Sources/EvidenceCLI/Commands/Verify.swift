@@ -7,12 +7,6 @@ internal import EvidencePipeline
 internal import EvidenceReports
 internal import Foundation
 
-/// `verify`'s output formats.
-enum VerifyFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
-}
-
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
@@ -20,17 +14,29 @@ struct Verify: ParsableCommand {
             + "time-stamps.",
         discussion: """
             Prints one line per finding, <SCOPE><TAB><subject><TAB><STATUS>[: detail], then a summary; names and \
-            values from the evidence are escaped (control and non-printing characters as \\xNN). Exit 0 only when \
-            everything verifies against a pinned key (--trusted-key or --expect-key-sha256), 1 on INVALID or \
-            MISSING, 3 when something required could not be verified (no pinned key, a key not found, an \
-            unanchored tail under --require-anchor), 2 on unreadable input or nothing to verify (no sealed month). \
-            RFC 3161 tokens (--timestamp, and anchors/*.tsr) are checked offline against --tsa-cert; the entry a \
-            token covers is ANCHORED with the token's time.
+            values from the evidence are escaped (control and non-printing characters as \\xNN). Only a pinned \
+            key (--trusted-key or --expect-key-sha256, received out of band) tells the operator's chain from one \
+            re-sealed with someone else's key. RFC 3161 tokens (--timestamp, and anchors/*.tsr) are checked \
+            offline against --tsa-cert; the entry a token covers is ANCHORED with the token's time.
+
+            Examples:
+              $ backup-evidence verify --evidence golden/org-estate \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+              $ backup-evidence verify --evidence golden/org-estate --expect-key-sha256 \\
+                  ea41648116e302f500f60670aaa6099d1a9a88b6c78a57adfb361884e1355fbe \\
+                  --expect-through 2028-04
+              $ backup-evidence verify --evidence golden/org-estate --format json \\
+                  --trusted-key golden/org-estate/keys/ea41648116e302f5.pub.pem
+
+            Exit status: 0 everything verifies against a pinned key; 1 INVALID or MISSING; 2 unreadable input or \
+            nothing to verify (no sealed month); 3 something required could not be verified (no pinned key, a \
+            key not found, an unanchored tail under --require-anchor); 64 usage error.
             """
     )
 
-    @Option(help: "Evidence folder.")
-    var evidence = "evidence"
+    @OptionGroup var evidenceOptions: EvidenceOptions
+
+    var evidence: String { evidenceOptions.path }
 
     @OptionGroup var keys: KeyOptions
 
@@ -60,10 +66,19 @@ struct Verify: ParsableCommand {
     @Flag(help: "Show OK findings too.")
     var verbose = false
 
-    @Option(help: "Output format: text or json.")
-    var format: VerifyFormat = .text
+    @OptionGroup var output: FormatOptions<TextOrJSON>
+
+    /// The month of --expect-through, or a usage error.
+    func through() throws -> Month? {
+        guard let text = expectThrough else { return nil }
+        guard let month = Month(text) else {
+            throw ValidationError("--expect-through: expected YYYY-MM, found '\(text)'")
+        }
+        return month
+    }
 
     func validate() throws {
+        _ = try through()
         if !timestamp.isEmpty && tsaCert.isEmpty {
             throw ValidationError("--timestamp needs --tsa-cert: the certificates the token is checked against")
         }
@@ -72,11 +87,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         var status: Int32 = 0
         try withExitStatuses {
-            var through: Month?
-            if let text = expectThrough {
-                guard let month = Month(text) else { throw ValidationError("--expect-through: expected YYYY-MM") }
-                through = month
-            }
+            let through = try through()
             // Nothing to verify is said first, before the key or the checkpoint is read.
             try Ledger(root: URL(fileURLWithPath: evidence)).requireSealedEntry()
             var line: String?
@@ -84,7 +95,12 @@ struct Verify: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: checkpoint) else {
                     throw IOFailure(description: "\(checkpoint): cannot read the checkpoint")
                 }
-                line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                // The file is named when it is not a checkpoint line, before anything else is read.
+                guard TailCheck.isCheckpointLine(text) else {
+                    throw IOFailure(description: "\(checkpoint): \(TailCheck.checkpointForm)")
+                }
+                line = text
             }
             let tokens = try timestamp.map { path in
                 guard let data = FileManager.default.contents(atPath: path) else {
@@ -113,7 +129,7 @@ struct Verify: ParsableCommand {
             )
             let report = try Ledger(root: URL(fileURLWithPath: evidence)).verify(options)
             let shown = verbose ? report.findings : report.findings.filter { $0.status != .ok }
-            switch format {
+            switch output.format {
             case .json:
                 try StandardOutput.line(Verify.json(report, shown))
             case .text:

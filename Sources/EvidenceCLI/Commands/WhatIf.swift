@@ -6,11 +6,19 @@ internal import EvidenceReports
 internal import EvidenceSimulation
 internal import Foundation
 
-/// Output formats of commands that print results for people or tools.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+/// Output formats of `what-if`.
+enum WhatIfFormat: String, OutputFormats {
     case text
     case json
     case csv
+    case table
+    case markdown
+
+    static let help = """
+        Output format: text, json (snake_case keys), csv (RFC 4180, header row), table (aligned columns) or \
+        markdown (a pull-request comment).
+        """
+    static let standard = WhatIfFormat.text
 }
 
 struct WhatIfCommand: ParsableCommand {
@@ -19,14 +27,27 @@ struct WhatIfCommand: ParsableCommand {
         abstract: "Show what a proposed framework or plan changes, before it is deployed.",
         discussion: """
             The proposed framework replaces the estate's framework of the same FrameworkName wherever it is \
-            deployed (or is added to every account and Region holding resources); each proposed plan replaces the \
-            plans of the same BackupPlanName. Only changed verdicts are printed. Exit 0 whether or not anything \
-            changes.
+            deployed (or is added to every account and Region holding resources); each proposed plan replaces \
+            the plans of the same BackupPlanName. Only changed verdicts are printed. --format markdown writes a \
+            pull-request comment: a summary line, then per control a table of its changed verdicts (at most 20 \
+            rows, then the count of the rest). On a terminal, progress goes to stderr (--quiet: none).
+
+            Examples:
+              $ backup-evidence what-if --framework \\
+                  scenarios/org-estate/proposals/OrgBackupPolicy-standard-35-days.json
+              $ backup-evidence what-if --format markdown --framework \\
+                  scenarios/org-estate/proposals/OrgBackupPolicy-standard-retention.yaml \\
+                  --parameter StandardMinimumRetentionDays=14
+              $ backup-evidence what-if --scenario scenarios/untagged-neptune --exit-code \\
+                  --framework \\
+                  scenarios/org-estate/proposals/OrgBackupPolicy-standard-35-days.json
+
+            Exit status: 0 done (with --exit-code: nothing changes); 1 with --exit-code, a verdict or control \
+            roll-up changes, as git diff --exit-code; 2 unreadable or invalid input; 64 usage error.
             """
     )
 
-    @Option(help: "Scenario folder.")
-    var scenario: String
+    @OptionGroup var scenario: ScenarioOptions
 
     @Option(help: "Proposed framework: describe-framework JSON, or a CloudFormation template (YAML or JSON).")
     var framework: String?
@@ -39,8 +60,12 @@ struct WhatIfCommand: ParsableCommand {
 
     @OptionGroup var monthOptions: MonthOptions
 
-    @Option(help: "Output format: text, json or csv.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOptions<WhatIfFormat>
+
+    @Flag(help: "Exit 1 when any verdict changes, 0 when none does.")
+    var exitCode = false
+
+    @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
         if framework == nil && plan.isEmpty { throw ValidationError("give --framework, --plan, or both") }
@@ -50,8 +75,11 @@ struct WhatIfCommand: ParsableCommand {
     }
 
     func run() throws {
+        var changed = false
         try withExitStatuses {
-            let estate = try ScenarioReader.read(folder: scenario)
+            let progress = progressOptions.line("reading the scenario and the proposals")
+            defer { progress?.finish() }
+            let estate = try ScenarioReader.read(folder: scenario.path)
             let (month, asOf) = try monthOptions.resolve(estate)
             var proposed = estate
             let overrides = Dictionary(
@@ -78,17 +106,23 @@ struct WhatIfCommand: ParsableCommand {
                     proposed = replaced
                 }
             }
+            progress?.update("evaluating the month as it is and as proposed")
             let result = try WhatIfResult.evaluate(
                 baseline: estate,
                 proposed: proposed,
                 month: month,
                 asOf: asOf ?? month.end
             )
-            switch format {
+            progress?.finish()
+            switch output.format {
             case .text: try StandardOutput.write(result.text())
             case .json: try StandardOutput.write(result.json())
             case .csv: try StandardOutput.write(result.csv())
+            case .table: try StandardOutput.lines(Rows.table(columns: WhatIfResult.columns, rows: result.rows()))
+            case .markdown: try StandardOutput.write(result.markdown())
             }
+            changed = result.hasChanges
         }
+        if exitCode && changed { throw ExitCode(ExitStatus.integrityFailure) }
     }
 }

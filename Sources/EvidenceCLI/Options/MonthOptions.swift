@@ -14,6 +14,9 @@ struct MonthOptions: ParsableArguments {
     @Option(help: "Evaluation instant, ISO-8601 (default: the first instant after the month).")
     var asOf: String?
 
+    /// A month or instant that does not parse is a usage error of the command, refused before any work.
+    func validate() throws { _ = try parse() }
+
     func resolve(_ estate: Estate) throws -> (Month, Instant?) {
         let (month, asOf) = try parse()
         return (month ?? estate.settings.month, asOf)

@@ -119,3 +119,12 @@ func fileErrorInWords(_ error: CocoaError) -> String {
     let path = error.filePath ?? error.url?.path
     return path.map { "\($0): \(reason)" } ?? reason
 }
+
+/// Refuses an output file whose folder does not exist or is not a folder, before any work is done for it.
+func requireParentFolder(of path: String, for option: String) throws {
+    let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
+        throw IOFailure(description: "\(path): \(option): the folder \(parent) does not exist")
+    }
+}

@@ -32,6 +32,7 @@ enum StandardOutput {
 
     /// Writes `bytes` as they are, retrying short and interrupted writes.
     static func write(_ bytes: [UInt8]) throws(OutputFailure) {
+        ProgressLine.interruptActive()
         let failure = write(bytes, to: STDOUT_FILENO)
         if failure != 0 { throw OutputFailure(code: failure) }
     }
@@ -39,6 +40,7 @@ enum StandardOutput {
     /// Writes a line to standard error; a failure there has nowhere to be reported, and never traps (as
     /// `FileHandle.write` does).
     static func diagnostic(_ text: String) {
+        ProgressLine.interruptActive()
         _ = write(Array(text.utf8), to: STDERR_FILENO)
     }
 

@@ -110,7 +110,7 @@ enum EventReaders {
         }
         var events: [JobEvent] = []
         for (position, range) in ranges.enumerated() {
-            let event = try cloudTrailRecord(json[range], position: position, file: file) { _ in
+            let event = try cloudTrailRecord(Array(json[range]), position: position, file: file) { _ in
                 "$.Records[\(position)]"
             }
             if let event { events.append(event) }
@@ -120,7 +120,7 @@ enum EventReaders {
 
     /// The job event of one record of a CloudTrail log file, read as its file is inflated (``RecordSplitter``).
     static func cloudTrailRecord(_ record: RecordSplitter.Record, file: String) throws -> JobEvent? {
-        try cloudTrailRecord(record.bytes[...], position: record.position, file: file) { error in
+        try cloudTrailRecord(record.bytes, position: record.position, file: file) { error in
             // The record's own line and column, placed in the file.
             let column = error.line == 1 ? error.column + record.column - 1 : error.column
             return "\(error.line + record.line - 1):\(column)"
@@ -134,7 +134,7 @@ enum EventReaders {
     /// that mention AWS Backup are built into values (a trail holds every service's records, and AWS Backup's are
     /// few among them); the others are checked for syntax only.
     private static func cloudTrailRecord(
-        _ bytes: ArraySlice<UInt8>,
+        _ bytes: [UInt8],
         position: Int,
         file: String,
         located: (JSONSyntaxError) -> String
@@ -154,9 +154,9 @@ enum EventReaders {
                 message: "expected an object (a CloudTrail record), found \(found)"
             )
         }
-        guard mentions(Self.backupSource, bytes) else {
+        guard mentions(Self.backupSource, bytes[...]) else {
             do {
-                try JSONParser.validate(Array(bytes))
+                try JSONParser.validate(bytes)
             } catch {
                 throw ImportError(file: file, location: located(error), message: "invalid JSON: \(error.message)")
             }
@@ -164,7 +164,7 @@ enum EventReaders {
         }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(Array(bytes))
+            value = try JSONParser.parse(bytes)
         } catch {
             throw ImportError(file: file, location: located(error), message: "invalid JSON: \(error.message)")
         }

@@ -1,4 +1,5 @@
 public import EvidenceModel
+public import struct Foundation.URL
 
 /// Where a month's PDF sits in its chain; every page prints it, so a printed sheet ties back to the seals.
 public struct ChainPosition: Hashable, Sendable {
@@ -17,8 +18,10 @@ public struct ChainPosition: Hashable, Sendable {
 /// `reports/compliance-report.pdf`: the month's compliance evidence for people, rendered from the month's CSVs.
 ///
 /// Every figure and text comes from the CSV reports sealed beside it, so the PDF says nothing they do not.
-/// Pages: a summary by control (worst first), the non-compliant resources with their evaluation reason and
-/// evidence, each resource's backup-window outcomes with every window that was not on time, copy and restore
+/// Pages: the month's totals (restore jobs that did not complete named) and a chart of each control's
+/// non-compliant and compliant rows (worst first); the non-compliant rows grouped by control and reason, each
+/// group's resources in a compact table; each resource with a window not on time with its counts and a calendar
+/// strip of the month (one mark per expected window), then every window that was not on time; copy and restore
 /// evidence. Every page carries the month, the chain id and the previous seal, and "page N of M".
 public enum ComplianceReport {
     /// The file name inside `reports/`.
@@ -29,7 +32,23 @@ public enum ComplianceReport {
         reports: [String: [UInt8]],
         position: ChainPosition
     ) throws(ComplianceReportError) -> [UInt8] {
-        let facts = try ReportFacts(reports: reports)
+        render(try ReportFacts(reports: reports), position: position)
+    }
+
+    /// The PDF's bytes, from the report files in a folder (`<reportsFolder>/<TEMPLATE>.csv`), the same bytes as
+    /// ``render(reports:position:)`` gives for those files.
+    ///
+    /// Each CSV is read row by row in one pass, so memory follows what the PDF shows (tallies, and the rows it
+    /// lists: non-compliant resources, windows not on time, copy jobs not completed, restore jobs), not the size
+    /// of the reports, which reach gigabytes for a large organization.
+    public static func render(
+        reportsFolder: URL,
+        position: ChainPosition
+    ) throws(ComplianceReportError) -> [UInt8] {
+        render(try ReportFacts(folder: reportsFolder.path), position: position)
+    }
+
+    private static func render(_ facts: ReportFacts, position: ChainPosition) -> [UInt8] {
         var writer = ReportLayout(position: position)
         writer.overview(facts)
         writer.controlSummary(facts)

@@ -35,20 +35,143 @@ public struct PDFRule: Hashable, Sendable {
     }
 }
 
-/// One page: its text runs and rules, drawn in order.
+/// A colour in DeviceRGB, each component from 0 to 1.
+public struct PDFColor: Hashable, Sendable {
+    public var red: Double
+    public var green: Double
+    public var blue: Double
+
+    public init(_ red: Double, _ green: Double, _ blue: Double) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+    }
+
+    public static let black = PDFColor(0, 0, 0)
+    public static let white = PDFColor(1, 1, 1)
+
+    var components: String { "\(PDFText.number(red)) \(PDFText.number(green)) \(PDFText.number(blue))" }
+}
+
+/// A point on a page, or inside a line of a ``PDFFlow``, in points.
+public struct PDFPoint: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+
+    public init(_ x: Double, _ y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
+/// A vector shape: a polygon (closed) or a polyline, filled, stroked, or both, and optionally hatched.
+///
+/// Hatching draws thin diagonal lines inside the shape (clipped to it), so a filled area also reads in greyscale
+/// or to a reader who cannot tell its colour from another's.
+public struct PDFShape: Hashable, Sendable {
+    public var points: [PDFPoint]
+    public var closed: Bool
+    public var fill: PDFColor?
+    public var stroke: PDFColor?
+    public var lineWidth: Double
+    /// The colour of diagonal hatching inside a closed shape; nil for none.
+    public var hatch: PDFColor?
+
+    public init(
+        points: [PDFPoint],
+        closed: Bool = true,
+        fill: PDFColor? = nil,
+        stroke: PDFColor? = nil,
+        lineWidth: Double = 0.5,
+        hatch: PDFColor? = nil
+    ) {
+        self.points = points
+        self.closed = closed
+        self.fill = fill
+        self.stroke = stroke
+        self.lineWidth = lineWidth
+        self.hatch = hatch
+    }
+
+    /// A rectangle from its lower left corner.
+    public static func rectangle(
+        x: Double,
+        y: Double,
+        width: Double,
+        height: Double,
+        fill: PDFColor? = nil,
+        stroke: PDFColor? = nil,
+        lineWidth: Double = 0.5,
+        hatch: PDFColor? = nil
+    ) -> PDFShape {
+        PDFShape(
+            points: [PDFPoint(x, y), PDFPoint(x + width, y), PDFPoint(x + width, y + height), PDFPoint(x, y + height)],
+            fill: fill,
+            stroke: stroke,
+            lineWidth: lineWidth,
+            hatch: hatch
+        )
+    }
+
+    /// The shape moved by `dx`, `dy`.
+    public func offset(_ dx: Double, _ dy: Double) -> PDFShape {
+        var moved = self
+        moved.points = points.map { PDFPoint($0.x + dx, $0.y + dy) }
+        return moved
+    }
+
+    /// The shape's operators, in a saved graphics state of its own.
+    func operators() -> String {
+        guard let first = points.first else { return "" }
+        let n = PDFText.number
+        var path = "\(n(first.x)) \(n(first.y)) m"
+        for point in points.dropFirst() { path += " \(n(point.x)) \(n(point.y)) l" }
+        if closed { path += " h" }
+        var out = "q \(n(lineWidth)) w"
+        if let fill { out += " \(fill.components) rg" }
+        if let stroke { out += " \(stroke.components) RG" }
+        let paint: String
+        switch (fill != nil && closed, stroke != nil) {
+        case (true, true): paint = "B"
+        case (true, false): paint = "f"
+        case (false, true): paint = "S"
+        case (false, false): paint = "n"
+        }
+        out += " \(path) \(paint)"
+        if let hatch, closed {
+            let xs = points.map(\.x)
+            let ys = points.map(\.y)
+            let (left, right, bottom, top) = (xs.min() ?? 0, xs.max() ?? 0, ys.min() ?? 0, ys.max() ?? 0)
+            let height = top - bottom
+            out += " \(path) W n \(hatch.components) RG 0.6 w"
+            var x = left - height
+            while x < right {
+                out += " \(n(x)) \(n(bottom)) m \(n(x + height)) \(n(top)) l"
+                x += 2.5
+            }
+            out += " S"
+        }
+        return out + " Q\n"
+    }
+}
+
+/// One page: its shapes, rules and text runs, drawn in that order.
 public struct PDFPage: Hashable, Sendable {
     public var runs: [PDFTextRun] = []
     public var rules: [PDFRule] = []
+    public var shapes: [PDFShape] = []
 
-    public init(runs: [PDFTextRun] = [], rules: [PDFRule] = []) {
+    public init(runs: [PDFTextRun] = [], rules: [PDFRule] = [], shapes: [PDFShape] = []) {
         self.runs = runs
         self.rules = rules
+        self.shapes = shapes
     }
 
-    /// The page's content stream, uncompressed: rules first, then one text object holding every run.
+    /// The page's content stream, uncompressed: shapes first, then rules, then one text object holding every run.
     public func contentStream() -> [UInt8] {
         var out: [UInt8] = []
         func put(_ text: String) { out.append(contentsOf: text.utf8) }
+        for shape in shapes { put(shape.operators()) }
         for rule in rules {
             put(
                 "\(PDFText.number(rule.width)) w \(PDFText.number(rule.x1)) \(PDFText.number(rule.y1)) m "

@@ -19,11 +19,14 @@ public struct PDFLine: Sendable {
     public var runs: [Run]
     /// A thin rule under the line, across the text width (table headers).
     public var ruleBelow: Bool
+    /// Vector shapes drawn with the line, in points from the left margin and the line's bottom.
+    public var shapes: [PDFShape]
 
-    public init(height: Double, runs: [Run], ruleBelow: Bool = false) {
+    public init(height: Double, runs: [Run], ruleBelow: Bool = false, shapes: [PDFShape] = []) {
         self.height = height
         self.runs = runs
         self.ruleBelow = ruleBelow
+        self.shapes = shapes
     }
 
     /// A line of one run.
@@ -69,13 +72,32 @@ public struct PDFFlow: Sendable {
 
     /// Adds lines that stay on one page when they fit on one; a longer block flows line by line.
     ///
-    /// - Parameter keepWithNext: height of what must follow on the same page (a heading and its first row).
-    public mutating func add(_ lines: [PDFLine], keepWithNext: Double = 0) {
+    /// - Parameters:
+    ///   - keepWithNext: height of what must follow on the same page (a heading and its first row).
+    ///   - continued: lines set first on every new page the block starts or continues on (a table's column
+    ///     heads), so a table that runs over a page break is headed on each page.
+    public mutating func add(_ lines: [PDFLine], keepWithNext: Double = 0, continued: [PDFLine] = []) {
         let height = lines.reduce(0) { $0 + $1.height } + keepWithNext
-        if y - height < bottom && height <= top - bottom { newPage() }
+        let headHeight = continued.reduce(0) { $0 + $1.height }
+        if y - height < bottom && height + headHeight <= top - bottom {
+            newPage()
+            place(continued)
+        }
         for line in lines {
-            if y - line.height < bottom { newPage() }
+            if y - line.height < bottom {
+                newPage()
+                place(continued)
+            }
+            place([line])
+        }
+    }
+
+    private mutating func place(_ lines: [PDFLine]) {
+        for line in lines {
             let baseline = y - line.height * 0.78
+            for shape in line.shapes {
+                bodies[bodies.count - 1].shapes.append(shape.offset(Self.margin, y - line.height))
+            }
             for run in line.runs {
                 bodies[bodies.count - 1].runs.append(
                     PDFTextRun(font: run.font, size: run.size, x: Self.margin + run.x, y: baseline, text: run.text)
@@ -94,7 +116,11 @@ public struct PDFFlow: Sendable {
     public func pages(stamp: (Int, Int) -> PDFPage) -> [PDFPage] {
         bodies.enumerated().map { index, body in
             let extra = stamp(index + 1, bodies.count)
-            return PDFPage(runs: extra.runs + body.runs, rules: extra.rules + body.rules)
+            return PDFPage(
+                runs: extra.runs + body.runs,
+                rules: extra.rules + body.rules,
+                shapes: extra.shapes + body.shapes
+            )
         }
     }
 
