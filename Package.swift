@@ -142,6 +142,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The fuzzing targets (Docs/FUZZING.md): a library, so the libFuzzer harnesses of Fuzz/Harnesses/ (built by
+        // Tools/fuzz) and the regression tests share one body per target.
+        .target(
+            name: "EvidenceFuzz",
+            dependencies: [
+                "EvidenceModel", "EvidenceIngest", "EvidenceSimulation", "EvidenceLedger", "EvidenceCrypto",
+                "EvidenceCompression",
+            ],
+            path: "Fuzz/Targets",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .target(
@@ -200,6 +212,11 @@ let package = Package(
         .testTarget(
             name: "EvidencePublishTests",
             dependencies: ["EvidencePublish", "EvidenceCrypto", "EvidenceModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EvidenceFuzzTests",
+            dependencies: ["EvidenceFuzz", "EvidenceTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

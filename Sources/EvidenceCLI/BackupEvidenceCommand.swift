@@ -38,11 +38,37 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// The options that may be given more than once; each gathers every value given.
+    static let repeatableOptions: Set<String> = ["--plan", "--parameter", "--timestamp", "--tsa-cert"]
+
+    /// The first option of `arguments` given twice that is not repeatable, or nil.
+    ///
+    /// The parser keeps the last value of an option given twice, so `verify --evidence A --evidence B` would check B
+    /// alone and `--expect-key-sha256 X --expect-key-sha256 Y` pin Y alone; such a command line is refused instead.
+    static func repeatedOption(_ arguments: [String]) -> String? {
+        var seen: Set<String> = []
+        for argument in arguments {
+            if argument == "--" { break }
+            guard argument.hasPrefix("--") else { continue }
+            let name = String(argument.prefix { $0 != "=" })
+            if !repeatableOptions.contains(name) && !seen.insert(name).inserted { return name }
+        }
+        return nil
+    }
+
     /// Parses the arguments and runs the command they name.
     ///
     /// As ArgumentParser's own `main()`, except that a usage error found while the command runs is printed with that
-    /// command's usage, as one found while parsing is, never the top-level usage.
+    /// command's usage, as one found while parsing is, never the top-level usage; and an option that takes one value,
+    /// given twice, is a usage error before anything is parsed.
     public static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let name = repeatedOption(arguments) {
+            let message = "\(name) is given more than once; give it once"
+            guard let subcommand = configuration.subcommands.first(where: { $0._commandName == arguments.first })
+            else { exit(withError: ValidationError(message)) }
+            usageError(message, subcommand)
+        }
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -57,16 +83,19 @@ public struct BackupEvidenceCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as ValidationError {
-            let subcommand = type(of: command)
-            let name = subcommand._commandName
-            StandardOutput.diagnostic(
-                "Error: \(error.message)\nUsage: \(usageString(for: subcommand))\n"
-                    + "  See 'backup-evidence \(name) --help' for more information.\n"
-            )
-            Foundation.exit(ExitCode.validationFailure.rawValue)
+            usageError(error.message, type(of: command))
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Prints a usage error with `subcommand`'s usage and exits 64.
+    private static func usageError(_ message: String, _ subcommand: any ParsableCommand.Type) -> Never {
+        StandardOutput.diagnostic(
+            "Error: \(message)\nUsage: \(usageString(for: subcommand))\n"
+                + "  See 'backup-evidence \(subcommand._commandName) --help' for more information.\n"
+        )
+        Foundation.exit(ExitCode.validationFailure.rawValue)
     }
 }
 

@@ -8,11 +8,15 @@ public struct TimeStampAuthority: Sendable {
     /// Each certificate, DER.
     public let certificates: [[UInt8]]
 
-    /// Reads every certificate of each PEM file; a file holding none is an error naming it.
+    /// Reads every certificate of each PEM file.
+    ///
+    /// Text around the blocks and blocks of other kinds (a CRL) are skipped. A file holding no certificate, a block
+    /// that cannot be read or a certificate that does not decode (a file that lost part of the chain), or a private
+    /// key (a file whose holder can sign tokens) is an error naming the file.
     public init(pemFiles: [(name: String, bytes: [UInt8])]) throws(CryptoError) {
         var certificates: [[UInt8]] = []
         for file in pemFiles {
-            let found = readCertificates(file.bytes)
+            let found = try readCertificates(file.bytes, file: file.name)
             guard !found.isEmpty else {
                 throw CryptoError(.invalidCertificate, "\(file.name): no PEM certificate (expected BEGIN CERTIFICATE)")
             }
@@ -99,6 +103,8 @@ public enum TimeStamp {
                 if cursor == base + buffer.count { response = parsed } else { TS_RESP_free(parsed) }
                 return
             }
+            // Not a response: what OpenSSL queued about that is no reason a token fails.
+            ERR_clear_error()
             cursor = base
             if let parsed = d2i_PKCS7(nil, &cursor, buffer.count) {
                 if cursor == base + buffer.count { token = parsed } else { PKCS7_free(parsed) }
@@ -221,24 +227,68 @@ private func reasons() -> String {
     return out.isEmpty ? "unknown reason" : out.joined(separator: "; ")
 }
 
-/// Every certificate in PEM `bytes`, DER.
-private func readCertificates(_ bytes: [UInt8]) -> [[UInt8]] {
-    bytes.withUnsafeBytes { raw -> [[UInt8]] in
-        guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return [] }
-        defer {
-            BIO_free(bio)
-            ERR_clear_error()
+/// Every certificate in PEM `bytes`, DER, or an error naming `file`.
+private func readCertificates(_ bytes: [UInt8], file: String) throws(CryptoError) -> [[UInt8]] {
+    ERR_clear_error()
+    defer { ERR_clear_error() }
+    var blocks: [(name: String, data: [UInt8])] = []
+    var unreadable = false
+    bytes.withUnsafeBytes { raw in
+        guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return }
+        defer { BIO_free(bio) }
+        while true {
+            var name: UnsafeMutablePointer<CChar>?
+            var header: UnsafeMutablePointer<CChar>?
+            var data: UnsafeMutablePointer<UInt8>?
+            var length = 0
+            guard PEM_read_bio(bio, &name, &header, &data, &length) == 1 else {
+                // The end of the data, or a block with no END line or bad base64.
+                unreadable = ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE
+                return
+            }
+            defer {
+                CRYPTO_free(name, #fileID, #line)
+                CRYPTO_free(header, #fileID, #line)
+                CRYPTO_free(data, #fileID, #line)
+            }
+            let text = name.map { String(cString: $0) } ?? ""
+            blocks.append((text, data.map { Array(UnsafeBufferPointer(start: $0, count: length)) } ?? []))
         }
-        var out: [[UInt8]] = []
-        // Blocks of other kinds (a private key kept alongside) are skipped; the end of the data ends the loop.
-        while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
+    }
+    var out: [[UInt8]] = []
+    for (index, block) in blocks.enumerated() {
+        if block.name.contains("PRIVATE KEY") {
+            throw CryptoError(
+                .invalidCertificate,
+                "\(file): PEM block \(index + 1) is a private key (\(block.name)); expected the TSA's certificates only"
+            )
+        }
+        guard ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"].contains(block.name) else { continue }
+        let der = block.data.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            var cursor = buffer.baseAddress
+            guard let base = cursor, let certificate = d2i_X509(nil, &cursor, buffer.count) else { return nil }
             defer { X509_free(certificate) }
+            // A trusted certificate carries its trust settings after the certificate; any other block is one.
+            guard block.name == "TRUSTED CERTIFICATE" || cursor == base + buffer.count else { return nil }
             var pointer: UnsafeMutablePointer<UInt8>?
             let length = i2d_X509(certificate, &pointer)
-            guard length > 0, let pointer else { break }
-            out.append(Array(UnsafeBufferPointer(start: pointer, count: Int(length))))
-            CRYPTO_free(pointer, #fileID, #line)
+            guard length > 0, let pointer else { return nil }
+            defer { CRYPTO_free(pointer, #fileID, #line) }
+            return Array(UnsafeBufferPointer(start: pointer, count: Int(length)))
         }
-        return out
+        guard let der else {
+            throw CryptoError(
+                .invalidCertificate,
+                "\(file): PEM block \(index + 1) (\(block.name)) is not a DER X.509 certificate"
+            )
+        }
+        out.append(der)
     }
+    if unreadable {
+        throw CryptoError(
+            .invalidCertificate,
+            "\(file): PEM block \(blocks.count + 1) cannot be read (no END line, or bad base64)"
+        )
+    }
+    return out
 }

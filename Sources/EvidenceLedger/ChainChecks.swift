@@ -471,16 +471,24 @@ public struct TailCheck: ChainCheck {
         self.requireAnchor = requireAnchor
     }
 
+    /// What a checkpoint line must look like, as an error says it.
+    public static let checkpointForm =
+        "expected one line 'backup-evidence-checkpoint <chain_id> <period> <seq> <seal_sha256>'"
+
+    /// Whether `line` (without its line feed) has the five fields of a checkpoint line, its seq a number.
+    public static func isCheckpointLine(_ line: String) -> Bool {
+        let parts = line.split(separator: " ").map(String.init)
+        return parts.count == 5 && parts[0] == "backup-evidence-checkpoint" && Int(parts[3]) != nil
+    }
+
     public func check(_ chain: inout ChainState) throws -> [Finding] {
         var findings: [Finding] = []
         let tip = chain.entries.last
         var anchored = tip.map { chain.timeStamped.contains($0.manifest.seq) } ?? false
         if let line = checkpoint {
             let parts = line.split(separator: " ").map(String.init)
-            guard parts.count == 5, parts[0] == "backup-evidence-checkpoint", let seq = Int(parts[3]) else {
-                throw LedgerError(
-                    "checkpoint: expected 'backup-evidence-checkpoint <chain_id> <period> <seq> <seal_sha256>'"
-                )
+            guard TailCheck.isCheckpointLine(line), let seq = Int(parts[3]) else {
+                throw LedgerError("checkpoint: \(TailCheck.checkpointForm)")
             }
             if let entry = chain.entries.first(where: { $0.manifest.seq == seq }) {
                 if entry.seal == parts[4] && entry.folder == parts[2]
@@ -556,7 +564,8 @@ public struct TailCheck: ChainCheck {
 ///
 /// A verified token over an entry's line is ANCHORED with its time, which is reported, not judged; a token that does
 /// not verify, or verifies over no entry's line (another chain's, or this chain's before it was re-sealed), is
-/// INVALID. With no TSA certificates nothing is checked. Leaves the seqs time-stamped for step 8.
+/// INVALID. With no TSA certificates nothing is checked, and tokens kept in `anchors/` are a WARN saying so. Leaves the
+/// seqs time-stamped for step 8.
 public struct TimeStampCheck: ChainCheck {
     public var tokens: [TimeStampFile]
     public var authority: TimeStampAuthority?
@@ -567,19 +576,31 @@ public struct TimeStampCheck: ChainCheck {
     }
 
     public func check(_ chain: inout ChainState) -> [Finding] {
-        guard let authority else { return [] }
-        var files = tokens
-        var findings: [Finding] = []
         let folder = chain.ledger.root.appendingPathComponent("anchors")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted {
             Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }.filter { $0.hasSuffix(".tsr") }
+        guard let authority else {
+            // Tokens the evidence holds are said to be there, unchecked, so an auditor knows to ask for the TSA.
+            guard !names.isEmpty else { return [] }
+            let (count, them) =
+                names.count == 1 ? ("1 time-stamp token", "it") : ("\(names.count) time-stamp tokens", "them")
+            return [
+                Finding(
+                    .timestamp,
+                    "anchors/",
+                    .warn,
+                    "\(count) not checked; give --tsa-cert with the TSA's certificates to check \(them)"
+                )
+            ]
         }
-        for name in names where name.hasSuffix(".tsr") {
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                findings.append(Finding(.timestamp, "anchors/\(name)", .invalid, "cannot be read"))
-                continue
+        var files = tokens
+        var findings: [Finding] = []
+        for name in names {
+            switch TimeStampCheck.token(at: folder.appendingPathComponent(name).path) {
+            case .success(let bytes): files.append(TimeStampFile(name: "anchors/\(name)", bytes: bytes))
+            case .failure(let problem): findings.append(Finding(.timestamp, "anchors/\(name)", .invalid, problem.text))
             }
-            files.append(TimeStampFile(name: "anchors/\(name)", bytes: [UInt8](data)))
         }
         let lines = chain.entries.map { SHA256.hash(Array((Ledger.checkpoint($0) + "\n").utf8)) }
         for file in files {
@@ -616,6 +637,43 @@ public struct TimeStampCheck: ChainCheck {
             )
         }
         return findings
+    }
+}
+
+extension TimeStampCheck {
+    /// The largest file of `anchors/` read as a token: an RFC 3161 token with its TSA's certificates is a few
+    /// kilobytes.
+    public static let largestToken = 1 << 20
+
+    /// Why a file of `anchors/` is not read as a token.
+    public struct Unread: Error {
+        public var text: String
+    }
+
+    /// The bytes of a file of `anchors/`, which lies in the evidence checked: only a regular file (a FIFO or device
+    /// could block a read or never end) no larger than `largestToken` is read.
+    public static func token(at path: String) -> Result<[UInt8], Unread> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(Unread(text: "cannot be read")) }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = ""
+        case S_IFDIR: kind = "a folder"
+        case S_IFIFO: kind = "a FIFO"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        default: kind = "a special file"
+        }
+        guard kind.isEmpty else { return .failure(Unread(text: "is \(kind), not a regular file")) }
+        guard info.st_size <= largestToken else {
+            return .failure(
+                Unread(text: "is \(info.st_size) bytes, larger than a time-stamp token (at most \(largestToken))")
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= largestToken else {
+            return .failure(Unread(text: "cannot be read"))
+        }
+        return .success([UInt8](data))
     }
 }
 

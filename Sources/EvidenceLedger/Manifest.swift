@@ -37,10 +37,17 @@ public struct ManifestFile: Hashable, Sendable {
         return .object(members)
     }
 
+    /// Reads one entry; nil when a member is missing or mistyped, or when `rows`, `header_sha256` and `merkle_root`
+    /// are not all present or all absent (a report's tree is sealed whole, and `json` writes all three or none).
     init?(json: JSONValue) {
         guard let path = json["path"]?.stringValue, let bytes = json["bytes"]?.intValue,
             let sha256 = json["sha256"]?.stringValue
         else { return nil }
+        let tree = [
+            json["rows"]?.intValue != nil, json["header_sha256"]?.stringValue != nil,
+            json["merkle_root"]?.stringValue != nil,
+        ]
+        guard tree.allSatisfy({ $0 }) || !tree.contains(true) else { return nil }
         self.init(
             path: path,
             bytes: bytes,
@@ -166,6 +173,18 @@ public struct Manifest: Hashable, Sendable {
             let key = value["signing_key_sha256"]?.stringValue,
             let files = value["files"]?.arrayValue, let inputs = value["inputs"]?.arrayValue
         else { throw LedgerError(.unreadableEntry, "a required manifest field is missing or malformed") }
+        // Written as the sealer writes it: an instant in whole seconds, and amendment members only in an amendment.
+        guard dataAsOf.iso8601 == asOfText else {
+            throw LedgerError(
+                .unreadableEntry,
+                "data_as_of is not a UTC instant in whole seconds (YYYY-MM-DDTHH:MM:SSZ)"
+            )
+        }
+        if kind == .period {
+            for member in ["supersedes_period", "supersedes_seal_sha256", "reason"] where value[member] != nil {
+                throw LedgerError(.unreadableEntry, "a period manifest has no \(member) (only an amendment has)")
+            }
+        }
         let parsedFiles = files.compactMap(ManifestFile.init(json:))
         let parsedInputs = inputs.compactMap(ManifestFile.init(json:))
         guard parsedFiles.count == files.count, parsedInputs.count == inputs.count else {

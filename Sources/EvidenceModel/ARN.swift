@@ -2,11 +2,14 @@
 ///
 /// `arn:partition:service:region:account-id:resource`; the resource part may itself hold `:` and `/`.
 public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var partition: String
-    public var service: String
-    public var region: String
-    public var account: String
-    public var resource: String
+    public var partition: String { didSet { description = Self.text(partition, service, region, account, resource) } }
+    public var service: String { didSet { description = Self.text(partition, service, region, account, resource) } }
+    public var region: String { didSet { description = Self.text(partition, service, region, account, resource) } }
+    public var account: String { didSet { description = Self.text(partition, service, region, account, resource) } }
+    public var resource: String { didSet { description = Self.text(partition, service, region, account, resource) } }
+    /// The ARN's text, `arn:partition:service:region:account-id:resource`, composed once (reports and lookups use it
+    /// for every job and recovery point).
+    public private(set) var description: String
 
     public init(partition: String = "aws", service: String, region: String, account: String, resource: String) {
         self.partition = partition
@@ -14,6 +17,17 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.region = region
         self.account = account
         self.resource = resource
+        description = Self.text(partition, service, region, account, resource)
+    }
+
+    private static func text(
+        _ partition: String,
+        _ service: String,
+        _ region: String,
+        _ account: String,
+        _ resource: String
+    ) -> String {
+        "arn:\(partition):\(service):\(region):\(account):\(resource)"
     }
 
     /// Parses and validates an ARN; returns nil when the text is not one (the rules of ``isWellFormed(_:)``).
@@ -101,7 +115,13 @@ public struct ARN: Hashable, Comparable, Sendable, CustomStringConvertible {
         text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
-    public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
-
     public static func < (lhs: ARN, rhs: ARN) -> Bool { lhs.description < rhs.description }
+
+    /// Equal parts, as for any value; the text follows from them.
+    public static func == (lhs: ARN, rhs: ARN) -> Bool {
+        lhs.partition == rhs.partition && lhs.service == rhs.service && lhs.region == rhs.region
+            && lhs.account == rhs.account && lhs.resource == rhs.resource
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 }

@@ -1,11 +1,16 @@
 /// A protected (or protectable) resource from the tagging-API inventory, with what scenario.json adds.
 public struct Resource: Hashable, Sendable {
-    public var arn: ARN
+    public var arn: ARN {
+        didSet {
+            resourceID = BackupResourceType.resourceID(of: arn)
+            name = tags["Name"] ?? resourceID
+        }
+    }
     public var type: BackupResourceType
     /// The account whose folder lists the resource (an S3 ARN carries none of its own).
     public var account: String
     public var region: String
-    public var tags: [String: String]
+    public var tags: [String: String] { didSet { name = tags["Name"] ?? resourceID } }
     /// When the resource came into being, if during the scenario's month.
     public var createdAt: Instant?
     /// When the resource was deleted, if it was.
@@ -47,10 +52,12 @@ public struct Resource: Hashable, Sendable {
         self.sourceKMSKeyARN = sourceKMSKeyARN
         self.sizeBytes = sizeBytes
         self.latestRestoreMinutes = latestRestoreMinutes
+        resourceID = BackupResourceType.resourceID(of: arn)
+        name = tags["Name"] ?? resourceID
     }
 
     /// The resource id of ARCHITECTURE.md §5, such as `orders-db` or `i-0abc`.
-    public var resourceID: String { BackupResourceType.resourceID(of: arn) }
+    public private(set) var resourceID: String
 
     /// `<AWS Config type>/<id>`, the Resource ID of compliance reports.
     public var complianceResourceID: String { "\(type.configType)/\(resourceID)" }
@@ -59,7 +66,7 @@ public struct Resource: Hashable, Sendable {
     public var arnString: String { arn.description }
 
     /// The `Name` tag when present, otherwise the resource id.
-    public var name: String { tags["Name"] ?? resourceID }
+    public private(set) var name: String
 
     /// Whether the resource exists at `instant`.
     public func exists(at instant: Instant) -> Bool {

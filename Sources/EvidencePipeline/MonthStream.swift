@@ -28,6 +28,9 @@ struct MonthStream {
     let simulation: MonthSimulation
     let rows: ReportRows
     let work: [ControlWork]
+    /// Each item of `work` by reference, with its verdict rows' renderer: looked up per resource and recovery
+    /// point without copying the control's framework and context.
+    let judges: [Judge]
     /// Memory budget of each sorter, in bytes.
     let budget: Int
     /// Resources simulated at once (on all cores) before their rows are handed to the writers.
@@ -38,15 +41,34 @@ struct MonthStream {
     init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512, progress: MonthProgressHandler? = nil) throws {
         self.simulation = simulation
         let estate = simulation.estate
-        rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
-        work = try ComplianceEvaluator.work(
+        let rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
+        self.rows = rows
+        let work = try ComplianceEvaluator.work(
             index: EstateIndex(estate),
             month: simulation.month,
             asOf: simulation.asOf
         )
+        self.work = work
+        judges = work.map { item in
+            Judge(
+                work: item,
+                rows: rows.verdictRows(location: item.location, framework: item.framework, control: item.control)
+            )
+        }
         self.budget = budget
         self.batchSize = batchSize
         self.progress = progress
+    }
+
+    /// A framework control in its folder, with the renderer of its verdict rows.
+    final class Judge: Sendable {
+        let work: ControlWork
+        let rows: VerdictRows
+
+        init(work: ControlWork, rows: VerdictRows) {
+            self.work = work
+            self.rows = rows
+        }
     }
 
     /// Statistics of one run.
@@ -238,19 +260,27 @@ struct MonthStream {
                 restoreJobs: month.restoreJobs
             )
             for index in resourceWork {
-                let item = work[index]
-                guard item.context.evaluates(resource),
-                    let verdict = item.type.verdict(resource: resource, facts: facts, context: item.context)
+                let judge = judges[index]
+                guard judge.work.context.evaluates(resource),
+                    let verdict = judge.work.type.verdict(resource: resource, facts: facts, context: judge.work.context)
                 else { continue }
                 out.tallies.append((index, verdict.status))
                 addVerdict(index, verdict, to: &out.verdicts)
             }
         }
+        // A resource's points are mostly in one or two folders: the last folder's controls are kept at hand.
+        var folder: (account: String, region: String, work: [Int]) = ("", "", [])
         for point in month.recoveryPoints {
-            for index in pointWork[AccountRegion(account: point.account, region: point.region)] ?? [] {
-                let item = work[index]
-                guard item.context.evaluates(point),
-                    let verdict = item.type.verdict(recoveryPoint: point, context: item.context)
+            if point.account != folder.account || point.region != folder.region {
+                folder = (
+                    point.account, point.region,
+                    pointWork[AccountRegion(account: point.account, region: point.region)] ?? []
+                )
+            }
+            for index in folder.work {
+                let judge = judges[index]
+                guard judge.work.context.evaluates(point),
+                    let verdict = judge.work.type.verdict(recoveryPoint: point, context: judge.work.context)
                 else { continue }
                 out.tallies.append((index, verdict.status))
                 addVerdict(index, verdict, to: &out.verdicts)
@@ -267,23 +297,13 @@ struct MonthStream {
 
     /// A verdict row keyed by its framework control's place in the report, then its Resource ID.
     private func addVerdict(_ index: Int, _ verdict: ResourceVerdict, to keyed: inout KeyedRows) {
-        let item = work[index]
+        let judge = judges[index]
         keyed.add(
             key: { bytes in
                 SortKey.append(UInt64(index), to: &bytes)
                 SortKey.append(verdict.resourceID, to: &bytes)
             },
-            row: { bytes in
-                rows.append(
-                    VerdictRow(
-                        location: item.location,
-                        framework: item.framework,
-                        control: item.control,
-                        verdict: verdict
-                    ),
-                    to: &bytes
-                )
-            }
+            row: { bytes in judge.rows.append(verdict, to: &bytes) }
         )
     }
 }

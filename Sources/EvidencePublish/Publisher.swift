@@ -10,7 +10,8 @@ public struct PublishedObject: Hashable, Sendable {
     public var retainUntil: Instant
 }
 
-/// The objects of one sealed entry (`2028-03`) or of the public keys (`keys`), in upload order.
+/// The objects of one sealed entry (`2028-03`), of the public keys (`keys`) or of the time-stamp tokens (`anchors`), in
+/// upload order.
 public struct PublishGroup: Hashable, Sendable {
     public var name: String
     public var objects: [PublishedObject]
@@ -30,6 +31,9 @@ public struct PublishReport: Sendable {
 /// Object keys mirror the evidence folder under the prefix (`<prefix>/2028-03/reports/BACKUP_JOB_REPORT.csv`,
 /// `<prefix>/keys/<name>.pub.pem`), so a downloaded copy is a folder `verify` checks.
 public enum Publisher {
+    /// The groups that are not entries, and the first field of their report line.
+    public static let reservedScopes = ["keys": "KEYS", "anchors": "ANCHORS"]
+
     /// The default retention, seven years of days.
     public static let defaultRetainDays = 2557
 
@@ -57,10 +61,11 @@ public enum Publisher {
     /// Retain-until of an entry: its manifest's `data_as_of` plus `days` (ASSUMPTIONS A55).
     public static func retainUntil(_ manifest: Manifest, days: Int) -> Instant { manifest.dataAsOf.adding(days: days) }
 
-    /// The groups to publish: the public keys first, then each entry in chain order.
+    /// The groups to publish: the public keys first, then each entry in chain order, then the time-stamp tokens of
+    /// `anchors/` (regular files of at most `TimeStampCheck.largestToken` bytes; anything else there is refused).
     ///
     /// An entry's files are those its SHA256SUMS lists, MANIFEST.json last among them, then SHA256SUMS and its
-    /// signature, so an entry's seal lands after everything it seals. Keys are kept as long as the newest entry.
+    /// signature, so an entry's seal lands after everything it seals. Keys and tokens are kept as long as the newest entry.
     public static func plan(
         ledger: Ledger,
         entries: [ChainEntry],
@@ -120,6 +125,34 @@ public enum Publisher {
                 )
             )
         }
+        // The time-stamp tokens last: each covers an entry's checkpoint line, so it lands after that entry.
+        let anchorsFolder = ledger.root.appendingPathComponent("anchors")
+        let tokens = ((try? FileManager.default.contentsOfDirectory(atPath: anchorsFolder.path)) ?? [])
+            .filter { $0.hasSuffix(".tsr") }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        if let newest, !tokens.isEmpty {
+            var objects: [PublishedObject] = []
+            for name in tokens {
+                let source = anchorsFolder.appendingPathComponent(name)
+                guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+                    throw PublishError(
+                        .refusedContent,
+                        "\(source.path): use only A-Z a-z 0-9 . _ - in a token's name; refusing to publish anchors/"
+                    )
+                }
+                if case .failure(let problem) = TimeStampCheck.token(at: source.path) {
+                    throw PublishError(.refusedContent, "\(source.path): \(problem.text); refusing to publish anchors/")
+                }
+                objects.append(
+                    PublishedObject(
+                        key: objectKey(prefix: prefix, path: "anchors/\(name)"),
+                        source: source,
+                        retainUntil: newest
+                    )
+                )
+            }
+            groups.append(PublishGroup(name: "anchors", objects: objects))
+        }
         return groups
     }
 
@@ -161,7 +194,7 @@ public enum Publisher {
             }
             report.uploaded += uploaded
             report.verified += verified
-            let scope = group.name == "keys" ? "KEYS" : "MONTH"
+            let scope = Publisher.reservedScopes[group.name] ?? "MONTH"
             let status: String
             if findings > 0 {
                 status = "INVALID: \(findings) finding\(findings == 1 ? "" : "s") among \(group.objects.count) objects"

@@ -20,19 +20,22 @@ public struct CSVWriter: Sendable {
 
     /// Appends one field, quoted when RFC 4180 requires it.
     public static func appendField(_ field: String, to bytes: inout [UInt8]) {
+        if let appended = field.utf8.withContiguousStorageIfAvailable({ append($0, to: &bytes) }) { return appended }
         var field = field
-        field.withUTF8 { buffer in
-            guard buffer.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else {
-                bytes.append(contentsOf: buffer)
-                return
-            }
-            bytes.append(34)
-            for byte in buffer {
-                if byte == 34 { bytes.append(34) }
-                bytes.append(byte)
-            }
-            bytes.append(34)
+        field.withUTF8 { append($0, to: &bytes) }
+    }
+
+    private static func append(_ buffer: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        guard buffer.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else {
+            bytes.append(contentsOf: buffer)
+            return
         }
+        bytes.append(34)
+        for byte in buffer {
+            if byte == 34 { bytes.append(34) }
+            bytes.append(byte)
+        }
+        bytes.append(34)
     }
 
     /// The CSV text of one row, without its line end.

@@ -68,6 +68,34 @@ protocol ControlRow: Sendable {
     var control: FrameworkControl { get }
 }
 
+/// A framework control in its folder: the columns its verdict rows share.
+struct ControlHeader: ControlRow {
+    var location: AccountRegion
+    var framework: Framework
+    var control: FrameworkControl
+}
+
+/// Renders one framework control's RESOURCE_COMPLIANCE_REPORT rows (`ReportRows.verdictRows`): the same bytes as
+/// `ReportRows.append(_: VerdictRow, to:)`, with the control's own columns rendered once.
+public struct VerdictRows: Sendable {
+    enum Part: Sendable {
+        case bytes([UInt8])
+        case verdict(ReportRows.Column<ResourceVerdict>)
+    }
+
+    let parts: [Part]
+
+    /// Appends the verdict's row, with its line end.
+    public func append(_ verdict: ResourceVerdict, to bytes: inout [UInt8]) {
+        for part in parts {
+            switch part {
+            case .bytes(let rendered): bytes.append(contentsOf: rendered)
+            case .verdict(let append): append(verdict, &bytes)
+            }
+        }
+    }
+}
+
 /// A row of RESOURCE_COMPLIANCE_REPORT: a verdict of a framework control in its folder.
 public struct VerdictRow: ControlRow {
     public var location: AccountRegion
@@ -97,28 +125,34 @@ public struct VerdictRow: ControlRow {
     }
 }
 
-/// Renders report rows as CSV records: each template's columns are resolved once to a function of the row, so a
-/// row costs one call per column.
+/// Renders report rows as CSV records: each template's columns are resolved once to a function that appends the
+/// field's bytes to the record, so a row costs one call per column and no string per field.
 public struct ReportRows: Sendable {
-    typealias Column<T> = @Sendable (T) -> String
+    typealias Column<T> = @Sendable (T, inout [UInt8]) -> Void
     let backupJob: [Column<BackupJob>]
     let copyJob: [Column<CopyJob>]
     let restoreJob: [Column<RestoreJob>]
     let window: [Column<ExpectedWindow>]
     let resourceCompliance: [Column<VerdictRow>]
     let controlCompliance: [Column<ControlSummary>]
+    /// RESOURCE_COMPLIANCE_REPORT's columns, split into those of the framework control and those of the verdict.
+    let verdictColumns: [VerdictColumn]
+
+    enum VerdictColumn: Sendable {
+        case control(Column<ControlHeader>)
+        case verdict(Column<ResourceVerdict>)
+    }
 
     /// - Parameters:
     ///   - accounts: `pathToRoot` of each account (scenario.json).
     ///   - vaults: the estate's vaults, for restore jobs' vault type and lock.
     public init(month: Month, asOf: Instant, accounts: [String: AccountSettings], vaults: [Vault]) {
-        let period = (month.start.iso8601, month.end.iso8601)
-        let evaluated = asOf.iso8601
-        let paths = accounts.mapValues { $0.pathToRoot }
+        let period = (Field.rendered(month.start.iso8601), Field.rendered(month.end.iso8601))
+        let evaluated = Field.rendered(asOf.iso8601)
+        let paths = accounts.mapValues { Field.rendered($0.pathToRoot) }
         var byARN: [String: Vault] = [:]
         for vault in vaults where byARN[vault.arn.description] == nil { byARN[vault.arn.description] = vault }
         let vaultsByARN = byARN
-        let stamp = MonthlyReports.stamp
         func columns<T>(_ template: ReportTemplate, _ column: (String) -> Column<T>) -> [Column<T>] {
             template.columns.map { column($0.key) }
         }
@@ -127,123 +161,132 @@ public struct ReportRows: Sendable {
         }
         backupJob = columns(.backupJob) { key -> Column<BackupJob> in
             switch key {
-            case "backupJobId": { $0.id }
-            case "backupPlanArn": { $0.origin.planARN }
-            case "backupRuleId": { $0.origin.ruleID }
-            case "initiationDate": { stamp($0.initiationDate) }
-            case "startWindowEnd": { stamp($0.startBy) }
-            case "backupOptions": { MonthlyReports.options($0.backupOptions) }
-            case "expectedCompletionDate": { stamp($0.expectedCompletionDate) }
-            case "recoveryPointArn": { $0.recoveryPointARN }
-            case "backupVaultName": { $0.placement.vaultName }
-            case "backupVaultArn": { $0.placement.vaultARN }
+            case "backupJobId": { Field.text($0.id, &$1) }
+            case "backupPlanArn": { Field.text($0.origin.planARN, &$1) }
+            case "backupRuleId": { Field.text($0.origin.ruleID, &$1) }
+            case "initiationDate": { Field.stamp($0.initiationDate, &$1) }
+            case "startWindowEnd": { Field.stamp($0.startBy, &$1) }
+            case "backupOptions": { Field.text(MonthlyReports.options($0.backupOptions), &$1) }
+            case "expectedCompletionDate": { Field.stamp($0.expectedCompletionDate, &$1) }
+            case "recoveryPointArn": { Field.text($0.recoveryPointARN, &$1) }
+            case "backupVaultName": { Field.text($0.placement.vaultName, &$1) }
+            case "backupVaultArn": { Field.text($0.placement.vaultARN, &$1) }
             default: shared(key)
             }
         }
         copyJob = columns(.copyJob) { key -> Column<CopyJob> in
             switch key {
-            case "copyJobId": { $0.id }
-            case "initiationDate": { $0.creationDate.iso8601Milliseconds }
-            case "startWindowEnd", "backupOptions": { _ in "" }
-            case "sourceRecoveryPointArn": { $0.sourceRecoveryPointARN }
-            case "sourceBackupVaultArn": { $0.sourceVaultARN }
-            case "destinationRecoveryPointArn": { $0.destinationRecoveryPointARN }
-            case "destinationBackupVaultArn": { $0.destinationVaultARN }
+            case "copyJobId": { Field.text($0.id, &$1) }
+            case "initiationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
+            case "startWindowEnd", "backupOptions": { _, _ in }
+            case "sourceRecoveryPointArn": { Field.text($0.sourceRecoveryPointARN, &$1) }
+            case "sourceBackupVaultArn": { Field.text($0.sourceVaultARN, &$1) }
+            case "destinationRecoveryPointArn": { Field.text($0.destinationRecoveryPointARN, &$1) }
+            case "destinationBackupVaultArn": { Field.text($0.destinationVaultARN, &$1) }
             default: shared(key)
             }
         }
         restoreJob = columns(.restoreJob) { key -> Column<RestoreJob> in
             switch key {
-            case "reportTimePeriodStart": { _ in period.0 }
-            case "reportTimePeriodEnd": { _ in period.1 }
-            case "pathToRoot": { paths[$0.account] ?? "" }
-            case "accountId": { $0.account }
-            case "region": { $0.region }
-            case "restoreJobId": { $0.id }
-            case "jobStatus": { $0.status.rawValue }
-            case "statusMessage": { $0.statusMessage }
-            case "resourceType": { $0.resourceType }
-            case "recoveryPointArn": { $0.recoveryPointARN }
-            case "initiationDate": { $0.creationDate.iso8601Milliseconds }
-            case "isParentJob": { _ in "false" }
-            case "vaultType": { vaultsByARN[$0.backupVaultARN]?.vaultType ?? "" }
-            case "vaultLockStatus": { vaultsByARN[$0.backupVaultARN]?.lockStatus ?? "" }
-            case "sourceResourceArn": { $0.sourceResourceARN }
-            case "backupVaultArn": { $0.backupVaultARN }
-            case "creationDate": { $0.creationDate.iso8601Milliseconds }
-            case "completionDate": { stamp($0.completionDate) }
-            case "backupSizeInBytes": { $0.sizeBytes.map(String.init) ?? "" }
-            case "percentDone": { $0.percentDone }
-            case "createdResourceArn": { $0.createdResourceARN }
-            case "iamRoleArn": { $0.iamRoleARN }
-            default: { _ in "" }
+            case "reportTimePeriodStart": { $1.append(contentsOf: period.0) }
+            case "reportTimePeriodEnd": { $1.append(contentsOf: period.1) }
+            case "pathToRoot": { $1.append(contentsOf: paths[$0.account] ?? []) }
+            case "accountId": { Field.text($0.account, &$1) }
+            case "region": { Field.text($0.region, &$1) }
+            case "restoreJobId": { Field.text($0.id, &$1) }
+            case "jobStatus": { Field.text($0.status.rawValue, &$1) }
+            case "statusMessage": { Field.text($0.statusMessage, &$1) }
+            case "resourceType": { Field.text($0.resourceType, &$1) }
+            case "recoveryPointArn": { Field.text($0.recoveryPointARN, &$1) }
+            case "initiationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
+            case "isParentJob": { Field.boolean(false, &$1) }
+            case "vaultType": { Field.text(vaultsByARN[$0.backupVaultARN]?.vaultType ?? "", &$1) }
+            case "vaultLockStatus": { Field.text(vaultsByARN[$0.backupVaultARN]?.lockStatus ?? "", &$1) }
+            case "sourceResourceArn": { Field.text($0.sourceResourceARN, &$1) }
+            case "backupVaultArn": { Field.text($0.backupVaultARN, &$1) }
+            case "creationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
+            case "completionDate": { Field.stamp($0.completionDate, &$1) }
+            case "backupSizeInBytes": { Field.integer($0.sizeBytes, &$1) }
+            case "percentDone": { Field.text($0.percentDone, &$1) }
+            case "createdResourceArn": { Field.text($0.createdResourceARN, &$1) }
+            case "iamRoleArn": { Field.text($0.iamRoleARN, &$1) }
+            default: { _, _ in }
             }
         }
         window = columns(.backupWindow) { key -> Column<ExpectedWindow> in
             switch key {
-            case "accountId": { $0.account }
-            case "region": { $0.region }
-            case "resourceType": { $0.resourceType }
-            case "resourceArn": { $0.resourceARN }
-            case "resourceName": { $0.resourceName }
-            case "backupPlanName": { $0.planName }
-            case "backupRuleName": { $0.ruleName }
-            case "backupRuleSchedule": { $0.schedule }
-            case "backupRuleTimezone": { $0.timezone }
-            case "scheduledTime": { $0.scheduled.iso8601 }
-            case "startWindowEnd": { $0.startBy.iso8601 }
-            case "completionWindowEnd": { $0.completeBy.iso8601 }
-            case "outcome": { $0.outcome.rawValue }
-            case "backupJobId": { $0.job?.id ?? "" }
-            case "jobStatus": { $0.job?.state.rawValue ?? "" }
-            case "creationDate": { stamp($0.job?.creationDate) }
-            case "startDate": { stamp($0.job?.startDate) }
-            case "completionDate": { stamp($0.job?.completionDate) }
-            case "answeredByRule": { $0.takenByRule ?? $0.ruleName }
-            case "recoveryPointArn": { $0.job?.recoveryPointARN ?? "" }
-            case "retentionRequiredDays": { $0.requiredRetentionDays.map(String.init) ?? "" }
+            case "accountId": { Field.text($0.account, &$1) }
+            case "region": { Field.text($0.region, &$1) }
+            case "resourceType": { Field.text($0.resourceType, &$1) }
+            case "resourceArn": { Field.text($0.resourceARN, &$1) }
+            case "resourceName": { Field.text($0.resourceName, &$1) }
+            case "backupPlanName": { Field.text($0.planName, &$1) }
+            case "backupRuleName": { Field.text($0.ruleName, &$1) }
+            case "backupRuleSchedule": { Field.text($0.schedule, &$1) }
+            case "backupRuleTimezone": { Field.text($0.timezone, &$1) }
+            case "scheduledTime": { Field.instant($0.scheduled, milliseconds: false, &$1) }
+            case "startWindowEnd": { Field.instant($0.startBy, milliseconds: false, &$1) }
+            case "completionWindowEnd": { Field.instant($0.completeBy, milliseconds: false, &$1) }
+            case "outcome": { Field.text($0.outcome.rawValue, &$1) }
+            case "backupJobId": { Field.text($0.job?.id ?? "", &$1) }
+            case "jobStatus": { Field.text($0.job?.state.rawValue ?? "", &$1) }
+            case "creationDate": { Field.stamp($0.job?.creationDate, &$1) }
+            case "startDate": { Field.stamp($0.job?.startDate, &$1) }
+            case "completionDate": { Field.stamp($0.job?.completionDate, &$1) }
+            case "answeredByRule": { Field.text($0.takenByRule ?? $0.ruleName, &$1) }
+            case "recoveryPointArn": { Field.text($0.job?.recoveryPointARN ?? "", &$1) }
+            case "retentionRequiredDays": { Field.integer($0.requiredRetentionDays, &$1) }
             case "retentionTakenDays":
-                { window in
-                    window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays }.map(
-                        String.init
-                    ) ?? ""
+                { window, bytes in
+                    Field.integer(
+                        window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays },
+                        &bytes
+                    )
                 }
-            case "detail": { $0.detail }
-            default: { _ in "" }
+            case "detail": { Field.text($0.detail, &$1) }
+            default: { _, _ in }
             }
         }
         func control<T: ControlRow>(_ key: String) -> Column<T>? {
             switch key {
-            case "accountId": { $0.location.account }
-            case "region": { $0.location.region }
-            case "frameworkName": { $0.framework.name }
-            case "frameworkDescription": { $0.framework.description }
-            case "controlName": { $0.control.name }
-            case "lastEvaluationTime": { _ in evaluated }
+            case "accountId": { Field.text($0.location.account, &$1) }
+            case "region": { Field.text($0.location.region, &$1) }
+            case "frameworkName": { Field.text($0.framework.name, &$1) }
+            case "frameworkDescription": { Field.text($0.framework.description, &$1) }
+            case "controlName": { Field.text($0.control.name, &$1) }
+            case "lastEvaluationTime": { $1.append(contentsOf: evaluated) }
             default: nil
+            }
+        }
+        func verdict(_ key: String) -> Column<ResourceVerdict> {
+            switch key {
+            case "resourceId": { Field.text($0.resourceID, &$1) }
+            case "resourceType": { Field.text($0.resourceType, &$1) }
+            case "resourceComplianceStatus": { Field.text($0.status.rawValue, &$1) }
+            case "evaluationReason": { Field.text($0.reason, &$1) }
+            case "evidence": { Field.joined($0.evidence, &$1) }
+            default: { _, _ in }
             }
         }
         resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
             if let shared: Column<VerdictRow> = control(key) { return shared }
-            return switch key {
-            case "resourceId": { $0.verdict.resourceID }
-            case "resourceType": { $0.verdict.resourceType }
-            case "resourceComplianceStatus": { $0.verdict.status.rawValue }
-            case "evaluationReason": { $0.verdict.reason }
-            case "evidence": { $0.verdict.evidence.joined(separator: "; ") }
-            default: { _ in "" }
-            }
+            let column = verdict(key)
+            return { column($0.verdict, &$1) }
+        }
+        verdictColumns = ReportTemplate.resourceCompliance.columns.map { column in
+            if let shared: Column<ControlHeader> = control(column.key) { return .control(shared) }
+            return .verdict(verdict(column.key))
         }
         controlCompliance = columns(.controlCompliance) { key -> Column<ControlSummary> in
             if let shared: Column<ControlSummary> = control(key) { return shared }
             return switch key {
-            case "controlComplianceStatus": { $0.status.rawValue }
-            case "numResourcesCompliant": { String($0.compliantCount) }
-            case "numResourcesNonCompliant": { String($0.nonCompliantCount) }
-            case "controlFrequency": { $0.frequency ?? "" }
-            case "controlScope": { MonthlyReports.scopeText($0.control.scope) }
-            case "controlParameters": { MonthlyReports.parametersText($0.control) }
-            default: { _ in "" }
+            case "controlComplianceStatus": { Field.text($0.status.rawValue, &$1) }
+            case "numResourcesCompliant": { Field.integer($0.compliantCount, &$1) }
+            case "numResourcesNonCompliant": { Field.integer($0.nonCompliantCount, &$1) }
+            case "controlFrequency": { Field.text($0.frequency ?? "", &$1) }
+            case "controlScope": { Field.text(MonthlyReports.scopeText($0.control.scope), &$1) }
+            case "controlParameters": { Field.text(MonthlyReports.parametersText($0.control), &$1) }
+            default: { _, _ in }
             }
         }
     }
@@ -268,10 +311,31 @@ public struct ReportRows: Sendable {
         Self.append(summary, controlCompliance, to: &bytes)
     }
 
+    /// The renderer of one framework control's verdict rows in its folder, its own columns rendered once.
+    public func verdictRows(location: AccountRegion, framework: Framework, control: FrameworkControl) -> VerdictRows {
+        let header = ControlHeader(location: location, framework: framework, control: control)
+        var parts: [VerdictRows.Part] = []
+        var pending: [UInt8] = []
+        for (index, column) in verdictColumns.enumerated() {
+            if index > 0 { pending.append(UInt8(ascii: ",")) }
+            switch column {
+            case .control(let append):
+                append(header, &pending)
+            case .verdict(let append):
+                if !pending.isEmpty { parts.append(.bytes(pending)) }
+                pending = []
+                parts.append(.verdict(append))
+            }
+        }
+        pending.append(UInt8(ascii: "\n"))
+        parts.append(.bytes(pending))
+        return VerdictRows(parts: parts)
+    }
+
     static func append<T>(_ item: T, _ columns: [Column<T>], to bytes: inout [UInt8]) {
-        for (index, column) in columns.enumerated() {
+        for index in columns.indices {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            CSVWriter.appendField(column(item), to: &bytes)
+            columns[index](item, &bytes)
         }
         bytes.append(UInt8(ascii: "\n"))
     }
@@ -282,6 +346,106 @@ public struct ReportRows: Sendable {
             CSVWriter.appendField(field, to: &bytes)
         }
         bytes.append(UInt8(ascii: "\n"))
+    }
+}
+
+/// Appends one CSV field's bytes, as `CSVWriter.appendField` would write the field's text.
+enum Field {
+    /// A text field, quoted when RFC 4180 requires it.
+    static func text(_ text: String, _ bytes: inout [UInt8]) { CSVWriter.appendField(text, to: &bytes) }
+
+    /// A text field's bytes, rendered once.
+    static func rendered(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        CSVWriter.appendField(text, to: &bytes)
+        return bytes
+    }
+
+    /// `Instant.iso8601Milliseconds`, or nothing for nil.
+    static func stamp(_ instant: Instant?, _ bytes: inout [UInt8]) {
+        if let instant { Self.instant(instant, milliseconds: true, &bytes) }
+    }
+
+    /// `Instant.iso8601` or `Instant.iso8601Milliseconds`: digits, dashes and colons, never quoted.
+    static func instant(_ instant: Instant, milliseconds: Bool, _ bytes: inout [UInt8]) {
+        let civil = instant.civil
+        digits(civil.year, 4, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(civil.month, 2, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(civil.day, 2, &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        digits(civil.hour, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(civil.minute, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(civil.second, 2, &bytes)
+        if milliseconds {
+            bytes.append(UInt8(ascii: "."))
+            digits(civil.millisecond, 3, &bytes)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// The low `width` decimal digits of `value`, zero-padded, as `CivilDateTime.format` writes them.
+    private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+        let end = bytes.count + width
+        bytes.append(contentsOf: repeatElement(48, count: width))
+        var v = value
+        for index in stride(from: end - 1, through: end - width, by: -1) {
+            bytes[index] = UInt8(48 + v % 10)
+            v /= 10
+        }
+    }
+
+    /// An integer as `String(_:)` writes it, or nothing for nil.
+    static func integer<I: BinaryInteger>(_ value: I?, _ bytes: inout [UInt8]) {
+        guard let value else { return }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude == 0 { bytes.append(UInt8(ascii: "0")) }
+        let start = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(48 + Int(magnitude % 10)))
+            magnitude /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    /// `true` or `false`.
+    static func boolean(_ value: Bool, _ bytes: inout [UInt8]) {
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    /// The parts joined with `; `, quoted when RFC 4180 requires it, as `appendField(parts.joined("; "))`.
+    static func joined(_ parts: [String], _ bytes: inout [UInt8]) {
+        if parts.count == 1 { return text(parts[0], &bytes) }
+        let quoted = parts.contains { part in
+            part.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+            } ?? part.utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+        }
+        if quoted { bytes.append(34) }
+        for index in parts.indices {
+            if index > 0 {
+                bytes.append(UInt8(ascii: ";"))
+                bytes.append(UInt8(ascii: " "))
+            }
+            let appended: Void? = parts[index].utf8.withContiguousStorageIfAvailable { utf8 in
+                quoted ? escaped(utf8, &bytes) : bytes.append(contentsOf: utf8)
+            }
+            if appended == nil { escaped(Array(parts[index].utf8), &bytes) }
+        }
+        if quoted { bytes.append(34) }
+    }
+
+    /// The bytes with each double quote doubled, as inside a quoted field.
+    private static func escaped(_ utf8: some Collection<UInt8>, _ bytes: inout [UInt8]) {
+        guard utf8.contains(34) else { return bytes.append(contentsOf: utf8) }
+        for byte in utf8 {
+            if byte == 34 { bytes.append(34) }
+            bytes.append(byte)
+        }
     }
 }
 
@@ -324,53 +488,62 @@ public enum MonthlyReports {
         return ReportSet(files: files, rowCounts: counts)
     }
 
-    /// The columns backup and copy job reports share, from the fields both kinds of job have; "" for other keys.
+    /// The columns backup and copy job reports share, from the fields both kinds of job have; empty for other keys.
     static func sharedJobColumn<T: ReportedJob>(
         _ key: String,
-        period: (String, String),
-        paths: [String: String]
-    ) -> @Sendable (T) -> String {
+        period: ([UInt8], [UInt8]),
+        paths: [String: [UInt8]]
+    ) -> @Sendable (T, inout [UInt8]) -> Void {
         switch key {
-        case "reportTimePeriodStart": { _ in period.0 }
-        case "reportTimePeriodEnd": { _ in period.1 }
-        case "pathToRoot": { paths[$0.account] ?? "" }
-        case "accountId": { $0.account }
-        case "region": { $0.region }
-        case "jobStatus": { $0.stateText }
-        case "statusMessage": { $0.statusMessage }
-        case "resourceType": { $0.resourceType }
-        case "resourceArn": { $0.resourceARN }
-        case "resourceName": { $0.resourceName }
-        case "backupPlanName": { $0.origin.planName }
-        case "backupRuleName": { $0.origin.ruleName }
-        case "backupRuleSchedule": { $0.origin.schedule }
-        case "backupRuleTimezone": { $0.origin.timezone }
-        case "isParentJob": { $0.isParent ? "true" : "false" }
-        case "parentJobId": { $0.parentJobID }
-        case "creationDate": { $0.creationDate.iso8601Milliseconds }
-        case "completionDate": { stamp($0.completionDate) }
-        case "jobRunTime": { runTime($0.creationDate, $0.completionDate) }
-        case "backupSizeInBytes": { $0.sizeBytes.map(String.init) ?? "" }
-        case "vaultType": { $0.placement.vaultType }
-        case "vaultLockStatus": { $0.placement.lockStatus }
-        case "isEncrypted": { $0.placement.isEncrypted.map { $0 ? "true" : "false" } ?? "" }
-        case "encryptionKeyArn": { $0.placement.encryptionKeyARN }
-        case "deleteAfterDays": { $0.lifecycle.deleteAfterDays.map(String.init) ?? "" }
-        case "moveToColdAfterDays": { $0.lifecycle.moveToColdAfterDays.map(String.init) ?? "" }
-        case "enableArchive": { $0.lifecycle.optInToArchive ? "true" : "false" }
-        case "iamRoleArn": { $0.iamRoleARN }
-        default: { _ in "" }
+        case "reportTimePeriodStart": { $1.append(contentsOf: period.0) }
+        case "reportTimePeriodEnd": { $1.append(contentsOf: period.1) }
+        case "pathToRoot": { $1.append(contentsOf: paths[$0.account] ?? []) }
+        case "accountId": { Field.text($0.account, &$1) }
+        case "region": { Field.text($0.region, &$1) }
+        case "jobStatus": { Field.text($0.stateText, &$1) }
+        case "statusMessage": { Field.text($0.statusMessage, &$1) }
+        case "resourceType": { Field.text($0.resourceType, &$1) }
+        case "resourceArn": { Field.text($0.resourceARN, &$1) }
+        case "resourceName": { Field.text($0.resourceName, &$1) }
+        case "backupPlanName": { Field.text($0.origin.planName, &$1) }
+        case "backupRuleName": { Field.text($0.origin.ruleName, &$1) }
+        case "backupRuleSchedule": { Field.text($0.origin.schedule, &$1) }
+        case "backupRuleTimezone": { Field.text($0.origin.timezone, &$1) }
+        case "isParentJob": { Field.boolean($0.isParent, &$1) }
+        case "parentJobId": { Field.text($0.parentJobID, &$1) }
+        case "creationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
+        case "completionDate": { Field.stamp($0.completionDate, &$1) }
+        case "jobRunTime": { runTime($0.creationDate, $0.completionDate, &$1) }
+        case "backupSizeInBytes": { Field.integer($0.sizeBytes, &$1) }
+        case "vaultType": { Field.text($0.placement.vaultType, &$1) }
+        case "vaultLockStatus": { Field.text($0.placement.lockStatus, &$1) }
+        case "isEncrypted":
+            { item, bytes in
+                if let encrypted = item.placement.isEncrypted { Field.boolean(encrypted, &bytes) }
+            }
+        case "encryptionKeyArn": { Field.text($0.placement.encryptionKeyARN, &$1) }
+        case "deleteAfterDays": { Field.integer($0.lifecycle.deleteAfterDays, &$1) }
+        case "moveToColdAfterDays": { Field.integer($0.lifecycle.moveToColdAfterDays, &$1) }
+        case "enableArchive": { Field.boolean($0.lifecycle.optInToArchive, &$1) }
+        case "iamRoleArn": { Field.text($0.iamRoleARN, &$1) }
+        default: { _, _ in }
         }
     }
 
-    static func stamp(_ instant: Instant?) -> String { instant?.iso8601Milliseconds ?? "" }
-
-    /// `completionDate − creationDate`, truncated to whole seconds, as `HH:MM:SS` (hours may exceed 23).
-    static func runTime(_ from: Instant, _ to: Instant?) -> String {
-        guard let to, to >= from else { return "" }
+    /// `completionDate − creationDate`, truncated to whole seconds, as `HH:MM:SS` (hours may exceed 23); nothing
+    /// when it has not completed.
+    static func runTime(_ from: Instant, _ to: Instant?, _ bytes: inout [UInt8]) {
+        guard let to, to >= from else { return }
         let seconds = (to.milliseconds - from.milliseconds) / 1000
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+        func two(_ v: Int64) {
+            if v < 10 { bytes.append(UInt8(ascii: "0")) }
+            Field.integer(v, &bytes)
+        }
+        two(seconds / 3600)
+        bytes.append(UInt8(ascii: ":"))
+        two(seconds / 60 % 60)
+        bytes.append(UInt8(ascii: ":"))
+        two(seconds % 60)
     }
 
     /// Backup options as a JSON object with sorted keys; empty when there are none.

@@ -39,7 +39,10 @@ enum RecoveryPointNaming {
 
     /// The one continuous recovery point of a resource in a vault: stable for the pair.
     static func continuousARN(resource: Resource, vault: Vault, seed: UInt64) -> String {
-        var random = SeededRandom(seed: seed, key: "continuous|\(resource.arnString)|\(vault.arn)")
+        var random = SeededRandom(
+            seed: seed,
+            key: SeededRandom.Key("continuous|").then(resource.arnString).then("|").then(vault.arn.description)
+        )
         return
             "arn:aws:backup:\(vault.region):\(vault.account):recovery-point:continuous:\(resource.resourceID)-\(random.hex(8))"
     }

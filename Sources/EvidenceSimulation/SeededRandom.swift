@@ -5,18 +5,45 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64, key: String) {
-        state = seed ^ SeededRandom.fnv1a(key)
+        self.init(seed: seed, key: Key(key))
+    }
+
+    /// The same draws as `init(seed:key:)` with the key's text, the key hashed as it is built.
+    init(seed: UInt64, key: Key) {
+        state = seed ^ key.hash
         _ = next()
     }
 
     /// FNV-1a, 64 bits, over the UTF-8 bytes of `text`.
-    public static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
+    public static func fnv1a(_ text: String) -> UInt64 { Key(text).hash }
+
+    /// A key's FNV-1a hash, built from its parts without composing its text: `Key("job|").then(arn)` hashes as
+    /// `"job|" + arn` does.
+    struct Key {
+        private(set) var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+
+        init(_ text: String) { add(text) }
+
+        func then(_ text: String) -> Key {
+            var key = self
+            key.add(text)
+            return key
+        }
+
+        /// The integer's decimal text, as string interpolation writes it.
+        func then(_ value: Int64) -> Key { then(String(value)) }
+
+        private mutating func add(_ text: String) {
+            let done: Void? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                for byte in utf8 { mix(byte) }
+            }
+            if done == nil { for byte in text.utf8 { mix(byte) } }
+        }
+
+        private mutating func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01B3
         }
-        return hash
     }
 
     public mutating func next() -> UInt64 {

@@ -195,10 +195,7 @@ public enum Simulator {
                 }
                 candidates[index].job = matching.first { $0.state == .completed } ?? matching.last
             }
-            let order = candidates.indices.sorted {
-                let (a, b) = (candidates[$0], candidates[$1])
-                return (a.scheduled, a.plan.name, a.rule.name) < (b.scheduled, b.plan.name, b.rule.name)
-            }
+            let order = Synthesis.firingOrder(candidates)
             windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
         }
         return windows

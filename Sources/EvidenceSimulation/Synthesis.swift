@@ -113,16 +113,51 @@ struct Synthesis: Sendable {
         case ignored
     }
 
+    /// A rule of a plan that picks the resource, shared by all of its firings.
+    final class PlannedRule: Sendable {
+        let plan: BackupPlan
+        let rule: BackupRule
+        let ruleIndex: Int
+        let assignment: Assignment
+        let mode: Mode
+        /// The rule's target vault in the plan's account and Region, if it exists.
+        let vault: Vault?
+        /// The destination vault of each of the rule's copy actions, if it exists.
+        let destinations: [Vault?]
+
+        init(plan: BackupPlan, rule: BackupRule, ruleIndex: Int, assignment: Assignment, mode: Mode, context: Context) {
+            self.plan = plan
+            self.rule = rule
+            self.ruleIndex = ruleIndex
+            self.assignment = assignment
+            self.mode = mode
+            vault = context.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
+            destinations = rule.copyActions.map { context.vaults[$0.destinationVaultARN.description] }
+        }
+    }
+
     struct Candidate {
         var scheduled: Instant
-        var plan: BackupPlan
-        var rule: BackupRule
-        var ruleIndex: Int
-        var assignment: Assignment
-        var mode: Mode
+        let planned: PlannedRule
         /// Index of the candidate that took this window over.
         var takenBy: Int?
         var job: BackupJob?
+
+        var plan: BackupPlan { planned.plan }
+        var rule: BackupRule { planned.rule }
+        var ruleIndex: Int { planned.ruleIndex }
+        var assignment: Assignment { planned.assignment }
+        var mode: Mode { planned.mode }
+    }
+
+    /// The indices of `candidates` in firing order: scheduled time, then plan and rule name.
+    static func firingOrder(_ candidates: [Candidate]) -> [Int] {
+        candidates.indices.sorted { a, b in
+            let (x, y) = (candidates[a], candidates[b])
+            if x.scheduled != y.scheduled { return x.scheduled < y.scheduled }
+            if x.planned === y.planned { return false }
+            return (x.planned.plan.name, x.planned.rule.name) < (y.planned.plan.name, y.planned.rule.name)
+        }
     }
 
     /// Days before the month whose firings are simulated for a rule: its longest retention (copies included).
@@ -246,17 +281,16 @@ struct Synthesis: Sendable {
                 let mode = modes[key] ?? .snapshot
                 guard mode != .ignored, let schedule = context.schedules[key] else { continue }
                 let from = fixedStart ?? context.month.start.adding(days: -lookbackDays(rule, mode: mode))
+                let planned = PlannedRule(
+                    plan: plan,
+                    rule: rule,
+                    ruleIndex: ruleIndex,
+                    assignment: assignment,
+                    mode: mode,
+                    context: context
+                )
                 for firing in schedule.firings(from: from, to: to) where resource.exists(at: firing) {
-                    candidates.append(
-                        Candidate(
-                            scheduled: firing,
-                            plan: plan,
-                            rule: rule,
-                            ruleIndex: ruleIndex,
-                            assignment: assignment,
-                            mode: mode
-                        )
-                    )
+                    candidates.append(Candidate(scheduled: firing, planned: planned))
                 }
             }
         }
@@ -267,10 +301,9 @@ struct Synthesis: Sendable {
     private func simulate(_ resource: Resource, into out: inout ResourceResult) {
         var candidates = candidates(for: resource, from: nil)
         guard !candidates.isEmpty else { return }
-        let order = candidates.indices.sorted {
-            let (a, b) = (candidates[$0], candidates[$1])
-            return (a.scheduled, a.plan.name, a.rule.name) < (b.scheduled, b.plan.name, b.rule.name)
-        }
+        let order = Synthesis.firingOrder(candidates)
+        out.backupJobs.reserveCapacity(out.backupJobs.count + candidates.count)
+        out.points.reserveCapacity(out.points.count + candidates.count)
         var busyUntil = Instant(milliseconds: Int64.min / 2)
         for index in order where candidates[index].takenBy == nil {
             candidates[index].job = backup(resource, candidates[index], busyUntil: &busyUntil, into: &out)
@@ -363,7 +396,7 @@ struct Synthesis: Sendable {
 
     /// Size in bytes as AWS reports it for the type (facts sheet §5.5); nil where AWS leaves it empty.
     private func sizeBytes(_ resource: Resource, _ random: inout SeededRandom) -> Int64? {
-        var stable = SeededRandom(seed: seed, key: "size|\(resource.arnString)")
+        var stable = SeededRandom(seed: seed, key: SeededRandom.Key("size|").then(resource.arnString))
         let gib: Int64 = 1 << 30
         switch resource.type {
         case .ec2, .ebs:
@@ -419,11 +452,11 @@ struct Synthesis: Sendable {
         let plan = c.plan
         let rule = c.rule
         let scheduled = c.scheduled
-        guard let vault = context.vault(named: rule.targetVaultName, account: plan.account, region: plan.region)
-        else { return nil }
+        guard let vault = c.planned.vault else { return nil }
         var random = SeededRandom(
             seed: seed,
-            key: "job|\(resource.arnString)|\(plan.id)|\(rule.id)|\(scheduled.milliseconds)"
+            key: SeededRandom.Key("job|").then(resource.arnString).then("|").then(plan.id).then("|").then(rule.id)
+                .then("|").then(scheduled.milliseconds)
         )
         let id = random.guid()
         let created = scheduled.adding(milliseconds: Int64(random.int(in: 2_000...90_000)))
@@ -586,9 +619,10 @@ struct Synthesis: Sendable {
         guard reportedState == .completed, let completionDate else { return job }
 
         let tags = resource.tags.merging(rule.recoveryPointTags) { $1 }
-        if var existing = out.points[pointARN] {
-            existing.jobIDs.append(id)
-            out.points[pointARN] = existing
+        if let existing = out.points.index(forKey: pointARN) {
+            // In place: a continuous point collects every job of the month, and a copy of its list per job would
+            // cost the square of their number.
+            out.points.values[existing].jobIDs.append(id)
         } else {
             out.points[pointARN] = RecoveryPoint(
                 arn: pointARN,
@@ -608,11 +642,13 @@ struct Synthesis: Sendable {
                 deleteAt: lifecycle.deleteAfterDays.map { started.adding(days: $0) }
             )
         }
-        for action in rule.copyActions {
+        for (actionIndex, action) in rule.copyActions.enumerated() {
             copy(
                 resource: resource,
                 source: job,
                 action: action,
+                actionIndex: actionIndex,
+                destinations: c.planned.destinations,
                 sourceStart: started,
                 sourceCompletion: completionDate,
                 tags: tags,
@@ -627,19 +663,24 @@ struct Synthesis: Sendable {
         resource: Resource,
         source: BackupJob,
         action: CopyAction,
+        actionIndex: Int,
+        destinations: [Vault?],
         sourceStart: Instant,
         sourceCompletion: Instant,
         tags: [String: String],
         busyUntil: inout Instant,
         into out: inout ResourceResult
     ) {
-        var random = SeededRandom(seed: seed, key: "copy|\(source.id)|\(action.destinationVaultARN)")
+        var random = SeededRandom(
+            seed: seed,
+            key: SeededRandom.Key("copy|").then(source.id).then("|").then(action.destinationVaultARN.description)
+        )
         let id = random.guid()
         let created = sourceCompletion.adding(seconds: Int64(random.int(in: 20...600)))
         var completed = created.adding(minutes: random.int(in: 3...40)).adding(
             milliseconds: Int64(random.int(in: 0...999))
         )
-        let destination = context.vaults[action.destinationVaultARN.description]
+        let destination = destinations[actionIndex]
         let lifecycle = action.lifecycle ?? source.lifecycle
         var state = CopyJobState.completed
         var message = ""

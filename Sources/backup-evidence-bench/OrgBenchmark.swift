@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import EvidenceCLI
+internal import EvidenceIngest
 internal import EvidenceModel
 internal import EvidenceReports
 internal import EvidenceStore
@@ -12,7 +13,7 @@ struct OrgBenchmark: ParsableCommand {
         abstract: "Time `simulate` on organizations of org-estate's shapes against DuckDB reading its CSVs.",
         discussion: """
             For each size, writes an organization in org-estate's file shapes with \
-            `Tools/generate-scenarios.py --out` into a scratch folder, then runs, alternating, the whole \
+            `Tools/generate-scenarios.py --out` into a scratch folder (or takes the folder of --scenario), then runs, alternating, the whole \
             `backup-evidence simulate` process and DuckDB (Tools/bench_duckdb.py: the six CSVs loaded as the \
             tables `query` builds, then the seed query), and prints for each side wall time, CPU time (user + \
             system), peak resident memory and the ratio ours / DuckDB (medians of the runs; peak: the largest). \
@@ -20,6 +21,9 @@ struct OrgBenchmark: ParsableCommand {
             .venv/bin/python3 when it exists, else python3 on PATH; it needs duckdb (pip install duckdb).
             """
     )
+
+    @Option(help: "An existing scenario folder to measure instead of generated ones (such as scenarios/org-estate).")
+    var scenario: String?
 
     @Option(help: "Resources in the organization, one run of the comparison per size (comma-separated).")
     var resources = "1000,10000,100000"
@@ -73,7 +77,20 @@ struct OrgBenchmark: ParsableCommand {
             try? FileManager.default.removeItem(at: root)
             let limit = Int(memoryLimitGib * 1024 * 1024)
             var table: [String] = []
-            for (size, accountCount) in zip(sizes, accountCounts) {
+            if let scenario {
+                let folder = root.appendingPathComponent("scenario")
+                table.append(
+                    try measure(
+                        existing: URL(fileURLWithPath: scenario),
+                        folder: folder,
+                        executable: executable,
+                        python: python,
+                        limit: limit
+                    )
+                )
+                if !keep { try? FileManager.default.removeItem(at: folder) }
+            }
+            for (size, accountCount) in zip(sizes, accountCounts) where scenario == nil {
                 let folder = root.appendingPathComponent("\(size)")
                 let measured = try measure(
                     size: size,
@@ -106,7 +123,6 @@ struct OrgBenchmark: ParsableCommand {
         limit: Int
     ) throws -> String {
         let scenario = folder.appendingPathComponent("scenario")
-        let out = folder.appendingPathComponent("out")
         print("== \(size) resources, \(accounts) accounts")
         let generated = try ChildProcess.run(
             python,
@@ -120,6 +136,42 @@ struct OrgBenchmark: ParsableCommand {
             throw IOFailure(description: "generate-scenarios.py failed: \(generated.output)")
         }
         print("generated in \(format(generated.wallSeconds)) s: \(generated.output.trimmingCharacters(in: .newlines))")
+        return try compare(
+            scenario: scenario,
+            label: "\(size) (\(accounts))",
+            folder: folder,
+            executable: executable,
+            python: python,
+            limit: limit
+        )
+    }
+
+    /// An existing scenario folder: alternate the two sides; returns its row of the summary table.
+    func measure(existing scenario: URL, folder: URL, executable: String, python: String, limit: Int) throws -> String {
+        let estate = try ScenarioReader.read(folder: scenario.path)
+        let accounts = estate.settings.accounts.count
+        print("== \(scenario.path): \(estate.resources.count) resources, \(accounts) accounts")
+        return try compare(
+            scenario: scenario,
+            label: "\(estate.resources.count) (\(accounts))",
+            folder: folder,
+            executable: executable,
+            python: python,
+            limit: limit
+        )
+    }
+
+    /// Runs `simulate` on `scenario` and DuckDB on its CSVs, alternating; returns the summary table's row.
+    func compare(
+        scenario: URL,
+        label: String,
+        folder: URL,
+        executable: String,
+        python: String,
+        limit: Int
+    ) throws -> String {
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let month = try Self.month(of: scenario)
         let spec = folder.appendingPathComponent("duckdb-spec.json")
         try Data(Self.duckDBSpec(reports: out.appendingPathComponent("reports"), month: month)).write(to: spec)
@@ -137,7 +189,7 @@ struct OrgBenchmark: ParsableCommand {
                 print(
                     "\(run) ours:   stopped at \(gib(simulated.peakKilobytes)) after \(format(simulated.wallSeconds)) s"
                 )
-                return "| \(size) (\(accounts)) | | | stopped at \(format(memoryLimitGib)) GiB | | | | | | | |"
+                return "| \(label) | | | stopped at \(format(memoryLimitGib)) GiB | | | | | | | |"
             }
             guard simulated.status == 0 else {
                 throw IOFailure(description: "simulate exited with \(simulated.status): \(simulated.output)")
@@ -164,17 +216,17 @@ struct OrgBenchmark: ParsableCommand {
         let oursCPU = Self.median(ours.map(\.cpuSeconds))
         let oursPeak = ours.map(\.peakKilobytes).max() ?? 0
         guard !duckDB.isEmpty else {
-            return "| \(size) (\(accounts)) | \(rows) | \(bytes) | \(format(oursWall)) s | \(format(oursCPU)) s "
+            return "| \(label) | \(rows) | \(bytes) | \(format(oursWall)) s | \(format(oursCPU)) s "
                 + "| \(gib(oursPeak)) | stopped | | | | |"
         }
         let duckWall = Self.median(duckDB.map(\.wallSeconds))
         let duckCPU = Self.median(duckDB.map(\.cpuSeconds))
         let duckPeak = duckDB.map(\.peakKilobytes).max() ?? 0
         print(
-            "\(size) resources: \(rows) report rows, \(bytes) bytes of CSV; ours / DuckDB: wall "
+            "\(label): \(rows) report rows, \(bytes) bytes of CSV; ours / DuckDB: wall "
                 + "\(String(format: "%.2f", oursWall / duckWall))x, CPU \(String(format: "%.2f", oursCPU / duckCPU))x"
         )
-        return "| \(size) (\(accounts)) | \(rows) | \(bytes) | \(format(oursWall)) s | \(format(oursCPU)) s "
+        return "| \(label) | \(rows) | \(bytes) | \(format(oursWall)) s | \(format(oursCPU)) s "
             + "| \(gib(oursPeak)) | \(format(duckWall)) s | \(format(duckCPU)) s | \(gib(duckPeak)) "
             + "| \(String(format: "%.2f", oursWall / duckWall)) | \(String(format: "%.2f", oursCPU / duckCPU)) |"
     }

@@ -261,6 +261,47 @@ struct PublishTests {
         #expect(try Self.versions(client).isEmpty)
     }
 
+    @Test("Tokens in anchors/ are uploaded after the entries, locked as long as the newest; odd files refused")
+    func anchors() async throws {
+        let server = try MotoServer()
+        let client = try server.client(bucket: "evidence-anchors")
+        try client.createBucket(objectLock: true)
+        let evidence = try Self.evidence()
+        let anchors = evidence.url.appendingPathComponent("anchors")
+        try FileManager.default.createDirectory(at: anchors, withIntermediateDirectories: false)
+        let token = Array("a token as the TSA returned it".utf8)
+        try Data(token).write(to: anchors.appendingPathComponent("2028-04.tsr"))
+        Self.environment()
+        let arguments = [
+            "publish", "--evidence", evidence.path, "--bucket", "evidence-anchors", "--endpoint", server.endpoint,
+        ]
+        // A folder named as a token is refused before anything is sent.
+        let odd = anchors.appendingPathComponent("odd.tsr")
+        try FileManager.default.createDirectory(at: odd, withIntermediateDirectories: false)
+        #expect(await CLITests.run(arguments) == 2)
+        #expect(try Self.versions(client).isEmpty)
+        try FileManager.default.removeItem(at: odd)
+
+        #expect(await CLITests.run(arguments) == 0)
+        #expect(try client.getObject(key: "anchors/2028-04.tsr") == token)
+        let head = try client.headObject(key: "anchors/2028-04.tsr")
+        #expect(head.header("x-amz-object-lock-mode") == "COMPLIANCE")
+        #expect(
+            head.header("x-amz-object-lock-retain-until-date").flatMap { Instant(iso8601: $0) }
+                == Instant(iso8601: "2035-05-02T00:00:00Z")
+        )
+        let ledger = Ledger(root: evidence.url)
+        let groups = try Publisher.plan(
+            ledger: ledger,
+            entries: ledger.entries(),
+            prefix: "",
+            retainDays: Publisher.defaultRetainDays
+        )
+        #expect(groups.map(\.name) == ["keys", "2028-03", "2028-04", "anchors"])
+        let again = try Publisher.publish(groups, client: client)
+        #expect(again.lines.last == "ANCHORS\tanchors\tPRESENT: 1 objects already there and verified")
+    }
+
     @Test("A chain that does not verify is refused before anything is sent")
     func refused() async throws {
         let evidence = try Self.evidence()

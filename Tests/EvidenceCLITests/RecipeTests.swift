@@ -27,10 +27,16 @@ struct RecipeTests {
         return blocks
     }
 
-    static func run(_ script: String, _ environment: [String: String]) throws -> (Int32, String) {
+    /// Runs a recipe as the page says to, `bash -euo pipefail`, from `folder` (the test's own by default).
+    static func run(
+        _ script: String,
+        _ environment: [String: String],
+        in folder: URL? = nil
+    ) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-euo", "pipefail", "-c", script]
+        if let folder { process.currentDirectoryURL = folder }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -84,6 +90,28 @@ struct RecipeTests {
         #expect(stamp.1.contains("Verification: OK\n"))
         #expect(stamp.1.split(separator: "\n").last?.hasPrefix("TIMESTAMP 2028-04 OK ") == true, "\(stamp.1)")
         #expect(stamp.1.split(separator: "\n").last?.hasSuffix(" GMT") == true, "\(stamp.1)")
+
+        // The page says how the recipes are run, as this test runs them.
+        let page = try String(
+            contentsOf: RepositoryPaths.root.appendingPathComponent("Docs/VERIFYING.md"),
+            encoding: .utf8
+        )
+        #expect(page.contains("run it with `bash -euo pipefail FILE`"))
+        // Every recipe passes with paths relative to the folder it is run from, as an auditor sets them there.
+        let parent = chain.url("..").standardizedFileURL
+        func relative(_ path: String) -> String {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            return url.path.hasPrefix(parent.path + "/") ? String(url.path.dropFirst(parent.path.count + 1)) : path
+        }
+        var nearby = environment
+        for name in ["EVIDENCE", "PUBKEY", "PROOF", "CHECKPOINT", "TSR", "TSA_CERTS"] {
+            nearby[name] = relative(environment[name] ?? "")
+        }
+        #expect(nearby["EVIDENCE"]?.hasPrefix("/") == false && nearby["CHECKPOINT"]?.hasPrefix("/") == false)
+        for (index, block) in blocks.enumerated() {
+            let result = try Self.run(block, nearby, in: parent)
+            #expect(result.0 == 0, "recipe \(index + 1) with relative paths: \(result.1)")
+        }
 
         // A token checked against another TSA's certificates, or over another line, fails the time-stamp recipe.
         let stranger = try LocalTSA(name: "Stranger")

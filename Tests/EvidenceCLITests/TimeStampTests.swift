@@ -116,12 +116,23 @@ struct TimeStampTests {
                     result.lines.last ?? "",
                 ]
         )
-        // Without --tsa-cert the folder is not read: the tail is unanchored, and nothing else is said of it.
+        // Without --tsa-cert the tokens are not checked: one WARN says they are there, and the tail is unanchored.
         let plain = try BuiltBinary.run(["verify", "--evidence", stamped.chain.path] + Self.pin)
         #expect(plain.status == 0)
         #expect(
-            plain.lines.dropLast()
-                == ["TAIL\t2028-05\tUNANCHORED: newest seal not covered by a checkpoint or --expect-through"]
+            plain.lines.dropLast() == [
+                "TIMESTAMP\tanchors/\tWARN: 1 time-stamp token not checked; give --tsa-cert with the TSA's "
+                    + "certificates to check it",
+                "TAIL\t2028-05\tUNANCHORED: newest seal not covered by a checkpoint or --expect-through",
+            ]
+        )
+        try FileManager.default.copyItem(at: kept, to: stamped.chain.url("anchors/again.tsr"))
+        let two = try BuiltBinary.run(["verify", "--evidence", stamped.chain.path] + Self.pin)
+        #expect(two.status == 0)
+        #expect(
+            two.lines.first
+                == "TIMESTAMP\tanchors/\tWARN: 2 time-stamp tokens not checked; give --tsa-cert with the TSA's "
+                + "certificates to check them"
         )
     }
 
@@ -257,7 +268,113 @@ struct TimeStampTests {
         ])
         #expect(notCertificates.status == 2)
         #expect(notCertificates.stdout.isEmpty)
-        #expect(notCertificates.errorLines == ["error: \(key): no PEM certificate (expected BEGIN CERTIFICATE)"])
+        #expect(
+            notCertificates.errorLines == [
+                "error: \(key): PEM block 1 is a private key (PRIVATE KEY); expected the TSA's certificates only"
+            ]
+        )
+    }
+
+    @Test("A TSA certificate file that lost a certificate or holds a private key is refused (2), not a token failure")
+    func certificateFiles() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let tsa = "\(stamped.tsa.folder.path)/tsa.pem"
+        let ca = "\(stamped.tsa.folder.path)/ca.pem"
+        func run(_ pem: String) throws -> BuiltBinary.Output {
+            try BuiltBinary.run(
+                ["verify", "--evidence", stamped.chain.path, "--timestamp", stamped.token, "--tsa-cert", pem]
+                    + Self.pin
+            )
+        }
+        // The CA's block damaged (one base64 character), after the TSA's: its loss is the file's fault.
+        var lines = try String(contentsOfFile: ca, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[2] = "#" + lines[2].dropFirst()
+        let damaged = stamped.kept.url.appendingPathComponent("damaged.pem").path
+        try Data((try String(contentsOfFile: tsa, encoding: .utf8) + lines.joined(separator: "\n") + "\n").utf8)
+            .write(to: URL(fileURLWithPath: damaged))
+        let lost = try run(damaged)
+        #expect(lost.status == 2)
+        #expect(lost.stdout.isEmpty)
+        #expect(lost.errorLines == ["error: \(damaged): PEM block 2 cannot be read (no END line, or bad base64)"])
+        // The TSA's key kept with its chain.
+        let keyed = stamped.kept.url.appendingPathComponent("keyed.pem").path
+        let privateKey = try Data(contentsOf: URL(fileURLWithPath: "\(stamped.tsa.folder.path)/tsa.key"))
+        let chain = try Data(contentsOf: URL(fileURLWithPath: stamped.tsa.chainPEM))
+        try (privateKey + chain).write(to: URL(fileURLWithPath: keyed))
+        let key = try run(keyed)
+        #expect(key.status == 2)
+        #expect(key.stdout.isEmpty)
+        #expect(
+            key.errorLines == [
+                "error: \(keyed): PEM block 1 is a private key (PRIVATE KEY); expected the TSA's certificates only"
+            ]
+        )
+        // Text around the blocks is no fault: the chain still verifies.
+        let annotated = stamped.kept.url.appendingPathComponent("annotated.pem").path
+        try Data(("subject=TSA\n" + (try String(contentsOfFile: stamped.tsa.chainPEM, encoding: .utf8)) + "end\n").utf8)
+            .write(to: URL(fileURLWithPath: annotated))
+        #expect(try run(annotated).status == 0)
+    }
+
+    @Test("A bare token that fails says why it fails, not why it is not a response")
+    func bareTokenReason() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let bare = stamped.kept.url.appendingPathComponent("bare.tst").path
+        try LocalTSA.openssl(["ts", "-reply", "-in", stamped.token, "-token_out", "-out", bare])
+        let pinned = ["verify", "--evidence", stamped.chain.path, "--timestamp", bare] + Self.pin
+        #expect(try BuiltBinary.run(pinned + ["--tsa-cert", stamped.tsa.chainPEM]).status == 0)
+        let stranger = try LocalTSA(name: "Stranger")
+        let wrong = try BuiltBinary.run(pinned + ["--tsa-cert", stranger.chainPEM])
+        #expect(wrong.status == 1)
+        #expect(
+            wrong.lines.first
+                == "TIMESTAMP\t\(bare)\tINVALID: the token does not verify: certificate verify error "
+                + "(Verify error:self-signed certificate in certificate chain)"
+        )
+    }
+
+    @Test("anchors/ entries that are not regular files, or larger than any token, are INVALID and not read")
+    func oddAnchors() async throws {
+        let stamped = try await Stamped(months: ["2028-03"])
+        let anchors = stamped.chain.url("anchors")
+        try FileManager.default.createDirectory(
+            at: anchors.appendingPathComponent("folder.tsr"),
+            withIntermediateDirectories: true
+        )
+        #expect(mkfifo(anchors.appendingPathComponent("fifo.tsr").path, 0o600) == 0)
+        try FileManager.default.createSymbolicLink(
+            atPath: anchors.appendingPathComponent("zero.tsr").path,
+            withDestinationPath: "/dev/zero"
+        )
+        // Sparse: one byte more than the largest token read.
+        let huge = anchors.appendingPathComponent("huge.tsr")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: UInt64(TimeStampCheck.largestToken + 1))
+        try handle.close()
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: stamped.token),
+            to: anchors.appendingPathComponent("ok.tsr")
+        )
+        let result = try BuiltBinary.run(
+            ["verify", "--evidence", stamped.chain.path, "--tsa-cert", stamped.tsa.chainPEM] + Self.pin
+        )
+        #expect(result.status == 1)
+        #expect(
+            result.lines.dropLast() == [
+                "TIMESTAMP\tanchors/fifo.tsr\tINVALID: is a FIFO, not a regular file",
+                "TIMESTAMP\tanchors/folder.tsr\tINVALID: is a folder, not a regular file",
+                "TIMESTAMP\tanchors/huge.tsr\tINVALID: is 1048577 bytes, larger than a time-stamp token (at most "
+                    + "1048576)",
+                "TIMESTAMP\tanchors/zero.tsr\tINVALID: is a device, not a regular file",
+                try stamped.anchoredLine(
+                    "2028-03",
+                    seq: 1,
+                    token: anchors.appendingPathComponent("ok.tsr").path,
+                    name: "anchors/ok.tsr"
+                ),
+            ]
+        )
     }
 
     @Test("Every control character in the names of anchors/*.tsr and of --tsa-cert: one escaped line each")

@@ -4,6 +4,8 @@ import EvidenceTestSupport
 import Foundation
 import Testing
 
+@testable import EvidenceCLI
+
 /// The built `backup-evidence`, run as an auditor runs it: exit status and the exact bytes of stdout and stderr.
 enum BuiltBinary {
     static var path: String { RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path }
@@ -99,6 +101,65 @@ struct TrustTests {
             let checkpoint = try BuiltBinary.run(["checkpoint", "--evidence", evidence])
             #expect(checkpoint.status == 2)
             #expect(checkpoint.errorLines == ["error: \(message)"])
+        }
+    }
+
+    @Test("An option that takes one value, given twice, is a usage error: the parser would keep only the last")
+    func repeatedOptions() async throws {
+        let good = try await SealedChain(months: ["2028-03"])
+        let bad = try await SealedChain(months: ["2028-03"])
+        try bad.write("2028-03/reports/extra.csv", Array("x\n".utf8))
+        let own = try Self.fingerprint(Self.owner)
+        let zero = String(repeating: "0", count: 64)
+        let cases: [([String], String)] = [
+            (["verify", "--evidence", bad.path, "--evidence", good.path, "--expect-key-sha256", own], "--evidence"),
+            (
+                ["verify", "--evidence", good.path, "--expect-key-sha256", zero, "--expect-key-sha256=\(own)"],
+                "--expect-key-sha256"
+            ),
+            (
+                [
+                    "verify", "--evidence", good.path, "--expect-key-sha256", own, "--expect-through", "2028-09",
+                    "--expect-through", "2028-03",
+                ], "--expect-through"
+            ),
+            (["verify-row", "/no/proof", "--evidence", bad.path, "--evidence", good.path], "--evidence"),
+            (["query", "--evidence", bad.path, "--evidence", good.path, "SELECT 1"], "--evidence"),
+        ]
+        for (arguments, name) in cases {
+            let result = try BuiltBinary.run(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.errorLines.first == "Error: \(name) is given more than once; give it once")
+            #expect(result.errorLines.dropFirst().first?.hasPrefix("Usage: backup-evidence \(arguments[0]) ") == true)
+        }
+        // Repeatable options still gather every value.
+        #expect(BackupEvidenceCommand.repeatedOption(["verify", "--tsa-cert", "a", "--tsa-cert", "b"]) == nil)
+        #expect(BackupEvidenceCommand.repeatedOption(["verify", "--", "--evidence", "--evidence"]) == nil)
+    }
+
+    @Test("A checkpoint file that is not one checkpoint line is named in one error line, exit 2")
+    func malformedCheckpoint() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let kept = try TemporaryFolder()
+        let own = try Self.fingerprint(Self.owner)
+        for (index, text) in [
+            "", "backup-evidence-checkpoint a 2028-03 1 x\nbackup-evidence-checkpoint b 2028-03 1 y\n",
+        ]
+        .enumerated() {
+            let file = kept.url.appendingPathComponent("checkpoint-\(index).txt").path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            let result = try BuiltBinary.run([
+                "verify", "--evidence", chain.path, "--expect-key-sha256", own, "--checkpoint", file,
+            ])
+            #expect(result.status == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(
+                result.errorLines == [
+                    "error: \(file): expected one line 'backup-evidence-checkpoint <chain_id> <period> <seq> "
+                        + "<seal_sha256>'"
+                ]
+            )
         }
     }
 

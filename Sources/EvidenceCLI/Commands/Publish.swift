@@ -6,7 +6,9 @@ internal import Foundation
 
 struct Publish: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Upload the sealed months that verify, and the public keys, to S3 under COMPLIANCE Object Lock.",
+        abstract:
+            "Upload the sealed months that verify, the public keys and the time-stamp tokens to S3 under COMPLIANCE "
+            + "Object Lock.",
         discussion: """
             The chain is verified first: a month with an INVALID or MISSING finding is refused. Object keys \
             mirror the evidence folder under --prefix. Every PUT carries x-amz-object-lock-mode: COMPLIANCE, a \
@@ -100,7 +102,7 @@ struct Publish: ParsableCommand {
                 retainDays: retainDays
             )
             let report = try Publisher.publish(groups, client: client)
-            let months = groups.filter { $0.name != "keys" }.count
+            let months = groups.filter { Publisher.reservedScopes[$0.name] == nil }.count
             let target = "s3://\(bucket)/\(normalized.isEmpty ? "" : normalized + "/")"
             switch output.format {
             case .text:

@@ -95,7 +95,12 @@ struct Verify: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: checkpoint) else {
                     throw IOFailure(description: "\(checkpoint): cannot read the checkpoint")
                 }
-                line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                // The file is named when it is not a checkpoint line, before anything else is read.
+                guard TailCheck.isCheckpointLine(text) else {
+                    throw IOFailure(description: "\(checkpoint): \(TailCheck.checkpointForm)")
+                }
+                line = text
             }
             let tokens = try timestamp.map { path in
                 guard let data = FileManager.default.contents(atPath: path) else {
