@@ -108,7 +108,8 @@ public struct MonthPipeline: Sendable {
     /// `reports/compliance-report.pdf` (rendered from those CSVs and the month's place in the chain) and
     /// `inputs/<path>` (the normalized scenario, which `verify --rebuild` runs again).
     ///
-    /// `monthly` writes them straight into the staging folder it seals; `monthFolderFiles` reads them back.
+    /// `monthly` writes them straight into the staging folder it seals; `verify --rebuild` into a scratch folder
+    /// whose files it hashes and compares with the sealed month's.
     @discardableResult
     public func writeMonthFolder(to folder: URL, position: ChainPosition) throws -> Statistics {
         let reportsFolder = folder.appendingPathComponent("reports")
@@ -127,34 +128,6 @@ public struct MonthPipeline: Sendable {
             )
         }
         return statistics
-    }
-
-    /// A month folder's files, keyed by their path inside it, as ``writeMonthFolder(to:position:)`` writes them,
-    /// through a scratch folder under `scratch`.
-    public func monthFolderFiles(position: ChainPosition, scratch: URL) throws -> [String: [UInt8]] {
-        // Unique per call: two pipelines of one month in one process (tests run them concurrently) must not share it.
-        let folder = scratch.appendingPathComponent(
-            "month-\(getpid())-\(UInt64(bitPattern: Int64(month.start.milliseconds)))-\(UUID().uuidString)"
-        )
-        try? FileManager.default.removeItem(at: folder)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try writeMonthFolder(to: folder, position: position)
-        var files: [String: [UInt8]] = [:]
-        guard let walker = FileManager.default.enumerator(atPath: folder.path) else {
-            throw PipelineError(path: folder.path, message: "cannot read the folder")
-        }
-        for case let path as String in walker {
-            var isFolder: ObjCBool = false
-            let location = folder.appendingPathComponent(path).path
-            guard FileManager.default.fileExists(atPath: location, isDirectory: &isFolder), !isFolder.boolValue else {
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: location) else {
-                throw PipelineError(path: location, message: "cannot read")
-            }
-            files[path] = [UInt8](data)
-        }
-        return files
     }
 
     /// Writes a whole file, creating its folder.
