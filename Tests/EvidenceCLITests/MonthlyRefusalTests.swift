@@ -82,6 +82,22 @@ struct MonthlyRefusalTests {
         )
     }
 
+    @Test("A refusal with the demo key prints only the refusal, not a warning about a key that signs nothing")
+    func demoKeyRefusal() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let sandbox = try Self.brokenEstate()
+        let home = try TemporaryFolder()
+        for _ in 0..<2 {  // the first run creates the demo key, the second reads it
+            let result = try Binary.run(
+                ["monthly", "--scenario", sandbox.path, "--evidence", chain.path, "--month", "2028-04"],
+                directory: home.url
+            )
+            #expect(result.status == 2, "\(result.err)")
+            #expect(result.errLines.count == 1, "\(result.err)")
+            #expect(result.errLines.first?.hasPrefix("error: the chain's next entry must be signed by key") == true)
+        }
+    }
+
     @Test("A key file that cannot be read or is not an Ed25519 key; a --next-key that cannot be read")
     func keyFiles() throws {
         let evidence = try TemporaryFolder()

@@ -64,7 +64,7 @@ struct Monthly: ParsableCommand {
             let (givenMonth, asOf) = try monthOptions.parse()
             let settings = try ScenarioReader.settings(folder: scenario)
             let month = givenMonth ?? settings.month
-            let signingKey = try SigningKeys.load(key)
+            let (signingKey, keyWarning) = try SigningKeys.load(key)
             let announced = try nextKey.map(SigningKeys.announcedKey)
             let ledger = Ledger(root: URL(fileURLWithPath: evidence))
             ledger.removeInterruptedSeals()
@@ -84,6 +84,7 @@ struct Monthly: ParsableCommand {
                     generatorVersion: BackupEvidenceCommand.version
                 )
             )
+            if let keyWarning { printNote(keyWarning) }
             let entry: ChainEntry
             do {
                 progress?.update("reading the scenario")

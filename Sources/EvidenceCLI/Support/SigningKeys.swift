@@ -8,12 +8,15 @@ enum SigningKeys {
     /// The demo key's place, under the current directory (git-ignored), never under the evidence folder.
     static let demoPath = ".backup-evidence/demo-signing-key.pem"
 
-    /// The key at `path`, or the demo key, created on first use with a warning.
-    static func load(_ path: String?) throws -> Ed25519PrivateKey {
-        if let path { return try privateKey(path) }
+    /// The key at `path`, or the demo key, created on first use, with the warning to print once the month is
+    /// known to be sealable (a refusal is not preceded by a warning about a key that signs nothing).
+    static func load(_ path: String?) throws -> (key: Ed25519PrivateKey, warning: String?) {
+        if let path { return (try privateKey(path), nil) }
         if let data = FileManager.default.contents(atPath: demoPath) {
-            printNote("warning: signing with the demo key \(demoPath); pass --key for real evidence")
-            return try parse(data, path: demoPath)
+            return (
+                try parse(data, path: demoPath),
+                "warning: signing with the demo key \(demoPath); pass --key for real evidence"
+            )
         }
         let key = try Ed25519PrivateKey.generate()
         try createPrivateFolder(".backup-evidence")
@@ -24,8 +27,7 @@ enum SigningKeys {
                 attributes: [.posixPermissions: 0o600]
             )
         else { throw IOFailure(description: "\(demoPath): cannot write the demo key") }
-        printNote("warning: created a demo signing key at \(demoPath); pass --key for real evidence")
-        return key
+        return (key, "warning: created a demo signing key at \(demoPath); pass --key for real evidence")
     }
 
     /// Creates `path` with mode 0700 whatever the umask; an existing folder is left as it is.
