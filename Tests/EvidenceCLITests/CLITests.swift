@@ -111,6 +111,16 @@ struct ValidateAndCheckTests {
         #expect(await CLITests.run(["validate", plan.path]) == 2)
         #expect(await CLITests.run(["validate", RepositoryPaths.scenario("org-estate")]) == 0)
         #expect(await CLITests.run(["validate", folder.url.appendingPathComponent("missing.json").path]) == 2)
+        // A folder with nothing to validate (a mistyped path, an empty export) is not a pass.
+        let empty = folder.url.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let result = try Binary.run(["validate", empty.path])
+        #expect(result.status == 2)
+        #expect(
+            result.errLines == [
+                "error: \(empty.path): no plan, selection, vault, framework, template or Terraform file to validate"
+            ]
+        )
     }
 
     @Test("check passes on every bundled scenario against golden/, as a CI regression run would")

@@ -61,6 +61,14 @@ struct Validate: ParsableCommand {
                 errors.append(error.description)
             }
         }
+        // A folder with nothing this command checks is not a pass: a mistyped path must not read as "valid".
+        guard checked > 0 else {
+            printError(
+                "\(paths.map(Printable.value).joined(separator: ", ")): no plan, selection, vault, framework, "
+                    + "template or Terraform file to validate"
+            )
+            throw ExitCode(ExitStatus.invalidInput)
+        }
         try withExitStatuses {
             switch output.format {
             case .text: try StandardOutput.lines(findings.map { Printable.line($0.description) })
