@@ -130,6 +130,17 @@ struct MonthStream {
         try write(.controlCompliance, evaluations.map(ControlSummary.init), rows.append)
     }
 
+    /// Every verdict of a month whose jobs come from exports, judged from the month simulated in memory as the
+    /// reports are, telling `visit` each one with its framework control's index in `work`, in `work` order.
+    func exportedVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) throws {
+        let result = try Simulator.run(simulation)
+        // One evaluation per item of `work`, in its order.
+        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
+        for (index, evaluation) in evaluations.enumerated() {
+            for verdict in evaluation.verdicts { try visit(index, verdict) }
+        }
+    }
+
     // MARK: Synthesized jobs
 
     /// What one resource contributes: rendered rows and its verdicts' statuses per framework control.
@@ -158,12 +169,7 @@ struct MonthStream {
                 frequency: $0.type.frequency
             )
         }
-        var bySubject: [ControlSubject: [AccountRegion: [Int]]] = [:]
-        for (index, item) in work.enumerated() {
-            bySubject[item.type.subject, default: [:]][item.location, default: []].append(index)
-        }
-        let resourceWork = bySubject[.resource] ?? [:]
-        let pointWork = bySubject[.recoveryPoint] ?? [:]
+        let (resourceWork, pointWork) = workBySubject()
 
         let verdicts = RowSorter(scratch: scratch, name: "verdicts", budget: budget)
         let backups = RowSorter(scratch: scratch, name: "backup-jobs", budget: budget)
@@ -172,32 +178,16 @@ struct MonthStream {
         var windowCount = 0
 
         // Plans and vaults are judged from the estate alone, each folder's from its own.
-        let plans = Dictionary(grouping: estate.plans) { AccountRegion(account: $0.account, region: $0.region) }
-        let vaults = Dictionary(grouping: estate.vaults) { AccountRegion(account: $0.account, region: $0.region) }
-        for (index, item) in work.enumerated() where item.type.subject == .plan || item.type.subject == .vault {
-            var keyed = KeyedRows()
-            func add(_ verdict: ResourceVerdict?) {
-                guard let verdict else { return }
-                summaries[index].count(verdict.status)
-                addVerdict(index, verdict, to: &keyed)
-            }
-            if item.type.subject == .plan {
-                for plan in plans[item.location] ?? [] { add(item.type.verdict(plan: plan, context: item.context)) }
-            } else {
-                for vault in vaults[item.location] ?? [] { add(item.type.verdict(vault: vault, context: item.context)) }
-            }
-            try verdicts.append(keyed)
+        var keyed = KeyedRows()
+        estateVerdicts { index, verdict in
+            summaries[index].count(verdict.status)
+            addVerdict(index, verdict, to: &keyed)
         }
+        try verdicts.append(keyed)
 
-        // Resources by partition, partitions and resources in report order.
-        var partitions: [AccountRegion: [Resource]] = [:]
-        for resource in estate.resources {
-            partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
-        }
         var resourcesDone = 0
         progress?(MonthProgress(stage: .simulating, done: 0, total: estate.resources.count))
-        for location in partitions.keys.sorted() {
-            let resources = (partitions[location] ?? []).sorted { $0.arnString < $1.arnString }
+        for (location, resources) in Self.partitions(of: estate) {
             let resourceIndices = resourceWork[location] ?? []
             var start = 0
             while start < resources.count {
@@ -253,6 +243,23 @@ struct MonthStream {
         }
         for window in month.windows { rows.append(window, to: &out.windows) }
         out.windowCount = month.windows.count
+        judge(resource, month, resourceWork: resourceWork, pointWork: pointWork) { index, verdict in
+            out.tallies.append((index, verdict.status))
+            addVerdict(index, verdict, to: &out.verdicts)
+        }
+        return out
+    }
+
+    /// Judges a simulated resource and its recovery points, telling `visit` each verdict with its framework
+    /// control's index in `work`: the resource's controls in `work` order, then each point's, points in `month`'s
+    /// order.
+    func judge(
+        _ resource: Resource,
+        _ month: ResourceMonth,
+        resourceWork: [Int],
+        pointWork: [AccountRegion: [Int]],
+        _ visit: (Int, ResourceVerdict) -> Void
+    ) {
         if !resourceWork.isEmpty {
             let facts = ResourceFacts(
                 assignments: simulation.coverage.assignments(for: resource),
@@ -264,8 +271,7 @@ struct MonthStream {
                 guard judge.work.context.evaluates(resource),
                     let verdict = judge.work.type.verdict(resource: resource, facts: facts, context: judge.work.context)
                 else { continue }
-                out.tallies.append((index, verdict.status))
-                addVerdict(index, verdict, to: &out.verdicts)
+                visit(index, verdict)
             }
         }
         // A resource's points are mostly in one or two folders: the last folder's controls are kept at hand.
@@ -282,11 +288,50 @@ struct MonthStream {
                 guard judge.work.context.evaluates(point),
                     let verdict = judge.work.type.verdict(recoveryPoint: point, context: judge.work.context)
                 else { continue }
-                out.tallies.append((index, verdict.status))
-                addVerdict(index, verdict, to: &out.verdicts)
+                visit(index, verdict)
             }
         }
-        return out
+    }
+
+    /// The indices in `work` of the controls judging resources, and of those judging recovery points, by the
+    /// account and Region they are deployed in.
+    func workBySubject() -> (resource: [AccountRegion: [Int]], recoveryPoint: [AccountRegion: [Int]]) {
+        var bySubject: [ControlSubject: [AccountRegion: [Int]]] = [:]
+        for (index, item) in work.enumerated() {
+            bySubject[item.type.subject, default: [:]][item.location, default: []].append(index)
+        }
+        return (bySubject[.resource] ?? [:], bySubject[.recoveryPoint] ?? [:])
+    }
+
+    /// Judges every plan and vault, each folder's from its own, telling `visit` each verdict with its framework
+    /// control's index in `work`, in `work` order.
+    func estateVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) rethrows {
+        let estate = simulation.estate
+        let plans = Dictionary(grouping: estate.plans) { AccountRegion(account: $0.account, region: $0.region) }
+        let vaults = Dictionary(grouping: estate.vaults) { AccountRegion(account: $0.account, region: $0.region) }
+        for (index, item) in work.enumerated() where item.type.subject == .plan || item.type.subject == .vault {
+            if item.type.subject == .plan {
+                for plan in plans[item.location] ?? [] {
+                    if let verdict = item.type.verdict(plan: plan, context: item.context) { try visit(index, verdict) }
+                }
+            } else {
+                for vault in vaults[item.location] ?? [] {
+                    if let verdict = item.type.verdict(vault: vault, context: item.context) { try visit(index, verdict) }
+                }
+            }
+        }
+    }
+
+    /// An estate's resources by (account, Region) partition: partitions and their resources in report order
+    /// (resources by ARN).
+    static func partitions(of estate: Estate) -> [(location: AccountRegion, resources: [Resource])] {
+        var partitions: [AccountRegion: [Resource]] = [:]
+        for resource in estate.resources {
+            partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
+        }
+        return partitions.keys.sorted().map { location in
+            (location, (partitions[location] ?? []).sorted { $0.arnString < $1.arnString })
+        }
     }
 
     /// A job row's key inside its partition: creation date, then job id.
