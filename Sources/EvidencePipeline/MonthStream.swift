@@ -310,15 +310,11 @@ struct MonthStream {
         let plans = Dictionary(grouping: estate.plans) { AccountRegion(account: $0.account, region: $0.region) }
         let vaults = Dictionary(grouping: estate.vaults) { AccountRegion(account: $0.account, region: $0.region) }
         for (index, item) in work.enumerated() where item.type.subject == .plan || item.type.subject == .vault {
-            if item.type.subject == .plan {
-                for plan in plans[item.location] ?? [] {
-                    if let verdict = item.type.verdict(plan: plan, context: item.context) { try visit(index, verdict) }
-                }
-            } else {
-                for vault in vaults[item.location] ?? [] {
-                    if let verdict = item.type.verdict(vault: vault, context: item.context) { try visit(index, verdict) }
-                }
-            }
+            let found =
+                item.type.subject == .plan
+                ? (plans[item.location] ?? []).compactMap { item.type.verdict(plan: $0, context: item.context) }
+                : (vaults[item.location] ?? []).compactMap { item.type.verdict(vault: $0, context: item.context) }
+            for verdict in found { try visit(index, verdict) }
         }
     }
 
