@@ -10,8 +10,17 @@ internal import Foundation
 /// let estate = try ScenarioReader.read(folder: "scenarios/org-estate")
 /// ```
 public enum ScenarioReader {
+    /// What `read` does with the scenario's event streams (`AWSLogs/`, `events/`).
+    public enum JobStreamReading: Sendable {
+        /// Their jobs are assembled into the estate.
+        case assembled
+        /// The estate has a job source but none of their jobs: the caller reads them in pieces
+        /// (`JobStreams.scan`), and their problems are found then.
+        case deferred
+    }
+
     /// Reads and validates the whole scenario; the first problem found is thrown as an ``ImportError``.
-    public static func read(folder: String) throws -> Estate {
+    public static func read(folder: String, jobStreams: JobStreamReading = .assembled) throws -> Estate {
         let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         let files = FileSystem(root: root)
         guard files.isDirectory("") else {
@@ -46,7 +55,9 @@ public enum ScenarioReader {
                 estate.selections += found.selections
             }
         }
-        if JobStreams.present(in: files) {
+        if JobStreams.present(in: files), jobStreams == .deferred {
+            estate.hasJobSource = true
+        } else if JobStreams.present(in: files) {
             let streams = try JobStreams.read(files: files, limits: scenario.limits)
             estate.hasJobSource = true
             estate.backupJobs += streams.backupJobs

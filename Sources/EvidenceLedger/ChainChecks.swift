@@ -2,6 +2,10 @@ public import EvidenceCrypto
 public import EvidenceModel
 public import Foundation
 
+#if canImport(Glibc)
+internal import Glibc
+#endif
+
 /// Step 1, layout: every folder but `keys/` and `anchors/` is a sealed entry; reads the entries.
 ///
 /// Each is a month or amendment folder holding MANIFEST.json, SHA256SUMS and SHA256SUMS.sig, whose MANIFEST.json
@@ -673,21 +677,29 @@ extension TimeStampCheck {
     }
 }
 
-/// Step 10, rebuild: each entry that verified so far is computed again from its sealed inputs, and its reports must
-/// be the sealed bytes (or, for a PDF, the same content).
+/// Step 10, rebuild: each entry that verified so far is computed again from its sealed inputs, and its files must
+/// be the sealed ones: the same paths, each with the sealed size and SHA-256 (or, for a PDF, the same content).
+///
+/// The month is rebuilt into a scratch folder of its own, removed afterwards whatever happens, and its files are
+/// hashed a chunk at a time (``FileDigest``), so memory holds chunks, never a month's files.
 public struct RebuildCheck: ChainCheck {
-    /// Rebuilds an entry's reports from its sealed inputs (the folder, the manifest).
-    public var rebuild: @Sendable (URL, Manifest) throws -> [String: [UInt8]]
+    /// Writes an entry's month folder again from its sealed inputs (the entry's folder, its manifest) into the
+    /// given empty folder, in the month folder's layout (`reports/…`, `inputs/…`).
+    public var rebuild: @Sendable (URL, Manifest, URL) throws -> Void
     /// Whether a rebuilt file whose bytes differ from the sealed one still holds the same content (path, sealed,
-    /// rebuilt).
+    /// rebuilt); asked only of a PDF whose digest differs, with both files read whole.
     public var sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)?
+    /// Where each month is rebuilt, in a new folder of its own.
+    public var scratch: URL
 
     public init(
-        rebuild: @escaping @Sendable (URL, Manifest) throws -> [String: [UInt8]],
-        sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)? = nil
+        rebuild: @escaping @Sendable (URL, Manifest, URL) throws -> Void,
+        sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)? = nil,
+        scratch: URL = FileManager.default.temporaryDirectory
     ) {
         self.rebuild = rebuild
         self.sameContent = sameContent
+        self.scratch = scratch
     }
 
     public func check(_ chain: inout ChainState) -> [Finding] {
@@ -695,36 +707,10 @@ public struct RebuildCheck: ChainCheck {
         for entry in chain.entries where chain.isValid(entry.folder) {
             let base = chain.ledger.root.appendingPathComponent(entry.folder)
             do {
-                let rebuilt = try rebuild(base, entry.manifest)
-                for path in rebuilt.keys.sorted() {
-                    let subject = "\(entry.folder)/\(path)"
-                    let sealed = FileManager.default.contents(atPath: base.appendingPathComponent(path).path).map {
-                        [UInt8]($0)
-                    }
-                    if sealed == rebuilt[path] {
-                        findings.append(Finding(.rebuild, subject, .ok, entry: entry.folder))
-                    } else if let sealed, let fresh = rebuilt[path], sameContent?(path, sealed, fresh) == true {
-                        findings.append(
-                            Finding(
-                                .rebuild,
-                                subject,
-                                .ok,
-                                "same content; its streams are compressed differently here",
-                                entry: entry.folder
-                            )
-                        )
-                    } else {
-                        findings.append(
-                            Finding(
-                                .rebuild,
-                                subject,
-                                .invalid,
-                                "rebuilt bytes differ from the sealed file",
-                                entry: entry.folder
-                            )
-                        )
-                    }
-                }
+                let folder = try makeScratchFolder()
+                defer { try? FileManager.default.removeItem(at: folder) }
+                try rebuild(base, entry.manifest, folder)
+                findings += try compare(entry, sealed: base, rebuilt: folder)
             } catch {
                 findings.append(
                     Finding(
@@ -732,6 +718,97 @@ public struct RebuildCheck: ChainCheck {
                         entry.folder,
                         .invalid,
                         "cannot rebuild from the sealed inputs: \(error)",
+                        entry: entry.folder
+                    )
+                )
+            }
+        }
+        return findings
+    }
+
+    /// A new empty folder under `scratch`, readable by this user only.
+    private func makeScratchFolder() throws(LedgerError) -> URL {
+        var template = Array("\(scratch.path)/backup-evidence-rebuild-XXXXXX".utf8CString)
+        // mkdtemp fills in the template where it stands.
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) } != nil
+        }
+        guard made else {
+            throw LedgerError(.fileSystem, "\(scratch.path): cannot create a folder to rebuild in")
+        }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// One finding per file of the sealed or the rebuilt month, in path order.
+    private func compare(_ entry: ChainEntry, sealed: URL, rebuilt: URL) throws -> [Finding] {
+        var manifest: [String: ManifestFile] = [:]
+        for file in entry.manifest.files + entry.manifest.inputs { manifest[file.path] = file }
+        let paths = Ledger.files(under: rebuilt)
+        let digests = FileDigest.entries(
+            of: paths.map { (path: $0, location: rebuilt.appendingPathComponent($0).path) },
+            rows: false
+        )
+        var fresh: [String: ManifestFile] = [:]
+        for (path, digest) in zip(paths, digests) {
+            guard let digest else {
+                throw LedgerError(
+                    .fileSystem,
+                    "\(rebuilt.appendingPathComponent(path).path): cannot read the rebuilt file"
+                )
+            }
+            fresh[path] = digest
+        }
+        var findings: [Finding] = []
+        for path in Set(manifest.keys).union(fresh.keys).sorted() {
+            let subject = "\(entry.folder)/\(path)"
+            guard let sealedFile = manifest[path] else {
+                findings.append(
+                    Finding(
+                        .rebuild,
+                        subject,
+                        .invalid,
+                        "rebuilt bytes differ from the sealed file",
+                        entry: entry.folder
+                    )
+                )
+                continue
+            }
+            guard let rebuiltFile = fresh[path] else {
+                findings.append(
+                    Finding(
+                        .rebuild,
+                        subject,
+                        .invalid,
+                        "the sealed inputs do not rebuild this sealed file",
+                        entry: entry.folder
+                    )
+                )
+                continue
+            }
+            if sealedFile.bytes == rebuiltFile.bytes, sealedFile.sha256 == rebuiltFile.sha256 {
+                findings.append(Finding(.rebuild, subject, .ok, entry: entry.folder))
+            } else if let sameContent, path.hasSuffix(".pdf"),
+                let old = FileManager.default.contents(atPath: sealed.appendingPathComponent(path).path),
+                let new = FileManager.default.contents(atPath: rebuilt.appendingPathComponent(path).path),
+                sameContent(path, [UInt8](old), [UInt8](new))
+            {
+                findings.append(
+                    Finding(
+                        .rebuild,
+                        subject,
+                        .ok,
+                        "same content; its streams are compressed differently here",
+                        entry: entry.folder
+                    )
+                )
+            } else {
+                findings.append(
+                    Finding(
+                        .rebuild,
+                        subject,
+                        .invalid,
+                        "rebuilt bytes differ from the sealed file",
                         entry: entry.folder
                     )
                 )

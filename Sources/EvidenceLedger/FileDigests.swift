@@ -41,9 +41,11 @@ public enum FileDigest {
     /// - Parameters:
     ///   - files: each file's path as the manifest names it, and where it is on disk.
     ///   - chunk: bytes read at a time (a record longer than that is read whole).
+    ///   - rows: compute the row facts of CSV files too; without them an entry holds the size and SHA-256 only.
     public static func entries(
         of files: [(path: String, location: String)],
-        chunk: Int = defaultChunk
+        chunk: Int = defaultChunk,
+        rows: Bool = true
     )
         -> [ManifestFile?]
     {
@@ -58,7 +60,7 @@ public enum FileDigest {
             var status = stat()
             let size = stat(file.location, &status) == 0 ? Int(status.st_size) : 0
             units.append(Unit(file: index, rows: false, cost: size))
-            if file.path.hasSuffix(".csv") {
+            if rows, file.path.hasSuffix(".csv") {
                 // Leaves carry a prefix and padding each, and the nodes come on top: about half again the file.
                 units.append(Unit(file: index, rows: true, cost: size + size / 2))
             }
@@ -67,7 +69,7 @@ public enum FileDigest {
         let done = Parallel.map(units, costliestFirst: \.cost) { unit -> ManifestFile? in
             let file = files[unit.file]
             return unit.rows
-                ? rows(path: file.path, location: file.location, chunk: size)
+                ? Self.rows(path: file.path, location: file.location, chunk: size)
                 : whole(path: file.path, location: file.location, chunk: size)
         }
         var out = [ManifestFile?](repeating: nil, count: files.count)

@@ -18,11 +18,15 @@ public struct VerifyOptions {
     public var timestamps: [TimeStampFile]
     /// The TSA certificates tokens are checked against; when set, `anchors/*.tsr` are checked too.
     public var timeStampAuthority: TimeStampAuthority?
-    /// Rebuilds an entry's reports from its sealed inputs; bytes that differ are INVALID.
-    public var rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])?
+    /// Writes an entry's month folder again from its sealed inputs (the entry's folder, its manifest) into the
+    /// given empty folder; files that differ from the sealed ones are INVALID.
+    public var rebuild: (@Sendable (URL, Manifest, URL) throws -> Void)?
     /// Whether a rebuilt file whose bytes differ from the sealed one still holds the same content (path, sealed,
     /// rebuilt): a PDF whose streams another zlib compressed differently.
     public var sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)?
+    /// Where a month is rebuilt, in a new folder of its own removed afterwards; nil means the system's temporary
+    /// folder.
+    public var scratch: URL?
 
     public init(
         trustedKey: Ed25519PublicKey? = nil,
@@ -32,8 +36,9 @@ public struct VerifyOptions {
         requireAnchor: Bool = false,
         timestamps: [TimeStampFile] = [],
         timeStampAuthority: TimeStampAuthority? = nil,
-        rebuild: (@Sendable (URL, Manifest) throws -> [String: [UInt8]])? = nil,
-        sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)? = nil
+        rebuild: (@Sendable (URL, Manifest, URL) throws -> Void)? = nil,
+        sameContent: (@Sendable (String, [UInt8], [UInt8]) -> Bool)? = nil,
+        scratch: URL? = nil
     ) {
         self.trustedKey = trustedKey
         self.expectedKeySHA256 = expectedKeySHA256
@@ -44,6 +49,7 @@ public struct VerifyOptions {
         self.timeStampAuthority = timeStampAuthority
         self.rebuild = rebuild
         self.sameContent = sameContent
+        self.scratch = scratch
     }
 }
 
@@ -175,7 +181,13 @@ public struct ChainVerifier {
             ),
         ]
         if let rebuild = options.rebuild {
-            checks.append(RebuildCheck(rebuild: rebuild, sameContent: options.sameContent))
+            checks.append(
+                RebuildCheck(
+                    rebuild: rebuild,
+                    sameContent: options.sameContent,
+                    scratch: options.scratch ?? FileManager.default.temporaryDirectory
+                )
+            )
         }
         self.init(checks: checks, requireAnchor: options.requireAnchor)
     }

@@ -24,6 +24,8 @@ public struct MonthPipeline: Sendable {
     public let asOf: Instant?
     /// The validated month, ready to simulate.
     public let simulation: MonthSimulation
+    /// The scenario folder whose event streams `writeReports` reads, when `estate` holds none of their jobs.
+    private var streams: String?
 
     /// Told each stage of the run and its count as it moves on (for a progress display); nil tells nobody.
     public var progress: MonthProgressHandler?
@@ -36,13 +38,23 @@ public struct MonthPipeline: Sendable {
     /// - Parameters:
     ///   - month: the month to run; nil means the scenario's month.
     ///   - asOf: the evaluation instant; nil means the first instant after the month.
+    ///
+    /// Event streams are not read here: their jobs are read in pieces as the reports are written, so a problem in
+    /// them is thrown by `writeReports`.
     public init(scenario: String, month: Month? = nil, asOf: Instant? = nil) throws {
-        try self.init(scenario: scenario, estate: ScenarioReader.read(folder: scenario), month: month, asOf: asOf)
+        try self.init(
+            scenario: scenario,
+            estate: ScenarioReader.read(folder: scenario, jobStreams: .deferred),
+            month: month,
+            asOf: asOf
+        )
+        if JobStreams.present(folder: scenario) { streams = scenario }
     }
 
-    /// The pipeline over an estate already read from `scenario`.
+    /// The pipeline over an estate already read from `scenario`, with every job it exports.
     public init(scenario: String, estate: Estate, month: Month? = nil, asOf: Instant? = nil) throws {
         self.scenario = scenario
+        streams = nil
         self.estate = estate
         let month = month ?? estate.settings.month
         self.month = month
@@ -68,7 +80,7 @@ public struct MonthPipeline: Sendable {
         let scratch = folder.appendingPathComponent(".sort-runs")
         try Self.createFolders(scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let stream = try MonthStream(simulation: simulation, budget: sortBudget, progress: progress)
+        let stream = try MonthStream(simulation: simulation, budget: sortBudget, progress: progress, streams: streams)
         let statistics = try stream.write(to: folder, scratch: scratch)
         return Statistics(rows: statistics.rows, spilledRuns: statistics.spilledRuns)
     }
@@ -97,7 +109,8 @@ public struct MonthPipeline: Sendable {
     /// `reports/compliance-report.pdf` (rendered from those CSVs and the month's place in the chain) and
     /// `inputs/<path>` (the normalized scenario, which `verify --rebuild` runs again).
     ///
-    /// `monthly` writes them straight into the staging folder it seals; `monthFolderFiles` reads them back.
+    /// `monthly` writes them straight into the staging folder it seals; `verify --rebuild` into a scratch folder
+    /// whose files it hashes and compares with the sealed month's.
     @discardableResult
     public func writeMonthFolder(to folder: URL, position: ChainPosition) throws -> Statistics {
         let reportsFolder = folder.appendingPathComponent("reports")
@@ -116,34 +129,6 @@ public struct MonthPipeline: Sendable {
             )
         }
         return statistics
-    }
-
-    /// A month folder's files, keyed by their path inside it, as ``writeMonthFolder(to:position:)`` writes them,
-    /// through a scratch folder under `scratch`.
-    public func monthFolderFiles(position: ChainPosition, scratch: URL) throws -> [String: [UInt8]] {
-        // Unique per call: two pipelines of one month in one process (tests run them concurrently) must not share it.
-        let folder = scratch.appendingPathComponent(
-            "month-\(getpid())-\(UInt64(bitPattern: Int64(month.start.milliseconds)))-\(UUID().uuidString)"
-        )
-        try? FileManager.default.removeItem(at: folder)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try writeMonthFolder(to: folder, position: position)
-        var files: [String: [UInt8]] = [:]
-        guard let walker = FileManager.default.enumerator(atPath: folder.path) else {
-            throw PipelineError(path: folder.path, message: "cannot read the folder")
-        }
-        for case let path as String in walker {
-            var isFolder: ObjCBool = false
-            let location = folder.appendingPathComponent(path).path
-            guard FileManager.default.fileExists(atPath: location, isDirectory: &isFolder), !isFolder.boolValue else {
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: location) else {
-                throw PipelineError(path: location, message: "cannot read")
-            }
-            files[path] = [UInt8](data)
-        }
-        return files
     }
 
     /// Writes a whole file, creating its folder.

@@ -22,8 +22,9 @@ internal import Glibc
 ///   sorter for the whole month.
 /// - Control compliance rows are the controls' tallies, written last.
 ///
-/// Months whose jobs come from exports (job lists, event streams) are simulated in memory, since the exports are
-/// read whole; their rows are written from that result through the same row renderer.
+/// Months whose jobs come from exports (job lists, event streams) take the same path, each resource's month made of
+/// its own exported jobs; job rows are then sorted for the whole month, since a job's account and Region need not be
+/// its resource's.
 struct MonthStream {
     let simulation: MonthSimulation
     let rows: ReportRows
@@ -35,11 +36,23 @@ struct MonthStream {
     let budget: Int
     /// Resources simulated at once (on all cores) before their rows are handed to the writers.
     let batchSize: Int
+    /// About how many exported jobs a batch holds at most.
+    let batchJobs = 1 << 12
+    /// The scenario folder whose event streams hold the month's jobs, read in pieces; nil when the estate holds
+    /// every job.
+    let streams: String?
     /// Told after each batch of resources, and when the sorted reports are written.
     let progress: MonthProgressHandler?
 
-    init(simulation: MonthSimulation, budget: Int, batchSize: Int = 512, progress: MonthProgressHandler? = nil) throws {
+    init(
+        simulation: MonthSimulation,
+        budget: Int,
+        batchSize: Int = 512,
+        progress: MonthProgressHandler? = nil,
+        streams: String? = nil
+    ) throws {
         self.simulation = simulation
+        self.streams = streams
         let estate = simulation.estate
         let rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
         self.rows = rows
@@ -92,9 +105,9 @@ struct MonthStream {
         }
         var statistics = Statistics()
         if simulation.synthesizesJobs {
-            try writeSynthesized(file, scratch: scratch, statistics: &statistics)
+            try writeSynthesized(files, scratch: scratch, statistics: &statistics)
         } else {
-            try writeFromExports(file, statistics: &statistics)
+            try writeFromExports(files, scratch: scratch, statistics: &statistics)
         }
         for template in ReportTemplate.allCases { try file(template).close() }
         return statistics
@@ -102,43 +115,78 @@ struct MonthStream {
 
     // MARK: Exported jobs
 
+    /// Writes a month whose jobs come from exports, resource by resource as a synthesized month.
+    ///
+    /// Each resource's month is its own exported jobs (`MonthSimulation.exportedMonth`), judged and rendered as a
+    /// synthesized resource's. Jobs naming no resource of the estate are rendered after the estate's resources, one ARN at a
+    /// time, for their job rows and recovery points. A job's report partition is its own account and Region, not
+    /// necessarily its resource's, so job rows are keyed by (account, Region, creation date, job id) and sorted
+    /// for the whole month.
     private func writeFromExports(
-        _ file: (ReportTemplate) -> OutputFile,
+        _ files: [ReportTemplate: OutputFile],
+        scratch: URL,
         statistics: inout Statistics
     ) throws {
-        progress?(MonthProgress(stage: .simulating))
-        let result = try Simulator.run(simulation)
-        progress?(MonthProgress(stage: .writingReports))
-        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
-        func write<T>(_ template: ReportTemplate, _ items: [T], _ append: (T, inout [UInt8]) -> Void) throws {
-            var bytes: [UInt8] = []
-            for item in items {
-                append(item, &bytes)
-                if bytes.count >= 1 << 20 {
-                    try file(template).write(bytes)
-                    bytes.removeAll(keepingCapacity: true)
+        let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: false)
+        try writer.writeFolderVerdicts()
+        var resourcesDone = 0
+        let total = simulation.estate.resources.count
+        progress?(MonthProgress(stage: .simulating, done: 0, total: total))
+        let partitions = partitions()
+        let source = try ExportedJobSource(
+            estate: simulation.estate,
+            order: partitions.flatMap { $0.1.map(\.arnString) },
+            streams: streams,
+            scratch: scratch,
+            budget: budget
+        )
+        for (location, resources) in partitions {
+            let resourceIndices = writer.resourceWork[location] ?? []
+            let pointWork = writer.pointWork
+            var start = 0
+            while start < resources.count {
+                // A batch holds at most `batchSize` resources and about `batchJobs` jobs.
+                var batch: [(resource: Resource, jobs: ExportedJobs)] = []
+                var jobCount = 0
+                while start < resources.count, batch.count < batchSize, jobCount < batchJobs {
+                    let jobs = try source.take(resources[start].arnString)
+                    jobCount += jobs.backupJobs.count + jobs.copyJobs.count + jobs.restoreJobs.count
+                    batch.append((resources[start], jobs))
+                    start += 1
                 }
+                let rendered = Parallel.map(batch) { item in
+                    self.rows(
+                        of: item.resource,
+                        month: simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                        resourceWork: resourceIndices,
+                        pointWork: pointWork,
+                        partitionedJobs: false
+                    )
+                }
+                for item in rendered { try writer.add(item) }
+                resourcesDone += batch.count
+                progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
-            try file(template).write(bytes)
-            statistics.rows[template] = items.count
         }
-        try write(.backupJob, result.backupJobs, rows.append)
-        try write(.copyJob, result.copyJobs, rows.append)
-        try write(.restoreJob, result.restoreJobs, rows.append)
-        try write(.backupWindow, result.windows, rows.append)
-        try write(.resourceCompliance, VerdictRow.rows(of: evaluations), rows.append)
-        try write(.controlCompliance, evaluations.map(ControlSummary.init), rows.append)
-    }
-
-    /// Every verdict of a month whose jobs come from exports, judged from the month simulated in memory as the
-    /// reports are, telling `visit` each one with its framework control's index in `work`, in `work` order.
-    func exportedVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) throws {
-        let result = try Simulator.run(simulation)
-        // One evaluation per item of `work`, in its order.
-        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
-        for (index, evaluation) in evaluations.enumerated() {
-            for verdict in evaluation.verdicts { try visit(index, verdict) }
+        // Jobs of resources the estate does not list: their rows and recovery points only.
+        let pointWork = writer.pointWork
+        while true {
+            let batch = try source.others(batchSize)
+            if batch.isEmpty { break }
+            let rendered = Parallel.map(batch) { jobs in
+                self.rows(
+                    of: nil,
+                    month: simulation.exportedMonth(resource: nil, jobs: jobs),
+                    resourceWork: [],
+                    pointWork: pointWork,
+                    partitionedJobs: false
+                )
+            }
+            for item in rendered { try writer.add(item) }
         }
+        statistics.spilledRuns += source.spilledRuns
+        progress?(MonthProgress(stage: .writingReports))
+        try writer.finish(statistics: &statistics)
     }
 
     // MARK: Synthesized jobs
@@ -155,91 +203,184 @@ struct MonthStream {
         var tallies: [(Int, ComplianceStatus)] = []
     }
 
+    /// The estate's resources by (account, Region) partition, partitions and resources in report order.
+    func partitions() -> [(AccountRegion, [Resource])] {
+        var partitions: [AccountRegion: [Resource]] = [:]
+        for resource in simulation.estate.resources {
+            partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
+        }
+        return partitions.keys.sorted().map { location in
+            (location, (partitions[location] ?? []).sorted { $0.arnString < $1.arnString })
+        }
+    }
+
+    /// The sorters and tallies of one month's rows, fed resource by resource.
+    ///
+    /// With `partitionedJobs`, job rows are keyed by (creation date, job id) inside the partition being written
+    /// and drained at each `endPartition`; otherwise they are keyed by (account, Region, creation date, job id)
+    /// and drained once by `finish`.
+    private final class RowWriter {
+        let stream: MonthStream
+        let files: [ReportTemplate: OutputFile]
+        let partitionedJobs: Bool
+        let resourceWork: [AccountRegion: [Int]]
+        let pointWork: [AccountRegion: [Int]]
+        private var summaries: [ControlSummary]
+        private let verdicts: RowSorter
+        private let backups: RowSorter
+        private let copies: RowSorter
+        private let restores: RowSorter
+        private var windowCount = 0
+        private var spilledRuns = 0
+
+        init(
+            stream: MonthStream,
+            files: [ReportTemplate: OutputFile],
+            scratch: URL,
+            partitionedJobs: Bool
+        ) {
+            self.stream = stream
+            self.files = files
+            self.partitionedJobs = partitionedJobs
+            summaries = stream.work.map {
+                ControlSummary(
+                    location: $0.location,
+                    framework: $0.framework,
+                    control: $0.control,
+                    frequency: $0.type.frequency
+                )
+            }
+            (resourceWork, pointWork) = stream.workBySubject()
+            let budget = stream.budget
+            verdicts = RowSorter(scratch: scratch, name: "verdicts", budget: budget)
+            backups = RowSorter(scratch: scratch, name: "backup-jobs", budget: budget)
+            copies = RowSorter(scratch: scratch, name: "copy-jobs", budget: budget)
+            restores = RowSorter(scratch: scratch, name: "restore-jobs", budget: budget)
+        }
+
+        private func file(_ template: ReportTemplate) -> OutputFile {
+            guard let file = files[template] else { preconditionFailure("every template has a file") }
+            return file
+        }
+
+        /// Plans and vaults, judged from the estate alone, each folder's from its own.
+        func writeFolderVerdicts() throws {
+            var keyed = KeyedRows()
+            stream.estateVerdicts { index, verdict in
+                summaries[index].count(verdict.status)
+                stream.addVerdict(index, verdict, to: &keyed)
+            }
+            try verdicts.append(keyed)
+        }
+
+        /// One resource's rows, in the order resources are written.
+        func add(_ item: ResourceRows) throws {
+            try backups.append(item.backupJobs)
+            try copies.append(item.copyJobs)
+            try restores.append(item.restoreJobs)
+            try verdicts.append(item.verdicts)
+            try file(.backupWindow).write(item.windows)
+            windowCount += item.windowCount
+            for (index, status) in item.tallies { summaries[index].count(status) }
+        }
+
+        /// Writes the job rows of the partition just added.
+        func endPartition() throws {
+            spilledRuns += backups.runCount + copies.runCount + restores.runCount
+            try backups.drain(into: file(.backupJob))
+            try copies.drain(into: file(.copyJob))
+            try restores.drain(into: file(.restoreJob))
+        }
+
+        /// Writes what is left: job rows not yet written, resource compliance rows, control compliance rows.
+        func finish(statistics: inout Statistics) throws {
+            if !partitionedJobs { try endPartition() }
+            spilledRuns += verdicts.runCount
+            try verdicts.drain(into: file(.resourceCompliance))
+            var bytes: [UInt8] = []
+            for summary in summaries { stream.rows.append(summary, to: &bytes) }
+            try file(.controlCompliance).write(bytes)
+
+            statistics.spilledRuns += spilledRuns
+            statistics.rows[.backupJob] = backups.count
+            statistics.rows[.copyJob] = copies.count
+            statistics.rows[.restoreJob] = restores.count
+            statistics.rows[.backupWindow] = windowCount
+            statistics.rows[.resourceCompliance] = verdicts.count
+            statistics.rows[.controlCompliance] = summaries.count
+        }
+    }
+
     private func writeSynthesized(
-        _ file: (ReportTemplate) -> OutputFile,
+        _ files: [ReportTemplate: OutputFile],
         scratch: URL,
         statistics: inout Statistics
     ) throws {
-        let estate = simulation.estate
-        var summaries = work.map {
-            ControlSummary(
-                location: $0.location,
-                framework: $0.framework,
-                control: $0.control,
-                frequency: $0.type.frequency
-            )
-        }
-        let (resourceWork, pointWork) = workBySubject()
-
-        let verdicts = RowSorter(scratch: scratch, name: "verdicts", budget: budget)
-        let backups = RowSorter(scratch: scratch, name: "backup-jobs", budget: budget)
-        let copies = RowSorter(scratch: scratch, name: "copy-jobs", budget: budget)
-        let restores = RowSorter(scratch: scratch, name: "restore-jobs", budget: budget)
-        var windowCount = 0
-
-        // Plans and vaults are judged from the estate alone, each folder's from its own.
-        var keyed = KeyedRows()
-        estateVerdicts { index, verdict in
-            summaries[index].count(verdict.status)
-            addVerdict(index, verdict, to: &keyed)
-        }
-        try verdicts.append(keyed)
-
+        let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: true)
+        try writer.writeFolderVerdicts()
         var resourcesDone = 0
-        progress?(MonthProgress(stage: .simulating, done: 0, total: estate.resources.count))
-        for (location, resources) in Self.partitions(of: estate) {
-            let resourceIndices = resourceWork[location] ?? []
+        let total = simulation.estate.resources.count
+        progress?(MonthProgress(stage: .simulating, done: 0, total: total))
+        for (location, resources) in partitions() {
+            let resourceIndices = writer.resourceWork[location] ?? []
+            let pointWork = writer.pointWork
             var start = 0
             while start < resources.count {
                 let batch = Array(resources[start..<min(start + batchSize, resources.count)])
                 start += batch.count
                 let rendered = Parallel.map(batch) { resource in
-                    self.rows(of: resource, resourceWork: resourceIndices, pointWork: pointWork)
+                    self.rows(
+                        of: resource,
+                        month: simulation.simulate(resource),
+                        resourceWork: resourceIndices,
+                        pointWork: pointWork,
+                        partitionedJobs: true
+                    )
                 }
-                for item in rendered {
-                    try backups.append(item.backupJobs)
-                    try copies.append(item.copyJobs)
-                    try restores.append(item.restoreJobs)
-                    try verdicts.append(item.verdicts)
-                    try file(.backupWindow).write(item.windows)
-                    windowCount += item.windowCount
-                    for (index, status) in item.tallies { summaries[index].count(status) }
-                }
+                for item in rendered { try writer.add(item) }
                 resourcesDone += batch.count
-                progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: estate.resources.count))
+                progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
-            statistics.spilledRuns += backups.runCount + copies.runCount + restores.runCount
-            try backups.drain(into: file(.backupJob))
-            try copies.drain(into: file(.copyJob))
-            try restores.drain(into: file(.restoreJob))
+            try writer.endPartition()
         }
-        statistics.spilledRuns += verdicts.runCount
         progress?(MonthProgress(stage: .writingReports))
-        try verdicts.drain(into: file(.resourceCompliance))
-        var bytes: [UInt8] = []
-        for summary in summaries { rows.append(summary, to: &bytes) }
-        try file(.controlCompliance).write(bytes)
-
-        statistics.rows[.backupJob] = backups.count
-        statistics.rows[.copyJob] = copies.count
-        statistics.rows[.restoreJob] = restores.count
-        statistics.rows[.backupWindow] = windowCount
-        statistics.rows[.resourceCompliance] = verdicts.count
-        statistics.rows[.controlCompliance] = summaries.count
+        try writer.finish(statistics: &statistics)
     }
 
-    /// One resource simulated, judged and rendered.
-    private func rows(of resource: Resource, resourceWork: [Int], pointWork: [AccountRegion: [Int]]) -> ResourceRows {
-        let month = simulation.simulate(resource)
+    /// One resource's month judged and rendered; a nil resource (exported jobs naming no resource of the estate)
+    /// gives only job rows and its recovery points' verdicts.
+    private func rows(
+        of resource: Resource?,
+        month: ResourceMonth,
+        resourceWork: [Int],
+        pointWork: [AccountRegion: [Int]],
+        partitionedJobs: Bool
+    ) -> ResourceRows {
         var out = ResourceRows()
+        func key(_ account: String, _ region: String, _ created: Instant, _ id: String, _ bytes: inout [UInt8]) {
+            if !partitionedJobs {
+                SortKey.append(account, to: &bytes)
+                SortKey.append(region, to: &bytes)
+            }
+            jobKey(created, id, &bytes)
+        }
         for job in month.backupJobs {
-            out.backupJobs.add(key: { jobKey(job.creationDate, job.id, &$0) }, row: { rows.append(job, to: &$0) })
+            out.backupJobs.add(
+                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
+                row: { rows.append(job, to: &$0) }
+            )
         }
         for job in month.copyJobs {
-            out.copyJobs.add(key: { jobKey(job.creationDate, job.id, &$0) }, row: { rows.append(job, to: &$0) })
+            out.copyJobs.add(
+                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
+                row: { rows.append(job, to: &$0) }
+            )
         }
         for job in month.restoreJobs {
-            out.restoreJobs.add(key: { jobKey(job.creationDate, job.id, &$0) }, row: { rows.append(job, to: &$0) })
+            out.restoreJobs.add(
+                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
+                row: { rows.append(job, to: &$0) }
+            )
         }
         for window in month.windows { rows.append(window, to: &out.windows) }
         out.windowCount = month.windows.count
@@ -250,17 +391,17 @@ struct MonthStream {
         return out
     }
 
-    /// Judges a simulated resource and its recovery points, telling `visit` each verdict with its framework
-    /// control's index in `work`: the resource's controls in `work` order, then each point's, points in `month`'s
-    /// order.
+    /// Judges one resource's month: the resource (when there is one) by the controls of `resourceWork`, in their
+    /// order, then each recovery point by the controls of its folder, points in `month`'s order, telling `visit`
+    /// each verdict with its framework control's index in `work`.
     func judge(
-        _ resource: Resource,
+        _ resource: Resource?,
         _ month: ResourceMonth,
         resourceWork: [Int],
         pointWork: [AccountRegion: [Int]],
         _ visit: (Int, ResourceVerdict) -> Void
     ) {
-        if !resourceWork.isEmpty {
+        if let resource, !resourceWork.isEmpty {
             let facts = ResourceFacts(
                 assignments: simulation.coverage.assignments(for: resource),
                 recoveryPoints: month.recoveryPoints,
@@ -318,15 +459,14 @@ struct MonthStream {
         }
     }
 
-    /// An estate's resources by (account, Region) partition: partitions and their resources in report order
-    /// (resources by ARN).
-    static func partitions(of estate: Estate) -> [(location: AccountRegion, resources: [Resource])] {
-        var partitions: [AccountRegion: [Resource]] = [:]
-        for resource in estate.resources {
-            partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
-        }
-        return partitions.keys.sorted().map { location in
-            (location, (partitions[location] ?? []).sorted { $0.arnString < $1.arnString })
+    /// Every verdict of a month whose jobs come from exports the estate holds, judged from the month simulated in
+    /// memory, telling `visit` each one with its framework control's index in `work`, in `work` order.
+    func exportedVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) throws {
+        let result = try Simulator.run(simulation)
+        // One evaluation per item of `work`, in its order.
+        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
+        for (index, evaluation) in evaluations.enumerated() {
+            for verdict in evaluation.verdicts { try visit(index, verdict) }
         }
     }
 
@@ -337,7 +477,7 @@ struct MonthStream {
     }
 
     /// A verdict row keyed by its framework control's place in the report, then its Resource ID.
-    private func addVerdict(_ index: Int, _ verdict: ResourceVerdict, to keyed: inout KeyedRows) {
+    fileprivate func addVerdict(_ index: Int, _ verdict: ResourceVerdict, to keyed: inout KeyedRows) {
         let judge = judges[index]
         keyed.add(
             key: { bytes in

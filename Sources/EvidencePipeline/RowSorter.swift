@@ -156,6 +156,24 @@ final class RowSorter {
         runs.removeAll()
     }
 
+    /// Every record in key order, read one at a time; the sorter is emptied, and its runs are removed when the cursor
+    /// is closed.
+    func cursor() throws(PipelineError) -> SortedCursor {
+        if runs.isEmpty {
+            sortEntries()
+            let cursor = SortedCursor(
+                buffer: buffer,
+                entries: entries.map { ($0.offset, Int($0.keyLength), Int($0.rowLength)) }
+            )
+            buffer = []
+            entries.removeAll()
+            return cursor
+        }
+        try spill()
+        defer { runs.removeAll() }
+        return try SortedCursor(runs: runs)
+    }
+
     /// A k-way merge of the runs through a binary heap; among equal keys, the earlier run (rows added earlier) wins.
     private func merge(into output: OutputFile) throws(PipelineError) {
         var readers: [RunReader] = []
@@ -225,5 +243,99 @@ final class RunReader {
             throw PipelineError(path: file.path, message: "truncated sort run")
         }
         return true
+    }
+}
+
+/// The records of a `RowSorter` in key order, read one at a time: from memory, or merged from its runs (among equal
+/// keys the earlier run first, as `drain`).
+final class SortedCursor {
+    private let buffer: [UInt8]
+    private let entries: [(offset: Int, key: Int, row: Int)]
+    private var position = -1
+    private let paths: [String]
+    private var readers: [RunReader] = []
+    private var heap: [Int] = []
+    private var started = false
+
+    init(buffer: [UInt8], entries: [(offset: Int, key: Int, row: Int)]) {
+        self.buffer = buffer
+        self.entries = entries
+        paths = []
+    }
+
+    init(runs: [String]) throws(PipelineError) {
+        buffer = []
+        entries = []
+        paths = runs
+        for path in runs { readers.append(try RunReader(path: path)) }
+    }
+
+    /// Moves to the next record; false when there is none.
+    func advance() throws(PipelineError) -> Bool {
+        if paths.isEmpty {
+            guard position < entries.count else { return false }
+            position += 1
+            return position < entries.count
+        }
+        if !started {
+            started = true
+            for index in readers.indices where try readers[index].advance() { heap.append(index) }
+            for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { down(index) }
+            return !heap.isEmpty
+        }
+        guard let top = heap.first else { return false }
+        if try readers[top].advance() {
+            down(0)
+        } else {
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+            if !heap.isEmpty { down(0) }
+        }
+        return !heap.isEmpty
+    }
+
+    /// The current record's key.
+    var key: ArraySlice<UInt8> {
+        if paths.isEmpty {
+            let entry = entries[position]
+            return buffer[entry.offset..<(entry.offset + entry.key)]
+        }
+        return readers[heap[0]].key[...]
+    }
+
+    /// The current record's row.
+    var row: ArraySlice<UInt8> {
+        if paths.isEmpty {
+            let entry = entries[position]
+            return buffer[(entry.offset + entry.key)..<(entry.offset + entry.key + entry.row)]
+        }
+        return readers[heap[0]].row[...]
+    }
+
+    /// Closes and removes the runs.
+    func close() {
+        for reader in readers { reader.file.close() }
+        readers.removeAll()
+        for path in paths { unlink(path) }
+    }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        let (x, y) = (readers[a].key, readers[b].key)
+        if x.lexicographicallyPrecedes(y) { return true }
+        if y.lexicographicallyPrecedes(x) { return false }
+        return a < b
+    }
+
+    private func down(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            var child = left
+            if left + 1 < heap.count, less(heap[left + 1], heap[left]) { child = left + 1 }
+            guard less(heap[child], heap[parent]) else { return }
+            heap.swapAt(child, parent)
+            parent = child
+        }
     }
 }

@@ -93,7 +93,7 @@ struct VerdictComparison {
         let total = before.simulation.estate.resources.count
         var done = 0
         progress?(MonthProgress(stage: .simulating, done: 0, total: total))
-        for (location, resources) in MonthStream.partitions(of: before.simulation.estate) {
+        for (location, resources) in before.partitions() {
             let beforeWork = beforeResourceWork[location] ?? []
             let afterWork = afterResourceWork[location] ?? []
             var start = 0

@@ -130,29 +130,39 @@ public enum Simulator {
         var result = jobs
         for resource in context.estate.resources {
             guard let indices = byResource[resource.arnString] else { continue }
-            let candidates = synthesis.candidates(for: resource, from: nil)
-            for index in indices {
-                let job = jobs[index]
-                let matches = candidates.filter { c in
-                    c.rule.targetVaultName == job.placement.vaultName
-                        && job.creationDate >= c.scheduled.adding(minutes: -5)
-                        && job.creationDate < c.scheduled.adding(minutes: c.rule.startWindowMinutes)
-                }
-                let best = matches.max { a, b in
-                    let (x, y) = (
-                        a.rule.lifecycle.deleteAfterDays ?? Int.max, b.rule.lifecycle.deleteAfterDays ?? Int.max
-                    )
-                    if x != y { return x < y }
-                    if a.scheduled != b.scheduled { return a.scheduled < b.scheduled }
-                    return (a.plan.name, a.rule.name) > (b.plan.name, b.rule.name)
-                }
-                if let best {
-                    result[index].origin.planID = best.plan.id
-                    result[index].origin.ruleID = best.rule.id
-                }
-            }
+            attributeOrigins(&result, indices, of: resource, synthesis: synthesis)
         }
         return result
+    }
+
+    /// Names the plan and rule of the jobs at `indices`, all of `resource`, as `attributeOrigins(_:context:coverage:)`.
+    static func attributeOrigins(
+        _ jobs: inout [BackupJob],
+        _ indices: [Int],
+        of resource: Resource,
+        synthesis: Synthesis
+    ) {
+        let candidates = synthesis.candidates(for: resource, from: nil)
+        for index in indices {
+            let job = jobs[index]
+            let matches = candidates.filter { c in
+                c.rule.targetVaultName == job.placement.vaultName
+                    && job.creationDate >= c.scheduled.adding(minutes: -5)
+                    && job.creationDate < c.scheduled.adding(minutes: c.rule.startWindowMinutes)
+            }
+            let best = matches.max { a, b in
+                let (x, y) = (
+                    a.rule.lifecycle.deleteAfterDays ?? Int.max, b.rule.lifecycle.deleteAfterDays ?? Int.max
+                )
+                if x != y { return x < y }
+                if a.scheduled != b.scheduled { return a.scheduled < b.scheduled }
+                return (a.plan.name, a.rule.name) > (b.plan.name, b.rule.name)
+            }
+            if let best {
+                jobs[index].origin.planID = best.plan.id
+                jobs[index].origin.ruleID = best.rule.id
+            }
+        }
     }
 
     /// Copy jobs whose events name no plan, or no backup job, take them from the backup job that made their source
@@ -178,27 +188,33 @@ public enum Simulator {
     /// The month's expected windows answered by exported jobs: a window's job is a job of the same resource, plan
     /// and rule initiated at the scheduled time, or created inside its start window; a completed one is preferred.
     static func exportedWindows(context: Context, coverage: Coverage, jobs: [BackupJob]) -> [ExpectedWindow] {
-        var byRule: [String: [BackupJob]] = [:]
-        for job in jobs {
-            byRule["\(job.resourceARN)|\(job.origin.planID)|\(job.origin.ruleID)", default: []].append(job)
-        }
+        var byResource: [String: [BackupJob]] = [:]
+        for job in jobs { byResource[job.resourceARN, default: []].append(job) }
         let synthesis = Synthesis(context: context, coverage: coverage)
         var windows: [ExpectedWindow] = []
         for resource in context.estate.resources {
-            var candidates = synthesis.candidates(for: resource, from: context.month.start)
-            for index in candidates.indices {
-                let c = candidates[index]
-                let startBy = c.scheduled.adding(minutes: c.rule.startWindowMinutes)
-                let matching = (byRule["\(resource.arnString)|\(c.plan.id)|\(c.rule.id)"] ?? []).filter { job in
-                    if let initiated = job.initiationDate { return initiated == c.scheduled }
-                    return job.creationDate >= c.scheduled.adding(minutes: -5) && job.creationDate < startBy
-                }
-                candidates[index].job = matching.first { $0.state == .completed } ?? matching.last
-            }
-            let order = Synthesis.firingOrder(candidates)
-            windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
+            windows += exportedWindows(resource, synthesis: synthesis, jobs: byResource[resource.arnString] ?? [])
         }
         return windows
+    }
+
+    /// One resource's expected windows answered by `jobs`, its own exported backup jobs, in firing order.
+    static func exportedWindows(_ resource: Resource, synthesis: Synthesis, jobs: [BackupJob]) -> [ExpectedWindow] {
+        var byRule: [String: [BackupJob]] = [:]
+        for job in jobs { byRule["\(job.origin.planID)|\(job.origin.ruleID)", default: []].append(job) }
+        let context = synthesis.context
+        var candidates = synthesis.candidates(for: resource, from: context.month.start)
+        for index in candidates.indices {
+            let c = candidates[index]
+            let startBy = c.scheduled.adding(minutes: c.rule.startWindowMinutes)
+            let matching = (byRule["\(c.plan.id)|\(c.rule.id)"] ?? []).filter { job in
+                if let initiated = job.initiationDate { return initiated == c.scheduled }
+                return job.creationDate >= c.scheduled.adding(minutes: -5) && job.creationDate < startBy
+            }
+            candidates[index].job = matching.first { $0.state == .completed } ?? matching.last
+        }
+        let order = Synthesis.firingOrder(candidates)
+        return Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
     }
 
     /// Sorts by (account, Region, instant, id), the total order of job reports, moving each value once.
@@ -478,6 +494,17 @@ struct Context: Sendable {
     }
 }
 
+/// The exported jobs of one resource: backup and copy jobs of its ARN and restore jobs whose source it is.
+public struct ExportedJobs: Sendable {
+    public var backupJobs: [BackupJob] = []
+    public var copyJobs: [CopyJob] = []
+    public var restoreJobs: [RestoreJob] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { backupJobs.isEmpty && copyJobs.isEmpty && restoreJobs.isEmpty }
+}
+
 /// One resource's month, as the streaming month pipeline consumes it.
 public struct ResourceMonth: Sendable {
     /// Backup jobs in the month's report.
@@ -524,6 +551,40 @@ public struct MonthSimulation: Sendable {
     /// The resource's synthesized month, for estates without a job source.
     public func simulate(_ resource: Resource) -> ResourceMonth {
         Synthesis(context: context, coverage: coverage).resourceMonth(resource)
+    }
+
+    /// The month of one resource from its exported jobs, for estates with a job source: the jobs in the month's
+    /// report (plans and rules named where the export does not, report fields filled from the estate), the recovery
+    /// points their completed jobs made (newest first), the restore jobs whose source it is (in report order) and,
+    /// when the resource is in the estate, its expected windows answered by its own backup jobs.
+    ///
+    /// `jobs` are every exported job of the resource's ARN (restore jobs by their source), each list in the order
+    /// the estate keeps them (creation date, then id); a job of another resource would be judged as this one's.
+    /// The result is the resource's share of `Simulator.run`.
+    public func exportedMonth(resource: Resource?, jobs: ExportedJobs) -> ResourceMonth {
+        let synthesis = Synthesis(context: context, coverage: coverage)
+        var backups = jobs.backupJobs.filter { context.inReport(ended: $0.terminalInstant, created: $0.creationDate) }
+        if let resource {
+            let unnamed = backups.indices.filter { backups[$0].origin.planID.isEmpty }
+            if !unnamed.isEmpty { Simulator.attributeOrigins(&backups, unnamed, of: resource, synthesis: synthesis) }
+        }
+        backups = backups.map { context.enrich($0) }
+        let copies = Simulator.inheritOrigins(
+            jobs.copyJobs.filter { context.inReport(ended: $0.completionDate, created: $0.creationDate) },
+            from: backups
+        )
+        .map { context.enrich($0) }
+        var month = ResourceMonth()
+        month.recoveryPoints = context.recoveryPointsFromExports(backups, copies).sorted {
+            ($0.creationDate, $0.arn) > ($1.creationDate, $1.arn)
+        }
+        if let resource { month.windows = Simulator.exportedWindows(resource, synthesis: synthesis, jobs: backups) }
+        month.backupJobs = backups
+        month.copyJobs = copies
+        month.restoreJobs = Simulator.reportOrder(
+            jobs.restoreJobs.filter { context.inReport(ended: $0.completionDate, created: $0.creationDate) }
+        ) { ($0.account, $0.region, $0.creationDate, $0.id) }
+        return month
     }
 
     /// The plan of that id in the account and Region.

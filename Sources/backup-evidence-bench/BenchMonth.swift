@@ -23,10 +23,11 @@ enum BenchMonth {
         return statistics.rows.values.reduce(0, +)
     }
 
-    /// A sealed month folder's files, as `monthly` seals them: the reports, the PDF and the normalized inputs.
-    static func sealedFiles(scenario: String, _ estate: Estate, position: ChainPosition) throws -> [String: [UInt8]] {
+    /// Writes a month folder's files into `folder`, as `monthly` writes them into the folder it seals: the
+    /// reports, the PDF and the normalized inputs.
+    static func writeMonthFolder(scenario: String, _ estate: Estate, position: ChainPosition, to folder: URL) throws {
         try MonthPipeline(scenario: scenario, estate: estate, month: position.month)
-            .monthFolderFiles(position: position, scratch: FileManager.default.temporaryDirectory)
+            .writeMonthFolder(to: folder, position: position)
     }
 
     /// The generator version `monthly` writes into each manifest.

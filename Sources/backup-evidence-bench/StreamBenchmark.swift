@@ -3,6 +3,7 @@ internal import EvidenceCLI
 internal import EvidenceFixtures
 internal import EvidenceIngest
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceReports
 internal import EvidenceSimulation
 internal import Foundation
@@ -31,8 +32,14 @@ struct StreamsBenchmark: ParsableCommand {
     @Option(help: .hidden)
     var readStreams: String?
 
+    @Option(help: "Backups of each resource a day (a divisor of 24): more jobs, the same resources.")
+    var backupsPerDay = 1
+
     @Option(help: .hidden)
     var simulateStreams: String?
+
+    @Option(help: .hidden)
+    var sortBudget = MonthPipeline.defaultSortBudget
 
     func run() throws {
         // The children: they print their own peak (VmHWM), as well as the parent measures it.
@@ -48,20 +55,29 @@ struct StreamsBenchmark: ParsableCommand {
         }
         if let simulateStreams {
             try withExitStatuses {
-                let estate = try ScenarioReader.read(folder: simulateStreams)
-                let rows = try BenchMonth.writeReports(scenario: simulateStreams, estate)
-                print("\(rows) report rows")
+                // As `simulate` runs it: the streams read as the reports are written.
+                let folder = URL(fileURLWithPath: simulateStreams).appendingPathComponent("../out").standardizedFileURL
+                let statistics = try MonthPipeline(scenario: simulateStreams).writeReports(
+                    to: folder,
+                    sortBudget: sortBudget
+                )
+                print("\(statistics.rows.values.reduce(0, +)) report rows, \(statistics.spilledRuns) runs spilled")
                 print("peak_kb=\(peakResidentKilobytes())")
             }
             return
         }
         try withExitStatuses {
-            try StreamBenchmark(resources: resources, otherRecords: otherRecords, work: URL(fileURLWithPath: work))
-                .run(format: format) { path, arguments, folder in
-                    let result = try ChildProcess.run(path, arguments, in: folder)
-                    let peak = result.output.split(separator: "\n").last { $0.hasPrefix("peak_kb=") }
-                    return (result.status, result.output, peak.flatMap { Int($0.dropFirst(8)) } ?? result.peakKilobytes)
-                }
+            try StreamBenchmark(
+                resources: resources,
+                otherRecords: otherRecords,
+                work: URL(fileURLWithPath: work),
+                backupsPerDay: backupsPerDay
+            )
+            .run(format: format) { path, arguments, folder in
+                let result = try ChildProcess.run(path, arguments, in: folder)
+                let peak = result.output.split(separator: "\n").last { $0.hasPrefix("peak_kb=") }
+                return (result.status, result.output, peak.flatMap { Int($0.dropFirst(8)) } ?? result.peakKilobytes)
+            }
         }
     }
 }
@@ -78,44 +94,14 @@ struct StreamBenchmark {
     var resources: Int
     var otherRecords: Int
     var work: URL
+    var backupsPerDay = 1
 
     static let accounts = ["100000000001", "100000000002", "100000000003", "100000000004"]
 
     func run(format: (Double) -> String, spawn: (String, [String], URL) throws -> (Int32, String, Int)) throws {
-        try? FileManager.default.removeItem(at: work)
         let scenario = work.appendingPathComponent("scenario")
-        try writeEstate(scenario)
-        let estate = try ScenarioReader.read(folder: scenario.path)
-        let month = estate.settings.month
+        let (estate, simulated, fileCount, compressed) = try writeScenario(scenario)
         let clock = ContinuousClock()
-        let simulated = try Simulator.run(estate: estate, month: month, asOf: month.end)
-        var fileCount = 0
-        var compressed = 0
-        for account in Self.accounts {
-            let files = JobEventExport.files(
-                backups: simulated.backupJobs.filter { $0.account == account },
-                copies: simulated.copyJobs.filter { $0.account == account },
-                restores: [],
-                options: JobEventExport.Options(
-                    seed: UInt64(account) ?? 1,
-                    cloudTrailAccounts: Set(Self.accounts),
-                    organizationID: "o-benchmark01",
-                    duplicateEvery: 0,
-                    cloudTrailFileMinutes: 5,
-                    otherServiceRecordsPerFile: otherRecords
-                )
-            )
-            for (path, bytes) in files {
-                let url = scenario.appendingPathComponent(path)
-                try FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(),
-                    withIntermediateDirectories: true
-                )
-                try Data(bytes).write(to: url)
-                fileCount += 1
-                compressed += bytes.count
-            }
-        }
         print(
             "wrote \(fileCount) CloudTrail files (\(format(Double(compressed) / 1_000_000)) MB gzip) for "
                 + "\(estate.resources.count) resources: \(simulated.backupJobs.count) backup and "
@@ -158,6 +144,47 @@ struct StreamBenchmark {
             try FileManager.default.copyItem(atPath: path, toPath: copy)
         }
         try simulate("\(stats.events * 2) job events: every file delivered twice")
+    }
+
+    /// Writes the organization's estate and its month's jobs as CloudTrail files into `scenario` (replaced).
+    func writeScenario(
+        _ scenario: URL
+    ) throws -> (
+        estate: Estate, simulated: SimulationResult, files: Int, compressedBytes: Int
+    ) {
+        try? FileManager.default.removeItem(at: scenario)
+        try writeEstate(scenario)
+        let estate = try ScenarioReader.read(folder: scenario.path)
+        let month = estate.settings.month
+        let simulated = try Simulator.run(estate: estate, month: month, asOf: month.end)
+        var fileCount = 0
+        var compressed = 0
+        for account in Self.accounts {
+            let files = JobEventExport.files(
+                backups: simulated.backupJobs.filter { $0.account == account },
+                copies: simulated.copyJobs.filter { $0.account == account },
+                restores: [],
+                options: JobEventExport.Options(
+                    seed: UInt64(account) ?? 1,
+                    cloudTrailAccounts: Set(Self.accounts),
+                    organizationID: "o-benchmark01",
+                    duplicateEvery: 0,
+                    cloudTrailFileMinutes: 5,
+                    otherServiceRecordsPerFile: otherRecords
+                )
+            )
+            for (path, bytes) in files {
+                let url = scenario.appendingPathComponent(path)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(),
+                    withIntermediateDirectories: true
+                )
+                try Data(bytes).write(to: url)
+                fileCount += 1
+                compressed += bytes.count
+            }
+        }
+        return (estate, simulated, fileCount, compressed)
     }
 
     private func files(under folder: URL) throws -> [String] {
@@ -232,7 +259,9 @@ struct StreamBenchmark {
                                 "RuleName": s("daily-critical"),
                                 "RuleId": s("rule-\(account)"),
                                 "TargetBackupVaultName": s("critical-vault"),
-                                "ScheduleExpression": s("cron(0 3 ? * * *)"),
+                                "ScheduleExpression": s(
+                                    backupsPerDay > 1 ? "cron(0 */\(24 / backupsPerDay) ? * * *)" : "cron(0 3 ? * * *)"
+                                ),
                                 "StartWindowMinutes": .number("60"),
                                 "CompletionWindowMinutes": .number("720"),
                                 "Lifecycle": .object(["DeleteAfterDays": .number("35")]),

@@ -162,22 +162,29 @@ struct VerifyBenchmark: ParsableCommand {
         let clock = ContinuousClock()
         let sealStart = clock.now
         for _ in 0..<months {
-            let position = ChainPosition(
-                month: month,
-                chainID: estate.settings.chainID,
-                previousSeal: ledger.entries().last?.seal
-            )
-            let files = try BenchMonth.sealedFiles(scenario: scenario, estate, position: position)
-            try ledger.seal(
+            // As `monthly` seals: the month written straight into the staging folder and sealed from disk.
+            let staged = try ledger.stage(
                 SealRequest(
                     period: month,
-                    files: files,
+                    files: [:],
                     dataAsOf: month.end,
                     chainID: estate.settings.chainID,
                     key: key,
                     generatorVersion: BenchMonth.generatorVersion
                 )
             )
+            do {
+                let position = ChainPosition(
+                    month: month,
+                    chainID: estate.settings.chainID,
+                    previousSeal: staged.plan.tip?.seal
+                )
+                try BenchMonth.writeMonthFolder(scenario: scenario, estate, position: position, to: staged.folder)
+                try staged.seal()
+            } catch {
+                staged.discard()
+                throw error
+            }
             month = month.next
         }
         print("sealed \(months) months of \(estate.settings.name) in \(format(seconds(clock.now - sealStart))) s")

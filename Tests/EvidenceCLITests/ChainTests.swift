@@ -37,10 +37,10 @@ final class SealedChain {
     func sha(_ relative: String) throws -> String { SHA256.hash(try read(relative)).hex }
 
     /// Verifies with the pinned test key, as `verify` would with these flags; returns its lines and exit status.
-    func verify(_ flags: [String] = []) async -> (lines: [String], status: Int32) {
+    func verify(_ flags: [String] = [], scratch: URL? = nil) async -> (lines: [String], status: Int32) {
         do {
             let pem = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.publicKeyPath)))
-            var options = VerifyOptions(trustedKey: try Ed25519PrivateKey(pem: pem).publicKey())
+            var options = VerifyOptions(trustedKey: try Ed25519PrivateKey(pem: pem).publicKey(), scratch: scratch)
             var index = 0
             while index < flags.count {
                 switch flags[index] {
@@ -296,6 +296,42 @@ struct ChainTests {
         try chain.write(input, Array(text.utf8))
         result = await chain.verify(["--rebuild", "--expect-through", "2028-04"])
         #expect(result.status == 1)
+    }
+
+    @Test("Rebuild: a report changed and sealed again with the chain's key is caught; no scratch folder remains")
+    func rebuildCatchesResealedReport() async throws {
+        let chain = try await SealedChain(months: ["2028-03"])
+        let manifest = try #require(Ledger(root: chain.folder.url).entries().first?.manifest)
+        // The same month sealed again by the key holder, with one row of the job report changed.
+        var files: [String: [UInt8]] = [:]
+        for file in manifest.files + manifest.inputs { files[file.path] = try chain.read("2028-03/\(file.path)") }
+        let report = "reports/BACKUP_JOB_REPORT.csv"
+        let text = String(decoding: try #require(files[report]), as: UTF8.self)
+        files[report] = Array(text.replacingOccurrences(of: "COMPLETED", with: "FAILED").utf8)
+        #expect(files[report] != Array(text.utf8))
+        try FileManager.default.removeItem(at: chain.url("2028-03"))
+        let pem = [UInt8](try Data(contentsOf: URL(fileURLWithPath: RepositoryPaths.testKey)))
+        try Ledger(root: chain.folder.url).seal(
+            SealRequest(
+                period: manifest.period,
+                files: files,
+                dataAsOf: manifest.dataAsOf,
+                chainID: manifest.chainID,
+                key: try Ed25519PrivateKey(pem: pem),
+                generatorVersion: manifest.generatorVersion
+            )
+        )
+        let scratch = try TemporaryFolder()
+        // Every hash and signature holds; only the rebuild sees that the report is not what the inputs give.
+        #expect(await chain.verify(["--expect-through", "2028-03"]).status == 0)
+        let result = await chain.verify(["--rebuild", "--expect-through", "2028-03"], scratch: scratch.url)
+        #expect(result.status == 1)
+        #expect(
+            result.lines.filter { $0.hasPrefix("REBUILD") && !$0.hasSuffix("\tOK") } == [
+                "REBUILD\t2028-03/reports/BACKUP_JOB_REPORT.csv\tINVALID: rebuilt bytes differ from the sealed file"
+            ]
+        )
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
     }
 
     @Test("A month whose jobs came as CloudTrail and EventBridge streams seals them and rebuilds from them")

@@ -1,6 +1,7 @@
 import EvidenceCrypto
 import EvidenceLedger
 import EvidenceModel
+import EvidenceTestSupport
 import Foundation
 import Testing
 
@@ -37,9 +38,59 @@ struct VerifierTests {
             "ContiguityCheck", "TimeStampCheck", "TailCheck",
         ]
         #expect(names(ChainVerifier(VerifyOptions())) == steps)
-        let rebuilding = ChainVerifier(VerifyOptions(requireAnchor: true, rebuild: { _, _ in [:] }))
+        let rebuilding = ChainVerifier(VerifyOptions(requireAnchor: true, rebuild: { _, _, _ in }))
         #expect(names(rebuilding) == steps + ["RebuildCheck"])
         #expect(rebuilding.requireAnchor)
+    }
+
+    @Test(
+        "Rebuild compares the rebuilt folder's files with the manifest, and leaves no scratch folder, even on failure"
+    )
+    func rebuildCheck() throws {
+        let (ledger, _, folder) = try Self.chain()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder()
+        func run(_ files: [String: String], failing: Bool = false) throws -> [String] {
+            let check = RebuildCheck(
+                rebuild: { _, _, output in
+                    for (path, text) in files {
+                        let url = output.appendingPathComponent(path)
+                        try FileManager.default.createDirectory(
+                            at: url.deletingLastPathComponent(),
+                            withIntermediateDirectories: true
+                        )
+                        try Data(text.utf8).write(to: url)
+                    }
+                    if failing { throw LedgerError(.fileSystem, "no space left") }
+                },
+                scratch: scratch.url
+            )
+            let report = try ChainVerifier(checks: [LayoutCheck(), check]).verify(ledger)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
+            return report.findings.filter { $0.scope == .rebuild }.map(\.description)
+        }
+        let sealed = ["reports/A.csv": "h\na\nb\n", "inputs/scenario.json": "{}\n"]
+        #expect(
+            try run(sealed) == [
+                "REBUILD\t2028-03/inputs/scenario.json\tOK", "REBUILD\t2028-03/reports/A.csv\tOK",
+                "REBUILD\t2028-04/inputs/scenario.json\tOK", "REBUILD\t2028-04/reports/A.csv\tOK",
+            ]
+        )
+        // A differing file, one the seal does not hold, and one the rebuild does not write.
+        let other = try run(["reports/A.csv": "h\na\nc\n", "reports/B.csv": "h\n"])
+        #expect(
+            other.prefix(3) == [
+                "REBUILD\t2028-03/inputs/scenario.json\tINVALID: the sealed inputs do not rebuild this sealed file",
+                "REBUILD\t2028-03/reports/A.csv\tINVALID: rebuilt bytes differ from the sealed file",
+                "REBUILD\t2028-03/reports/B.csv\tINVALID: rebuilt bytes differ from the sealed file",
+            ]
+        )
+        #expect(
+            try run(sealed, failing: true) == [
+                "REBUILD\t2028-03\tINVALID: cannot rebuild from the sealed inputs: no space left",
+                "REBUILD\t2028-04\tINVALID: cannot rebuild from the sealed inputs: no space left",
+            ]
+        )
     }
 
     @Test("A verifier of some checks reports only their findings")

@@ -50,6 +50,23 @@ struct MonthPipelineTests {
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".sort-runs").path))
     }
 
+    @Test(
+        "Exported jobs: events, jobs and rows spill sorted runs under a tiny budget and merge into the same bytes",
+        arguments: ["event-streams", "job-lists"]
+    )
+    func exportedSpilled(scenario: String) throws {
+        let out = Self.folder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let pipeline = try MonthPipeline(scenario: RepositoryPaths.scenario(scenario))
+        #expect(pipeline.estate.hasJobSource)
+        // Event streams are read as the reports are written, never into the estate.
+        #expect(pipeline.estate.backupJobs.isEmpty == (scenario == "event-streams"))
+        let statistics = try pipeline.writeReports(to: out, sortBudget: 1 << 12)
+        #expect(statistics.spilledRuns > 20)
+        try Self.expectGolden(out, scenario: scenario)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".sort-runs").path))
+    }
+
     @Test("A sorter orders by key bytes, keeps equal keys in the order added, in memory or spilled")
     func sorter() throws {
         let scratch = Self.folder()

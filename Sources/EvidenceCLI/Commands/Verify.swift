@@ -140,8 +140,8 @@ struct Verify: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Runs a sealed month's inputs again and returns its reports, for `--rebuild`.
-    @Sendable static func rebuild(_ folder: URL, _ manifest: Manifest) throws -> [String: [UInt8]] {
+    /// Runs a sealed month's inputs again and writes its month folder into `output`, for `--rebuild`.
+    @Sendable static func rebuild(_ folder: URL, _ manifest: Manifest, into output: URL) throws {
         let pipeline = try MonthPipeline(
             scenario: folder.appendingPathComponent("inputs").path,
             month: manifest.period,
@@ -152,7 +152,7 @@ struct Verify: ParsableCommand {
             chainID: manifest.chainID,
             previousSeal: manifest.prevSealSHA256
         )
-        return try pipeline.monthFolderFiles(position: position, scratch: scratchFolder())
+        try pipeline.writeMonthFolder(to: output, position: position)
     }
 
     /// One JSON object on one line; every string escaped as JSON escapes it, non-printing characters as `\uXXXX`.

@@ -39,6 +39,13 @@ enum AtomicFolder {
         let parent = destination.deletingLastPathComponent()
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(pid)")
+        // The outermost folder this call creates, removed again when the body fails, so nothing is left behind.
+        var created: URL?
+        var ancestor = parent.standardizedFileURL
+        while !manager.fileExists(atPath: ancestor.path), ancestor.path != "/" {
+            created = ancestor
+            ancestor = ancestor.deletingLastPathComponent()
+        }
         do {
             try manager.createDirectory(at: parent, withIntermediateDirectories: true)
             if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
@@ -62,6 +69,7 @@ enum AtomicFolder {
         } catch {
             // The body's own errors (input, simulation, I/O) keep their kind and exit status.
             try? manager.removeItem(at: staging)
+            if let created { try? manager.removeItem(at: created) }
             throw error
         }
     }

@@ -99,3 +99,129 @@ struct JobEvent: Sendable {
         )
     }
 }
+
+// MARK: A compact encoding, for events kept on disk between reading and assembling
+
+extension JobEvent {
+    /// The event as bytes that `init(encoded:)` reads back to the same value.
+    func encoded() -> [UInt8] {
+        var out = EventBytes()
+        out.bytes.append(UInt8(kind.rawValue))
+        for text in [jobID, eventID, account, region, state, file, location] { out.string(text) }
+        out.int(eventTime.milliseconds)
+        for text in [
+            resourceARN, resourceType, statusMessage, percentDone, iamRoleARN, vaultName, vaultARN, recoveryPointARN,
+            destinationVaultARN, destinationRecoveryPointARN, createdResourceARN, planID, planARN, planVersion, ruleID,
+        ] {
+            out.optional(text) { $0.string($1) }
+        }
+        for instant in [creationDate, completionDate, startBy, expectedCompletionDate] {
+            out.optional(instant) { $0.int($1.milliseconds) }
+        }
+        out.optional(sizeBytes) { $0.int($1) }
+        out.optional(isEncrypted) { $0.bytes.append($1 ? 1 : 0) }
+        return out.bytes
+    }
+
+    /// The event `encoded()` wrote.
+    init(encoded bytes: ArraySlice<UInt8>) {
+        var input = EventBytes.Reader(bytes: bytes)
+        guard let kind = JobKind(rawValue: Int(input.byte())) else { preconditionFailure("an encoded job event") }
+        let (jobID, eventID, account, region, state, file, location) = (
+            input.string(), input.string(), input.string(), input.string(), input.string(), input.string(),
+            input.string()
+        )
+        self.init(
+            kind: kind,
+            jobID: jobID,
+            eventID: eventID,
+            eventTime: Instant(milliseconds: input.int()),
+            account: account,
+            region: region,
+            state: state,
+            file: file,
+            location: location
+        )
+        resourceARN = input.optionalString()
+        resourceType = input.optionalString()
+        statusMessage = input.optionalString()
+        percentDone = input.optionalString()
+        iamRoleARN = input.optionalString()
+        vaultName = input.optionalString()
+        vaultARN = input.optionalString()
+        recoveryPointARN = input.optionalString()
+        destinationVaultARN = input.optionalString()
+        destinationRecoveryPointARN = input.optionalString()
+        createdResourceARN = input.optionalString()
+        planID = input.optionalString()
+        planARN = input.optionalString()
+        planVersion = input.optionalString()
+        ruleID = input.optionalString()
+        creationDate = input.optionalInstant()
+        completionDate = input.optionalInstant()
+        startBy = input.optionalInstant()
+        expectedCompletionDate = input.optionalInstant()
+        sizeBytes = input.present() ? input.int() : nil
+        isEncrypted = input.present() ? input.byte() == 1 : nil
+    }
+}
+
+/// Length-prefixed fields, little-endian.
+private struct EventBytes {
+    var bytes: [UInt8] = []
+
+    mutating func int(_ value: Int64) {
+        for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
+    }
+
+    mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            int(Int64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func optional<T>(_ value: T?, _ write: (inout EventBytes, T) -> Void) {
+        guard let value else {
+            bytes.append(0)
+            return
+        }
+        bytes.append(1)
+        write(&self, value)
+    }
+
+    struct Reader {
+        let bytes: ArraySlice<UInt8>
+        var position: Int
+
+        init(bytes: ArraySlice<UInt8>) {
+            self.bytes = bytes
+            position = bytes.startIndex
+        }
+
+        mutating func byte() -> UInt8 {
+            defer { position += 1 }
+            return bytes[position]
+        }
+
+        mutating func int() -> Int64 {
+            var value: UInt64 = 0
+            for index in 0..<8 { value |= UInt64(bytes[position + index]) << (8 * UInt64(index)) }
+            position += 8
+            return Int64(bitPattern: value)
+        }
+
+        mutating func string() -> String {
+            let count = Int(int())
+            defer { position += count }
+            return String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+        }
+
+        mutating func present() -> Bool { byte() == 1 }
+
+        mutating func optionalString() -> String? { present() ? string() : nil }
+
+        mutating func optionalInstant() -> Instant? { present() ? Instant(milliseconds: int()) : nil }
+    }
+}

@@ -39,6 +39,11 @@ public struct JobStreams: Sendable {
         files.exists("AWSLogs") || files.exists("events")
     }
 
+    /// Whether the scenario folder at `folder` holds an event stream.
+    public static func present(folder: String) -> Bool {
+        present(in: FileSystem(root: URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL))
+    }
+
     /// Reads every stream file of the scenario folder at `root`.
     ///
     /// CloudTrail files are read as they inflate, a record at a time, and EventBridge files a block of lines at a
@@ -50,8 +55,26 @@ public struct JobStreams: Sendable {
     }
 
     static func read(files: FileSystem, limits: ReadLimits) throws -> JobStreams {
-        var units: [Unit] = try cloudTrailFiles(files).map { .cloudTrail($0) }
         var statistics = Statistics()
+        var assembler = JobAssembler()
+        try scan(files: files, limits: limits, statistics: &statistics) { assembler.add($0) }
+        let (backups, copies, restores, unnamedStarts) = try assembler.jobs()
+        statistics.events = assembler.eventCount
+        statistics.duplicates = assembler.duplicateCount
+        statistics.unnamedStarts = unnamedStarts
+        statistics.jobs = assembler.jobCount - statistics.unnamedStarts
+        return JobStreams(backupJobs: backups, copyJobs: copies, restoreJobs: restores, statistics: statistics)
+    }
+
+    /// Reads every stream file, handing each batch's job events to `body`; a bad file is thrown as today's first
+    /// problem, in the order files are read.
+    private static func scan(
+        files: FileSystem,
+        limits: ReadLimits,
+        statistics: inout Statistics,
+        _ body: ([JobEvent]) throws -> Void
+    ) throws {
+        var units: [Unit] = try cloudTrailFiles(files).map { .cloudTrail($0) }
         statistics.cloudTrailFiles = units.count
         let eventFiles = try files.list("events").map { "events/\($0)" }
         for file in eventFiles {
@@ -64,12 +87,11 @@ public struct JobStreams: Sendable {
         }
         statistics.eventFiles = eventFiles.count
 
-        var assembler = JobAssembler()
         let batchSize = max(4, ProcessInfo.processInfo.activeProcessorCount * 4)
         var start = 0
         while start < units.count {
             let batch = Array(units[start..<min(start + batchSize, units.count)])
-            try fold(batch, files: files, limits: limits, into: &assembler, statistics: &statistics)
+            try fold(batch, files: files, limits: limits, into: body, statistics: &statistics)
             start += batchSize
         }
         units.removeAll()
@@ -78,18 +100,56 @@ public struct JobStreams: Sendable {
             try files.readLineBlocks(file, blockSize: 4 << 20, lineLimit: limits.recordBytes) { block, firstLine in
                 pending.append(.eventLines(file: file, bytes: block, firstLine: firstLine))
                 if pending.count == batchSize {
-                    try fold(pending, files: files, limits: limits, into: &assembler, statistics: &statistics)
+                    try fold(pending, files: files, limits: limits, into: body, statistics: &statistics)
                     pending.removeAll()
                 }
             }
-            try fold(pending, files: files, limits: limits, into: &assembler, statistics: &statistics)
+            try fold(pending, files: files, limits: limits, into: body, statistics: &statistics)
         }
-        let (backups, copies, restores, unnamedStarts) = try assembler.jobs()
-        statistics.events = assembler.eventCount
-        statistics.duplicates = assembler.duplicateCount
-        statistics.unnamedStarts = unnamedStarts
-        statistics.jobs = assembler.jobCount - statistics.unnamedStarts
-        return JobStreams(backupJobs: backups, copyJobs: copies, restoreJobs: restores, statistics: statistics)
+    }
+
+    // MARK: Reading in pieces
+
+    /// One job event as read, encoded for keeping on disk: the job it belongs to and the event's bytes.
+    public struct EncodedEvent: Sendable {
+        /// Backup 0, copy 1, restore 2: with `jobID`, the job's identity.
+        public var kind: Int
+        public var jobID: String
+        public var bytes: [UInt8]
+    }
+
+    /// Reads every stream file of the scenario folder at `folder`, handing each batch's job events to `body`.
+    ///
+    /// The events are encoded, so they need not be held together; `job(events:)` assembles a job from all of its
+    /// events. Each file is read within the limits `scenario.json` sets. A bad file is thrown as `read(folder:)` throws it.
+    public static func scan(folder: String, _ body: ([EncodedEvent]) throws -> Void) throws {
+        let files = FileSystem(root: URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL)
+        let limits = try ScenarioFile.read(try files.json("scenario.json")).limits
+        var statistics = Statistics()
+        try scan(files: files, limits: limits, statistics: &statistics) { events in
+            try body(events.map { EncodedEvent(kind: $0.kind.rawValue, jobID: $0.jobID, bytes: $0.encoded()) })
+        }
+    }
+
+    /// A job assembled from its events.
+    public enum Job: Sendable {
+        case backup(BackupJob)
+        case copy(CopyJob)
+        case restore(RestoreJob)
+    }
+
+    /// The job made of `events`, every encoded event of one job, as `read(folder:)` makes it.
+    ///
+    /// The events may come in any order, duplicates included. Nil for a job seen only CREATED or PENDING without its
+    /// resource; a job that lacks a field is thrown as `read(folder:)` throws it.
+    public static func job(events: [ArraySlice<UInt8>]) throws -> Job? {
+        var assembler = JobAssembler()
+        for bytes in events { assembler.add(JobEvent(encoded: bytes)) }
+        let (backups, copies, restores, _) = try assembler.jobs()
+        if let job = backups.first { return .backup(job) }
+        if let job = copies.first { return .copy(job) }
+        if let job = restores.first { return .restore(job) }
+        return nil
     }
 
     /// One piece of work: a CloudTrail file, or a block of whole lines of an EventBridge file.
@@ -102,7 +162,7 @@ public struct JobStreams: Sendable {
         _ batch: [Unit],
         files: FileSystem,
         limits: ReadLimits,
-        into assembler: inout JobAssembler,
+        into body: ([JobEvent]) throws -> Void,
         statistics: inout Statistics
     ) throws {
         let results = Parallel.map(batch) { unit -> Result<([JobEvent], Int, Int), ImportError> in
@@ -118,7 +178,7 @@ public struct JobStreams: Sendable {
             let (events, bytes, records) = try result.get()
             statistics.bytes += bytes
             statistics.records += records
-            assembler.add(events)
+            try body(events)
         }
     }
 
