@@ -201,7 +201,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidencePipelineTests",
-            dependencies: ["EvidencePipeline", "EvidenceReports", "EvidenceModel", "EvidenceTestSupport"],
+            dependencies: [
+                "EvidencePipeline", "EvidenceReports", "EvidenceModel", "EvidenceIngest", "EvidenceControls",
+                "EvidenceTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,7 +13,8 @@ internal import Glibc
 /// `ScenarioReader.read` → `MonthSimulation` (rules validated) → simulate, judge and render each resource (the
 /// streaming `MonthStream`) → six report CSVs, then the PDF rendered from them and the normalized inputs
 /// (`ScenarioInputs`) for a sealed month. `simulate`, `monthly`, `verify --rebuild`, `check` and the bench all
-/// call it, so a new input kind or report is added here once.
+/// call it, so a new input kind or report is added here once; `what-if` judges two of its months side by side
+/// (`verdictChanges(proposed:)`).
 public struct MonthPipeline: Sendable {
     /// The scenario folder.
     public let scenario: String

@@ -204,7 +204,7 @@ struct MonthStream {
     }
 
     /// The estate's resources by (account, Region) partition, partitions and resources in report order.
-    private func partitions() -> [(AccountRegion, [Resource])] {
+    func partitions() -> [(AccountRegion, [Resource])] {
         var partitions: [AccountRegion: [Resource]] = [:]
         for resource in simulation.estate.resources {
             partitions[AccountRegion(account: resource.account, region: resource.region), default: []].append(resource)
@@ -250,12 +250,7 @@ struct MonthStream {
                     frequency: $0.type.frequency
                 )
             }
-            var bySubject: [ControlSubject: [AccountRegion: [Int]]] = [:]
-            for (index, item) in stream.work.enumerated() {
-                bySubject[item.type.subject, default: [:]][item.location, default: []].append(index)
-            }
-            resourceWork = bySubject[.resource] ?? [:]
-            pointWork = bySubject[.recoveryPoint] ?? [:]
+            (resourceWork, pointWork) = stream.workBySubject()
             let budget = stream.budget
             verdicts = RowSorter(scratch: scratch, name: "verdicts", budget: budget)
             backups = RowSorter(scratch: scratch, name: "backup-jobs", budget: budget)
@@ -270,26 +265,12 @@ struct MonthStream {
 
         /// Plans and vaults, judged from the estate alone, each folder's from its own.
         func writeFolderVerdicts() throws {
-            let estate = stream.simulation.estate
-            let plans = Dictionary(grouping: estate.plans) { AccountRegion(account: $0.account, region: $0.region) }
-            let vaults = Dictionary(grouping: estate.vaults) { AccountRegion(account: $0.account, region: $0.region) }
-            for (index, item) in stream.work.enumerated()
-            where item.type.subject == .plan || item.type.subject == .vault {
-                var keyed = KeyedRows()
-                func add(_ verdict: ResourceVerdict?) {
-                    guard let verdict else { return }
-                    summaries[index].count(verdict.status)
-                    stream.addVerdict(index, verdict, to: &keyed)
-                }
-                if item.type.subject == .plan {
-                    for plan in plans[item.location] ?? [] { add(item.type.verdict(plan: plan, context: item.context)) }
-                } else {
-                    for vault in vaults[item.location] ?? [] {
-                        add(item.type.verdict(vault: vault, context: item.context))
-                    }
-                }
-                try verdicts.append(keyed)
+            var keyed = KeyedRows()
+            stream.estateVerdicts { index, verdict in
+                summaries[index].count(verdict.status)
+                stream.addVerdict(index, verdict, to: &keyed)
             }
+            try verdicts.append(keyed)
         }
 
         /// One resource's rows, in the order resources are written.
@@ -403,6 +384,23 @@ struct MonthStream {
         }
         for window in month.windows { rows.append(window, to: &out.windows) }
         out.windowCount = month.windows.count
+        judge(resource, month, resourceWork: resourceWork, pointWork: pointWork) { index, verdict in
+            out.tallies.append((index, verdict.status))
+            addVerdict(index, verdict, to: &out.verdicts)
+        }
+        return out
+    }
+
+    /// Judges one resource's month: the resource (when there is one) by the controls of `resourceWork`, in their
+    /// order, then each recovery point by the controls of its folder, points in `month`'s order, telling `visit`
+    /// each verdict with its framework control's index in `work`.
+    func judge(
+        _ resource: Resource?,
+        _ month: ResourceMonth,
+        resourceWork: [Int],
+        pointWork: [AccountRegion: [Int]],
+        _ visit: (Int, ResourceVerdict) -> Void
+    ) {
         if let resource, !resourceWork.isEmpty {
             let facts = ResourceFacts(
                 assignments: simulation.coverage.assignments(for: resource),
@@ -414,8 +412,7 @@ struct MonthStream {
                 guard judge.work.context.evaluates(resource),
                     let verdict = judge.work.type.verdict(resource: resource, facts: facts, context: judge.work.context)
                 else { continue }
-                out.tallies.append((index, verdict.status))
-                addVerdict(index, verdict, to: &out.verdicts)
+                visit(index, verdict)
             }
         }
         // A resource's points are mostly in one or two folders: the last folder's controls are kept at hand.
@@ -432,11 +429,45 @@ struct MonthStream {
                 guard judge.work.context.evaluates(point),
                     let verdict = judge.work.type.verdict(recoveryPoint: point, context: judge.work.context)
                 else { continue }
-                out.tallies.append((index, verdict.status))
-                addVerdict(index, verdict, to: &out.verdicts)
+                visit(index, verdict)
             }
         }
-        return out
+    }
+
+    /// The indices in `work` of the controls judging resources, and of those judging recovery points, by the
+    /// account and Region they are deployed in.
+    func workBySubject() -> (resource: [AccountRegion: [Int]], recoveryPoint: [AccountRegion: [Int]]) {
+        var bySubject: [ControlSubject: [AccountRegion: [Int]]] = [:]
+        for (index, item) in work.enumerated() {
+            bySubject[item.type.subject, default: [:]][item.location, default: []].append(index)
+        }
+        return (bySubject[.resource] ?? [:], bySubject[.recoveryPoint] ?? [:])
+    }
+
+    /// Judges every plan and vault, each folder's from its own, telling `visit` each verdict with its framework
+    /// control's index in `work`, in `work` order.
+    func estateVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) rethrows {
+        let estate = simulation.estate
+        let plans = Dictionary(grouping: estate.plans) { AccountRegion(account: $0.account, region: $0.region) }
+        let vaults = Dictionary(grouping: estate.vaults) { AccountRegion(account: $0.account, region: $0.region) }
+        for (index, item) in work.enumerated() where item.type.subject == .plan || item.type.subject == .vault {
+            let found =
+                item.type.subject == .plan
+                ? (plans[item.location] ?? []).compactMap { item.type.verdict(plan: $0, context: item.context) }
+                : (vaults[item.location] ?? []).compactMap { item.type.verdict(vault: $0, context: item.context) }
+            for verdict in found { try visit(index, verdict) }
+        }
+    }
+
+    /// Every verdict of a month whose jobs come from exports the estate holds, judged from the month simulated in
+    /// memory, telling `visit` each one with its framework control's index in `work`, in `work` order.
+    func exportedVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) throws {
+        let result = try Simulator.run(simulation)
+        // One evaluation per item of `work`, in its order.
+        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
+        for (index, evaluation) in evaluations.enumerated() {
+            for verdict in evaluation.verdicts { try visit(index, verdict) }
+        }
     }
 
     /// A job row's key inside its partition: creation date, then job id.

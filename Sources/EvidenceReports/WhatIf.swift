@@ -1,6 +1,5 @@
 public import EvidenceControls
-public import EvidenceModel
-internal import EvidenceSimulation
+internal import EvidenceModel
 
 /// One verdict that a proposal changes.
 public struct VerdictChange: Hashable, Sendable {
@@ -17,12 +16,47 @@ public struct VerdictChange: Hashable, Sendable {
     public var after: ComplianceStatus?
     /// Why, after the change (or before it, when no longer evaluated).
     public var reason: String
+
+    public init(
+        account: String,
+        region: String,
+        framework: String,
+        control: String,
+        resourceID: String,
+        protectedResourceARN: String,
+        before: ComplianceStatus?,
+        after: ComplianceStatus?,
+        reason: String
+    ) {
+        self.account = account
+        self.region = region
+        self.framework = framework
+        self.control = control
+        self.resourceID = resourceID
+        self.protectedResourceARN = protectedResourceARN
+        self.before = before
+        self.after = after
+        self.reason = reason
+    }
 }
 
 /// What a proposed framework or plan changes: every verdict whose status differs, and the controls whose roll-up does.
 public struct WhatIfResult: Sendable {
     public var changes: [VerdictChange]
     public var controlChanges: [ControlChange]
+
+    /// The changes in report order: by account, Region, framework, control in catalog order, then Resource ID
+    /// (control roll-ups without the Resource ID), whatever order they are given in.
+    public init(changes: [VerdictChange], controlChanges: [ControlChange]) {
+        self.changes = changes.sorted {
+            ($0.account, $0.region, $0.framework, ControlCatalog.order(of: $0.control), $0.control, $0.resourceID)
+                < ($1.account, $1.region, $1.framework, ControlCatalog.order(of: $1.control), $1.control, $1.resourceID)
+        }
+        self.controlChanges = controlChanges.sorted {
+            ($0.account, $0.region, $0.framework, ControlCatalog.order(of: $0.control), $0.control)
+                < ($1.account, $1.region, $1.framework, ControlCatalog.order(of: $1.control), $1.control)
+        }
+    }
 
     /// A control whose roll-up or counts change in one account and Region.
     public struct ControlChange: Hashable, Sendable {
@@ -32,6 +66,22 @@ public struct WhatIfResult: Sendable {
         public var control: String
         public var before: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?
         public var after: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?
+
+        public init(
+            account: String,
+            region: String,
+            framework: String,
+            control: String,
+            before: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?,
+            after: (status: ComplianceStatus, compliant: Int, nonCompliant: Int)?
+        ) {
+            self.account = account
+            self.region = region
+            self.framework = framework
+            self.control = control
+            self.before = before
+            self.after = after
+        }
 
         public static func == (lhs: ControlChange, rhs: ControlChange) -> Bool {
             lhs.account == rhs.account && lhs.region == rhs.region && lhs.framework == rhs.framework
@@ -45,93 +95,9 @@ public struct WhatIfResult: Sendable {
             hasher.combine(control)
         }
     }
-
-    /// Compares two evaluations of the same estate and month, keyed by account, Region, framework, control and
-    /// Resource ID; changes come in that order.
-    public static func compare(baseline: [ControlEvaluation], proposed: [ControlEvaluation]) -> WhatIfResult {
-        func key(_ e: ControlEvaluation) -> String {
-            "\(e.location.account)|\(e.location.region)|\(e.framework.name)|\(e.control.name)"
-        }
-        var before: [String: (ControlEvaluation, ResourceVerdict)] = [:]
-        var beforeControls: [String: ControlEvaluation] = [:]
-        for evaluation in baseline {
-            beforeControls[key(evaluation)] = evaluation
-            for verdict in evaluation.verdicts {
-                before["\(key(evaluation))|\(verdict.resourceID)"] = (evaluation, verdict)
-            }
-        }
-        var after: [String: (ControlEvaluation, ResourceVerdict)] = [:]
-        var afterControls: [String: ControlEvaluation] = [:]
-        for evaluation in proposed {
-            afterControls[key(evaluation)] = evaluation
-            for verdict in evaluation.verdicts {
-                after["\(key(evaluation))|\(verdict.resourceID)"] = (evaluation, verdict)
-            }
-        }
-        var changes: [VerdictChange] = []
-        for rowKey in Set(before.keys).union(after.keys) {
-            let old = before[rowKey]
-            let new = after[rowKey]
-            guard old?.1.status != new?.1.status else { continue }
-            guard let (evaluation, verdict) = new ?? old else { continue }
-            changes.append(
-                VerdictChange(
-                    account: evaluation.location.account,
-                    region: evaluation.location.region,
-                    framework: evaluation.framework.name,
-                    control: evaluation.control.name,
-                    resourceID: verdict.resourceID,
-                    protectedResourceARN: verdict.protectedResourceARN,
-                    before: old?.1.status,
-                    after: new?.1.status,
-                    reason: verdict.reason
-                )
-            )
-        }
-        changes.sort {
-            ($0.account, $0.region, $0.framework, ControlCatalog.order(of: $0.control), $0.resourceID)
-                < ($1.account, $1.region, $1.framework, ControlCatalog.order(of: $1.control), $1.resourceID)
-        }
-        var controlChanges: [ControlChange] = []
-        for controlKey in Set(beforeControls.keys).union(afterControls.keys) {
-            let old = beforeControls[controlKey]
-            let new = afterControls[controlKey]
-            let oldSummary = old.map { ($0.status, $0.compliantCount, $0.nonCompliantCount) }
-            let newSummary = new.map { ($0.status, $0.compliantCount, $0.nonCompliantCount) }
-            if let oldSummary, let newSummary, oldSummary == newSummary { continue }
-            guard let any = new ?? old else { continue }
-            controlChanges.append(
-                ControlChange(
-                    account: any.location.account,
-                    region: any.location.region,
-                    framework: any.framework.name,
-                    control: any.control.name,
-                    before: oldSummary,
-                    after: newSummary
-                )
-            )
-        }
-        controlChanges.sort {
-            ($0.account, $0.region, $0.framework, ControlCatalog.order(of: $0.control))
-                < ($1.account, $1.region, $1.framework, ControlCatalog.order(of: $1.control))
-        }
-        return WhatIfResult(changes: changes, controlChanges: controlChanges)
-    }
 }
 
 extension WhatIfResult {
-    /// Evaluates the estate as it is and as proposed, for the same month and instant, and compares them.
-    public static func evaluate(baseline: Estate, proposed: Estate, month: Month, asOf: Instant) throws -> WhatIfResult
-    {
-        let pair = Parallel.map([baseline, proposed]) { subject -> Result<[ControlEvaluation], any Error> in
-            Result {
-                let simulation = try Simulator.run(estate: subject, month: month, asOf: asOf)
-                return try ComplianceEvaluator.evaluate(estate: subject, simulation: simulation)
-            }
-        }
-        return compare(baseline: try pair[0].get(), proposed: try pair[1].get())
-    }
-
     static func label(_ status: ComplianceStatus?) -> String { status?.rawValue ?? "NOT_EVALUATED" }
 
     /// Whether any resource verdict or control roll-up changes: what `what-if --exit-code` exits 1 on.

@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import EvidenceControls
 internal import EvidenceIngest
 internal import EvidenceModel
+internal import EvidencePipeline
 internal import EvidenceReports
 internal import EvidenceSimulation
 internal import Foundation
@@ -107,11 +108,10 @@ struct WhatIfCommand: ParsableCommand {
                 }
             }
             progress?.update("evaluating the month as it is and as proposed")
-            let result = try WhatIfResult.evaluate(
-                baseline: estate,
-                proposed: proposed,
-                month: month,
-                asOf: asOf ?? month.end
+            var pipeline = try MonthPipeline(scenario: scenario.path, estate: estate, month: month, asOf: asOf)
+            pipeline.progress = progress?.monthHandler
+            let result = try pipeline.verdictChanges(
+                proposed: MonthPipeline(scenario: scenario.path, estate: proposed, month: month, asOf: asOf)
             )
             progress?.finish()
             switch output.format {

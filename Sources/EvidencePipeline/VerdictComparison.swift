@@ -1,0 +1,209 @@
+internal import EvidenceControls
+internal import EvidenceModel
+public import EvidenceReports
+internal import EvidenceSimulation
+
+extension MonthPipeline {
+    /// What `proposed` changes: this month's verdicts and control roll-ups against those of the same month of the
+    /// same inventory with other plans, selections or frameworks (`what-if`).
+    ///
+    /// Both months are judged side by side through `MonthStream`, partition by partition in report order and a
+    /// batch of resources at a time, each resource with its recovery points; only the verdicts that differ and each
+    /// control's tallies are kept, so memory grows with the changes, not with jobs or rows. No report is written.
+    /// Months whose jobs come from exports are judged in memory, as their reports are.
+    ///
+    /// - Precondition: `proposed` holds this month's resources.
+    public func verdictChanges(proposed: MonthPipeline) throws -> WhatIfResult {
+        var comparison = try VerdictComparison(
+            before: MonthStream(simulation: simulation, budget: Self.defaultSortBudget),
+            after: MonthStream(simulation: proposed.simulation, budget: Self.defaultSortBudget)
+        )
+        if simulation.synthesizesJobs && proposed.simulation.synthesizesJobs {
+            comparison.compareSynthesized(progress: progress)
+        } else {
+            progress?(MonthProgress(stage: .simulating))
+            var old: [Judged] = []
+            try comparison.before.exportedVerdicts { old.append(($0, $1)) }
+            var new: [Judged] = []
+            try comparison.after.exportedVerdicts { new.append(($0, $1)) }
+            comparison.compare(old, new)
+        }
+        return comparison.result()
+    }
+}
+
+/// A verdict with its framework control's index in its stream's `work`.
+typealias Judged = (index: Int, verdict: ResourceVerdict)
+
+/// Two months' verdicts compared a group at a time (the plans and vaults, then each resource with its recovery
+/// points): a verdict's key is its control's account, Region, framework and name and its Resource ID, and no key is
+/// in two groups.
+struct VerdictComparison {
+    let before: MonthStream
+    let after: MonthStream
+    /// Each framework control's tallies, in its stream's `work` order.
+    private var beforeTallies: [ControlSummary]
+    private var afterTallies: [ControlSummary]
+    private var changes: [VerdictChange] = []
+
+    init(before: MonthStream, after: MonthStream) {
+        self.before = before
+        self.after = after
+        beforeTallies = before.work.map(Self.summary)
+        afterTallies = after.work.map(Self.summary)
+    }
+
+    private static func summary(_ work: ControlWork) -> ControlSummary {
+        ControlSummary(location: work.location, framework: work.framework, control: work.control, frequency: nil)
+    }
+
+    /// Where a verdict is reported: its control's deployment and its Resource ID.
+    private struct Key: Hashable {
+        var control: ControlKey
+        var resourceID: String
+    }
+
+    /// A framework control's deployment: account, Region, framework name and control name.
+    private struct ControlKey: Hashable {
+        var account: String
+        var region: String
+        var framework: String
+        var control: String
+
+        init(_ work: ControlWork) {
+            account = work.location.account
+            region = work.location.region
+            framework = work.framework.name
+            control = work.control.name
+        }
+    }
+
+    /// Judges the plans and vaults, then every resource, partitions in report order, a batch of resources at a
+    /// time on all cores.
+    mutating func compareSynthesized(progress: MonthProgressHandler?, batchSize: Int = 512) {
+        var old: [Judged] = []
+        before.estateVerdicts { old.append(($0, $1)) }
+        var new: [Judged] = []
+        after.estateVerdicts { new.append(($0, $1)) }
+        compare(old, new)
+
+        let (before, after) = (self.before, self.after)
+        let (beforeResourceWork, beforePointWork) = before.workBySubject()
+        let (afterResourceWork, afterPointWork) = after.workBySubject()
+        let total = before.simulation.estate.resources.count
+        var done = 0
+        progress?(MonthProgress(stage: .simulating, done: 0, total: total))
+        for (location, resources) in before.partitions() {
+            let beforeWork = beforeResourceWork[location] ?? []
+            let afterWork = afterResourceWork[location] ?? []
+            var start = 0
+            while start < resources.count {
+                let batch = Array(resources[start..<min(start + batchSize, resources.count)])
+                start += batch.count
+                let judged = Parallel.map(batch) { resource -> ([Judged], [Judged]) in
+                    var old: [Judged] = []
+                    before.judge(
+                        resource,
+                        before.simulation.simulate(resource),
+                        resourceWork: beforeWork,
+                        pointWork: beforePointWork
+                    ) { old.append(($0, $1)) }
+                    var new: [Judged] = []
+                    after.judge(
+                        resource,
+                        after.simulation.simulate(resource),
+                        resourceWork: afterWork,
+                        pointWork: afterPointWork
+                    ) { new.append(($0, $1)) }
+                    return (old, new)
+                }
+                for (old, new) in judged { compare(old, new) }
+                done += batch.count
+                progress?(MonthProgress(stage: .simulating, done: done, total: total))
+            }
+        }
+    }
+
+    /// Counts one group's verdicts on each side and keeps those whose status differs (or that one side lacks).
+    mutating func compare(_ old: [Judged], _ new: [Judged]) {
+        var oldByKey: [Key: Judged] = [:]
+        for item in old {
+            beforeTallies[item.index].count(item.verdict.status)
+            oldByKey[key(before, item)] = item
+        }
+        var newByKey: [Key: Judged] = [:]
+        for item in new {
+            afterTallies[item.index].count(item.verdict.status)
+            newByKey[key(after, item)] = item
+        }
+        var seen = Set<Key>()
+        for item in new {
+            let key = key(after, item)
+            guard seen.insert(key).inserted, let latest = newByKey[key] else { continue }
+            let previous = oldByKey[key]?.verdict.status
+            guard previous != latest.verdict.status else { continue }
+            changes.append(change(key, latest.verdict, before: previous, after: latest.verdict.status))
+        }
+        for item in old {
+            let key = key(before, item)
+            guard newByKey[key] == nil, seen.insert(key).inserted, let latest = oldByKey[key] else { continue }
+            changes.append(change(key, latest.verdict, before: latest.verdict.status, after: nil))
+        }
+    }
+
+    private func key(_ stream: MonthStream, _ item: Judged) -> Key {
+        Key(control: ControlKey(stream.work[item.index]), resourceID: item.verdict.resourceID)
+    }
+
+    private func change(
+        _ key: Key,
+        _ verdict: ResourceVerdict,
+        before: ComplianceStatus?,
+        after: ComplianceStatus?
+    ) -> VerdictChange {
+        VerdictChange(
+            account: key.control.account,
+            region: key.control.region,
+            framework: key.control.framework,
+            control: key.control.control,
+            resourceID: verdict.resourceID,
+            protectedResourceARN: verdict.protectedResourceARN,
+            before: before,
+            after: after,
+            reason: verdict.reason
+        )
+    }
+
+    /// The changed verdicts, and the control deployments whose roll-up or counts differ (or that one side lacks).
+    func result() -> WhatIfResult {
+        typealias RollUp = (status: ComplianceStatus, compliant: Int, nonCompliant: Int)
+        func rollUps(_ stream: MonthStream, _ tallies: [ControlSummary]) -> [ControlKey: RollUp] {
+            var out: [ControlKey: RollUp] = [:]
+            for (index, tally) in tallies.enumerated() {
+                out[ControlKey(stream.work[index])] = (tally.status, tally.compliantCount, tally.nonCompliantCount)
+            }
+            return out
+        }
+        let old = rollUps(before, beforeTallies)
+        let new = rollUps(after, afterTallies)
+        var controlChanges: [WhatIfResult.ControlChange] = []
+        var seen = Set<ControlKey>()
+        for key in before.work.map(ControlKey.init) + after.work.map(ControlKey.init) {
+            guard seen.insert(key).inserted else { continue }
+            let previous = old[key]
+            let next = new[key]
+            if let previous, let next, previous == next { continue }
+            controlChanges.append(
+                WhatIfResult.ControlChange(
+                    account: key.account,
+                    region: key.region,
+                    framework: key.framework,
+                    control: key.control,
+                    before: previous,
+                    after: next
+                )
+            )
+        }
+        return WhatIfResult(changes: changes, controlChanges: controlChanges)
+    }
+}
