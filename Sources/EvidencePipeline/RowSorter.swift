@@ -152,7 +152,6 @@ final class RowSorter {
         }
         try spill()
         try merge(into: output)
-        for path in runs { unlink(path) }
         runs.removeAll()
     }
 
@@ -174,48 +173,13 @@ final class RowSorter {
         return try SortedCursor(runs: runs)
     }
 
-    /// A k-way merge of the runs through a binary heap; among equal keys, the earlier run (rows added earlier) wins.
+    /// A k-way merge of the runs through ``SortedCursor``, which removes them when closed.
+    ///
+    /// Among equal keys, the earlier run (rows added earlier) wins.
     private func merge(into output: OutputFile) throws(PipelineError) {
-        var readers: [RunReader] = []
-        for path in runs { readers.append(try RunReader(path: path)) }
-        var heap: [Int] = []
-        for index in readers.indices where try readers[index].advance() { heap.append(index) }
-        func less(_ a: Int, _ b: Int) -> Bool {
-            let (x, y) = (readers[a], readers[b])
-            let order = x.key.withUnsafeBytes { p in
-                y.key.withUnsafeBytes { q -> Int32 in
-                    guard let left = p.baseAddress, let right = q.baseAddress else { return 0 }
-                    return memcmp(left, right, min(p.count, q.count))
-                }
-            }
-            if order != 0 { return order < 0 }
-            if x.key.count != y.key.count { return x.key.count < y.key.count }
-            return a < b
-        }
-        func down(_ start: Int) {
-            var parent = start
-            while true {
-                let left = 2 * parent + 1
-                guard left < heap.count else { return }
-                var child = left
-                if left + 1 < heap.count, less(heap[left + 1], heap[left]) { child = left + 1 }
-                guard less(heap[child], heap[parent]) else { return }
-                heap.swapAt(child, parent)
-                parent = child
-            }
-        }
-        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { down(index) }
-        while let top = heap.first {
-            try output.write(readers[top].row)
-            if try readers[top].advance() {
-                down(0)
-            } else {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
-                if !heap.isEmpty { down(0) }
-            }
-        }
-        for reader in readers { reader.file.close() }
+        let cursor = try SortedCursor(runs: runs)
+        defer { cursor.close() }
+        while try cursor.advance() { try output.write(cursor.row) }
     }
 
     static func appendLength(_ value: Int, to bytes: inout [UInt8]) {
@@ -319,10 +283,17 @@ final class SortedCursor {
         for path in paths { unlink(path) }
     }
 
+    /// Key order (bytes compared as unsigned, a prefix first); among equal keys the earlier run.
     private func less(_ a: Int, _ b: Int) -> Bool {
         let (x, y) = (readers[a].key, readers[b].key)
-        if x.lexicographicallyPrecedes(y) { return true }
-        if y.lexicographicallyPrecedes(x) { return false }
+        let order = x.withUnsafeBytes { p in
+            y.withUnsafeBytes { q -> Int32 in
+                guard let left = p.baseAddress, let right = q.baseAddress else { return 0 }
+                return memcmp(left, right, min(p.count, q.count))
+            }
+        }
+        if order != 0 { return order < 0 }
+        if x.count != y.count { return x.count < y.count }
         return a < b
     }
 
