@@ -1,9 +1,7 @@
 internal import ArgumentParser
-internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
 internal import EvidencePipeline
-internal import EvidenceReports
 internal import Foundation
 
 struct Simulate: ParsableCommand {

@@ -1,10 +1,7 @@
 internal import ArgumentParser
 internal import EvidenceCrypto
-internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
-internal import EvidencePipeline
-internal import EvidenceReports
 internal import Foundation
 
 struct VerifyRow: ParsableCommand {

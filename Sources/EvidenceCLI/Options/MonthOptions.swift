@@ -1,9 +1,6 @@
 internal import ArgumentParser
-internal import EvidenceIngest
 internal import EvidenceLedger
 internal import EvidenceModel
-internal import EvidencePipeline
-internal import EvidenceReports
 internal import Foundation
 
 /// Options shared by the commands that run a scenario's month.
