@@ -10,17 +10,18 @@ internal import Foundation
 /// let estate = try ScenarioReader.read(folder: "scenarios/org-estate")
 /// ```
 public enum ScenarioReader {
-    /// What `read` does with the scenario's event streams (`AWSLogs/`, `events/`).
-    public enum JobStreamReading: Sendable {
-        /// Their jobs are assembled into the estate.
+    /// What `read` does with the scenario's exported jobs: job lists (`backup-jobs.json`, `copy-jobs.json`,
+    /// `restore-jobs.json`) and event streams (`AWSLogs/`, `events/`).
+    public enum JobReading: Sendable {
+        /// Their jobs are read into the estate.
         case assembled
         /// The estate has a job source but none of their jobs: the caller reads them in pieces
-        /// (`JobStreams.scan`), and their problems are found then.
+        /// (`JobLists.scan`, `JobStreams.scan`), and their problems are found then.
         case deferred
     }
 
     /// Reads and validates the whole scenario; the first problem found is thrown as an ``ImportError``.
-    public static func read(folder: String, jobStreams: JobStreamReading = .assembled) throws -> Estate {
+    public static func read(folder: String, jobs: JobReading = .assembled) throws -> Estate {
         let root = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
         let files = FileSystem(root: root)
         guard files.isDirectory("") else {
@@ -46,7 +47,14 @@ public enum ScenarioReader {
                 let location = AccountRegion(account: account, region: region)
                 estate.locations.append(location)
                 regions.append(region)
-                try readLocation(files: files, base: base, location: location, scenario: scenario, into: &estate)
+                try readLocation(
+                    files: files,
+                    base: base,
+                    location: location,
+                    scenario: scenario,
+                    jobs: jobs,
+                    into: &estate
+                )
             }
             let policyFile = "\(accountPath)/\(EffectiveBackupPolicy.fileName)"
             if files.exists(policyFile) {
@@ -55,7 +63,7 @@ public enum ScenarioReader {
                 estate.selections += found.selections
             }
         }
-        if JobStreams.present(in: files), jobStreams == .deferred {
+        if JobStreams.present(in: files), jobs == .deferred {
             estate.hasJobSource = true
         } else if JobStreams.present(in: files) {
             let streams = try JobStreams.read(files: files, limits: scenario.limits)
@@ -74,6 +82,7 @@ public enum ScenarioReader {
         base: String,
         location: AccountRegion,
         scenario: ScenarioFile,
+        jobs: JobReading,
         into estate: inout Estate
     ) throws {
         estate.resources += try AWSShapes.resources(
@@ -102,23 +111,18 @@ public enum ScenarioReader {
         }
         try readDefinitions(files: files, base: base, location: location, limits: scenario.limits, into: &estate)
         try readVaultAccessPolicies(files: files, base: base, location: location, into: &estate)
-        if files.exists("\(base)/backup-jobs.json") {
+        for file in JobLists.files(files, base: base, location: location) {
             estate.hasJobSource = true
-            estate.backupJobs += try AWSShapes.backupJobs(
-                try files.json("\(base)/backup-jobs.json"),
-                location: location
-            )
-        }
-        if files.exists("\(base)/copy-jobs.json") {
-            estate.hasJobSource = true
-            estate.copyJobs += try AWSShapes.copyJobs(try files.json("\(base)/copy-jobs.json"), location: location)
-        }
-        if files.exists("\(base)/restore-jobs.json") {
-            estate.hasJobSource = true
-            estate.restoreJobs += try AWSShapes.restoreJobs(
-                try files.json("\(base)/restore-jobs.json"),
-                location: location
-            )
+            guard jobs == .assembled else { continue }
+            try JobLists.read(file, files: files, limits: scenario.limits) { batch in
+                for listed in batch {
+                    switch listed.job {
+                    case .backup(let job): estate.backupJobs.append(job)
+                    case .copy(let job): estate.copyJobs.append(job)
+                    case .restore(let job): estate.restoreJobs.append(job)
+                    }
+                }
+            }
         }
     }
 

@@ -6,28 +6,31 @@ internal import Foundation
 /// A month's exported jobs, handed out by resource ARN in the order resources are written.
 ///
 /// Backup and copy jobs go by the resource they protect, restore jobs by their source; each resource's lists are in
-/// the estate's order (creation date, then id). Jobs of the estate (job lists) are grouped in memory. Jobs of event
-/// streams are never held together: their events are sorted by job in a `RowSorter` (spilling runs to the scratch
-/// folder), each job is assembled from its events, and the assembled job's events are sorted again by the place of
-/// its resource in the writing order, so `take` reads one resource's jobs at a time.
+/// the estate's order (creation date, then id). Jobs the estate holds are grouped in memory. Jobs read from the
+/// scenario folder are never held together: each job of a job list, as it is read (`JobLists.scan`), and each job of
+/// an event stream, assembled from its events once they are sorted by job in a `RowSorter`, goes into one more
+/// sorter by the place of its resource in the writing order; both spill runs to the scratch folder, so `take` reads
+/// one resource's jobs at a time.
 final class ExportedJobSource {
     private var groups: [String: ExportedJobs] = [:]
     private var taken = Set<String>()
     /// Each resource's place in the writing order.
     private let ordinals: [String: UInt64]
-    /// The streams' jobs, by resource place, then kind, creation date and id; nil without streams.
+    /// The jobs read from the scenario folder, by resource place, then kind, creation date and id; nil when the
+    /// estate holds every job.
     private var cursor: SortedCursor?
     /// Whether `cursor` is on a record not yet handed out.
     private var pending = false
-    /// Sorted runs the streams' events and jobs spilled to the scratch folder.
+    /// Sorted runs the exported jobs and the streams' events spilled to the scratch folder.
     private(set) var spilledRuns = 0
     /// The listed jobs' ARNs outside the writing order not yet handed out, once every resource is taken.
     private var listed: ArraySlice<String>?
 
     /// - Parameters:
     ///   - order: the ARNs of the estate's resources in the order `take` is called.
-    ///   - streams: the scenario folder whose event streams are read, or nil when the estate holds every job.
-    init(estate: Estate, order: [String], streams: String?, scratch: URL, budget: Int) throws {
+    ///   - exports: the scenario folder whose job lists and event streams are read, or nil when the estate holds
+    ///     every job.
+    init(estate: Estate, order: [String], exports: String?, scratch: URL, budget: Int) throws {
         for job in estate.backupJobs { groups[job.resourceARN, default: ExportedJobs()].backupJobs.append(job) }
         for job in estate.copyJobs { groups[job.resourceARN, default: ExportedJobs()].copyJobs.append(job) }
         for job in estate.restoreJobs {
@@ -36,8 +39,58 @@ final class ExportedJobSource {
         var ordinals: [String: UInt64] = [:]
         for (index, arn) in order.enumerated() where ordinals[arn] == nil { ordinals[arn] = UInt64(index) }
         self.ordinals = ordinals
-        guard let streams else { return }
+        guard let exports else { return }
 
+        // Jobs by their resource's place in the writing order (jobs of other resources last, by ARN), kind, creation
+        // date and id; each record holds a listed job's element (tag 1) or a stream job's events (tag 0). Listed
+        // jobs go first, so that of equal keys they come first, as in the estate.
+        let jobs = RowSorter(scratch: scratch, name: "exported-jobs", budget: budget)
+        func add(_ job: JobStreams.Job, row: (inout [UInt8]) -> Void) throws {
+            var keyed = KeyedRows()
+            keyed.add(
+                key: { bytes in
+                    if let ordinal = ordinals[job.groupARN] {
+                        SortKey.append(ordinal, to: &bytes)
+                    } else {
+                        SortKey.append(UInt64.max, to: &bytes)
+                        SortKey.append(job.groupARN, to: &bytes)
+                    }
+                    SortKey.append(UInt64(job.kindOrder), to: &bytes)
+                    SortKey.append(job.creationDate, to: &bytes)
+                    SortKey.append(job.id, to: &bytes)
+                },
+                row: row
+            )
+            try jobs.append(keyed)
+        }
+        if JobLists.present(folder: exports) {
+            try JobLists.scan(folder: exports) { batch in
+                for listed in batch {
+                    try add(listed.job) { bytes in
+                        bytes.append(Self.listedTag)
+                        bytes.append(contentsOf: listed.bytes)
+                    }
+                }
+            }
+        }
+        if JobStreams.present(folder: exports) { try readStreams(exports, scratch: scratch, budget: budget, add) }
+        spilledRuns += jobs.runCount
+        cursor = try jobs.cursor()
+        pending = try cursor?.advance() ?? false
+    }
+
+    /// A record of a listed job's element.
+    private static let listedTag: UInt8 = 1
+    /// A record of a stream job's events.
+    private static let streamedTag: UInt8 = 0
+
+    /// Reads the event streams of the scenario folder `streams`, handing each assembled job and its record to `add`.
+    private func readStreams(
+        _ streams: String,
+        scratch: URL,
+        budget: Int,
+        _ add: (JobStreams.Job, (inout [UInt8]) -> Void) throws -> Void
+    ) throws {
         // Events by job: kind, job id.
         let events = RowSorter(scratch: scratch, name: "job-events", budget: budget)
         try JobStreams.scan(folder: streams) { batch in
@@ -53,9 +106,6 @@ final class ExportedJobSource {
             }
             try events.append(keyed)
         }
-        // Jobs by their resource's place in the writing order (jobs of other resources last, by ARN), kind, creation
-        // date and id; each record holds the job's events.
-        let jobs = RowSorter(scratch: scratch, name: "stream-jobs", budget: budget)
         spilledRuns += events.runCount
         let byJob = try events.cursor()
         defer { byJob.close() }
@@ -64,27 +114,13 @@ final class ExportedJobSource {
         func assemble() throws {
             defer { rows.removeAll(keepingCapacity: true) }
             guard !rows.isEmpty, let job = try JobStreams.job(events: rows) else { return }
-            var keyed = KeyedRows()
-            keyed.add(
-                key: { bytes in
-                    if let ordinal = ordinals[job.groupARN] {
-                        SortKey.append(ordinal, to: &bytes)
-                    } else {
-                        SortKey.append(UInt64.max, to: &bytes)
-                        SortKey.append(job.groupARN, to: &bytes)
-                    }
-                    SortKey.append(UInt64(job.kindOrder), to: &bytes)
-                    SortKey.append(job.creationDate, to: &bytes)
-                    SortKey.append(job.id, to: &bytes)
-                },
-                row: { bytes in
-                    for row in rows {
-                        RowSorter.appendLength(row.count, to: &bytes)
-                        bytes.append(contentsOf: row)
-                    }
+            try add(job) { bytes in
+                bytes.append(Self.streamedTag)
+                for row in rows {
+                    RowSorter.appendLength(row.count, to: &bytes)
+                    bytes.append(contentsOf: row)
                 }
-            )
-            try jobs.append(keyed)
+            }
         }
         while try byJob.advance() {
             if !byJob.key.elementsEqual(key) {
@@ -94,9 +130,6 @@ final class ExportedJobSource {
             rows.append(ArraySlice(Array(byJob.row)))
         }
         try assemble()
-        spilledRuns += jobs.runCount
-        cursor = try jobs.cursor()
-        pending = try cursor?.advance() ?? false
     }
 
     deinit { cursor?.close() }
@@ -137,8 +170,8 @@ final class ExportedJobSource {
         return out
     }
 
-    /// Appends the streams' jobs from the cursor while `belongs` holds, keeping each list in (creation date, id)
-    /// order with the listed jobs of the same resource.
+    /// Appends the jobs read from the scenario folder from the cursor while `belongs` holds, keeping each list in
+    /// (creation date, id) order with the jobs the estate holds of the same resource.
     private func streamJobs(
         into jobs: inout ExportedJobs,
         while belongs: (ArraySlice<UInt8>, JobStreams.Job) -> Bool
@@ -163,7 +196,9 @@ final class ExportedJobSource {
     /// The job the cursor is on.
     private func currentJob() throws -> JobStreams.Job? {
         guard pending, let cursor else { return nil }
-        let row = cursor.row
+        let record = cursor.row
+        if record.first == Self.listedTag { return try JobLists.job(encoded: record.dropFirst()) }
+        let row = record.dropFirst()
         var events: [ArraySlice<UInt8>] = []
         var position = row.startIndex
         while position < row.endIndex {

@@ -1,4 +1,4 @@
-internal import EvidenceIngest
+public import EvidenceIngest
 public import EvidenceModel
 public import EvidenceReports
 public import EvidenceSimulation
@@ -24,8 +24,9 @@ public struct MonthPipeline: Sendable {
     public let asOf: Instant?
     /// The validated month, ready to simulate.
     public let simulation: MonthSimulation
-    /// The scenario folder whose event streams `writeReports` reads, when `estate` holds none of their jobs.
-    private var streams: String?
+    /// The scenario folder whose job lists and event streams `writeReports` reads, when `estate` holds none of
+    /// their jobs.
+    let exports: String?
 
     /// Told each stage of the run and its count as it moves on (for a progress display); nil tells nobody.
     public var progress: MonthProgressHandler?
@@ -39,22 +40,31 @@ public struct MonthPipeline: Sendable {
     ///   - month: the month to run; nil means the scenario's month.
     ///   - asOf: the evaluation instant; nil means the first instant after the month.
     ///
-    /// Event streams are not read here: their jobs are read in pieces as the reports are written, so a problem in
-    /// them is thrown by `writeReports`.
+    /// Job lists and event streams are not read here: their jobs are read in pieces as the reports are written, so
+    /// a problem in them is thrown by `writeReports`.
     public init(scenario: String, month: Month? = nil, asOf: Instant? = nil) throws {
         try self.init(
             scenario: scenario,
-            estate: ScenarioReader.read(folder: scenario, jobStreams: .deferred),
+            estate: ScenarioReader.read(folder: scenario, jobs: .deferred),
             month: month,
-            asOf: asOf
+            asOf: asOf,
+            jobs: .deferred
         )
-        if JobStreams.present(folder: scenario) { streams = scenario }
     }
 
-    /// The pipeline over an estate already read from `scenario`, with every job it exports.
-    public init(scenario: String, estate: Estate, month: Month? = nil, asOf: Instant? = nil) throws {
+    /// The pipeline over an estate already read from `scenario`.
+    ///
+    /// - Parameter jobs: how `estate` was read: `.assembled`, it holds every exported job; `.deferred`, its exported
+    ///   jobs are read from `scenario` in pieces as the month is computed.
+    public init(
+        scenario: String,
+        estate: Estate,
+        month: Month? = nil,
+        asOf: Instant? = nil,
+        jobs: ScenarioReader.JobReading = .assembled
+    ) throws {
         self.scenario = scenario
-        streams = nil
+        exports = jobs == .deferred && estate.hasJobSource ? scenario : nil
         self.estate = estate
         let month = month ?? estate.settings.month
         self.month = month
@@ -80,7 +90,7 @@ public struct MonthPipeline: Sendable {
         let scratch = folder.appendingPathComponent(".sort-runs")
         try Self.createFolders(scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let stream = try MonthStream(simulation: simulation, budget: sortBudget, progress: progress, streams: streams)
+        let stream = try MonthStream(simulation: simulation, budget: sortBudget, progress: progress, exports: exports)
         let statistics = try stream.write(to: folder, scratch: scratch)
         return Statistics(rows: statistics.rows, spilledRuns: statistics.spilledRuns)
     }
@@ -140,7 +150,7 @@ public struct MonthPipeline: Sendable {
     }
 
     /// Creates a folder and its missing parents; the error says why in words (`No space left on device`).
-    private static func createFolders(_ url: URL) throws(PipelineError) {
+    static func createFolders(_ url: URL) throws(PipelineError) {
         var missing: [URL] = []
         var current = url.standardizedFileURL
         while current.path != "/", !FileManager.default.fileExists(atPath: current.path) {

@@ -38,9 +38,9 @@ struct MonthStream {
     let batchSize: Int
     /// About how many exported jobs a batch holds at most.
     let batchJobs = 1 << 12
-    /// The scenario folder whose event streams hold the month's jobs, read in pieces; nil when the estate holds
-    /// every job.
-    let streams: String?
+    /// The scenario folder whose job lists and event streams hold the month's jobs, read in pieces; nil when the
+    /// estate holds every job.
+    let exports: String?
     /// Told after each batch of resources, and when the sorted reports are written.
     let progress: MonthProgressHandler?
 
@@ -49,10 +49,10 @@ struct MonthStream {
         budget: Int,
         batchSize: Int = 512,
         progress: MonthProgressHandler? = nil,
-        streams: String? = nil
+        exports: String? = nil
     ) throws {
         self.simulation = simulation
-        self.streams = streams
+        self.exports = exports
         let estate = simulation.estate
         let rows = ReportRows(estate: estate, month: simulation.month, asOf: simulation.asOf)
         self.rows = rows
@@ -129,6 +129,38 @@ struct MonthStream {
     ) throws {
         let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: false)
         try writer.writeFolderVerdicts()
+        let pointWork = writer.pointWork
+        statistics.spilledRuns += try exportedBatches(scratch: scratch, progress: progress) { location, batch in
+            let resourceIndices = location.flatMap { writer.resourceWork[$0] } ?? []
+            let rendered = Parallel.map(batch) { item in
+                self.rows(
+                    of: item.resource,
+                    month: simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                    resourceWork: resourceIndices,
+                    pointWork: pointWork,
+                    partitionedJobs: false
+                )
+            }
+            for item in rendered { try writer.add(item) }
+        }
+        progress?(MonthProgress(stage: .writingReports))
+        try writer.finish(statistics: &statistics)
+    }
+
+    /// A resource's exported jobs; a nil resource holds the jobs of one ARN the estate does not list.
+    typealias ExportedItem = (resource: Resource?, jobs: ExportedJobs)
+
+    /// Hands `body` the month's exported jobs a batch at a time, in the writing order; returns the sorted runs
+    /// spilled to `scratch`.
+    ///
+    /// First each partition's resources (with the partition), a batch at most `batchSize` resources and about
+    /// `batchJobs` jobs, then the jobs of ARNs the estate does not list, ARN by ARN (with no partition). Jobs in the
+    /// scenario folder are read in pieces (`ExportedJobSource`).
+    func exportedBatches(
+        scratch: URL,
+        progress: MonthProgressHandler?,
+        _ body: (AccountRegion?, [ExportedItem]) throws -> Void
+    ) throws -> Int {
         var resourcesDone = 0
         let total = simulation.estate.resources.count
         progress?(MonthProgress(stage: .simulating, done: 0, total: total))
@@ -136,17 +168,14 @@ struct MonthStream {
         let source = try ExportedJobSource(
             estate: simulation.estate,
             order: partitions.flatMap { $0.1.map(\.arnString) },
-            streams: streams,
+            exports: exports,
             scratch: scratch,
             budget: budget
         )
         for (location, resources) in partitions {
-            let resourceIndices = writer.resourceWork[location] ?? []
-            let pointWork = writer.pointWork
             var start = 0
             while start < resources.count {
-                // A batch holds at most `batchSize` resources and about `batchJobs` jobs.
-                var batch: [(resource: Resource, jobs: ExportedJobs)] = []
+                var batch: [ExportedItem] = []
                 var jobCount = 0
                 while start < resources.count, batch.count < batchSize, jobCount < batchJobs {
                     let jobs = try source.take(resources[start].arnString)
@@ -154,39 +183,18 @@ struct MonthStream {
                     batch.append((resources[start], jobs))
                     start += 1
                 }
-                let rendered = Parallel.map(batch) { item in
-                    self.rows(
-                        of: item.resource,
-                        month: simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
-                        resourceWork: resourceIndices,
-                        pointWork: pointWork,
-                        partitionedJobs: false
-                    )
-                }
-                for item in rendered { try writer.add(item) }
+                try body(location, batch)
                 resourcesDone += batch.count
                 progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
         }
         // Jobs of resources the estate does not list: their rows and recovery points only.
-        let pointWork = writer.pointWork
         while true {
             let batch = try source.others(batchSize)
             if batch.isEmpty { break }
-            let rendered = Parallel.map(batch) { jobs in
-                self.rows(
-                    of: nil,
-                    month: simulation.exportedMonth(resource: nil, jobs: jobs),
-                    resourceWork: [],
-                    pointWork: pointWork,
-                    partitionedJobs: false
-                )
-            }
-            for item in rendered { try writer.add(item) }
+            try body(nil, batch.map { (nil, $0) })
         }
-        statistics.spilledRuns += source.spilledRuns
-        progress?(MonthProgress(stage: .writingReports))
-        try writer.finish(statistics: &statistics)
+        return source.spilledRuns
     }
 
     // MARK: Synthesized jobs
@@ -456,17 +464,6 @@ struct MonthStream {
                 ? (plans[item.location] ?? []).compactMap { item.type.verdict(plan: $0, context: item.context) }
                 : (vaults[item.location] ?? []).compactMap { item.type.verdict(vault: $0, context: item.context) }
             for verdict in found { try visit(index, verdict) }
-        }
-    }
-
-    /// Every verdict of a month whose jobs come from exports the estate holds, judged from the month simulated in
-    /// memory, telling `visit` each one with its framework control's index in `work`, in `work` order.
-    func exportedVerdicts(_ visit: (Int, ResourceVerdict) throws -> Void) throws {
-        let result = try Simulator.run(simulation)
-        // One evaluation per item of `work`, in its order.
-        let evaluations = try ComplianceEvaluator.evaluate(estate: simulation.estate, simulation: result)
-        for (index, evaluation) in evaluations.enumerated() {
-            for verdict in evaluation.verdicts { try visit(index, verdict) }
         }
     }
 

@@ -2,6 +2,11 @@ internal import EvidenceControls
 internal import EvidenceModel
 public import EvidenceReports
 internal import EvidenceSimulation
+internal import Foundation
+
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 extension MonthPipeline {
     /// What `proposed` changes: this month's verdicts and control roll-ups against those of the same month of the
@@ -10,23 +15,26 @@ extension MonthPipeline {
     /// Both months are judged side by side through `MonthStream`, partition by partition in report order and a
     /// batch of resources at a time, each resource with its recovery points; only the verdicts that differ and each
     /// control's tallies are kept, so memory grows with the changes, not with jobs or rows. No report is written.
-    /// Months whose jobs come from exports are judged in memory, as their reports are.
+    /// Months whose jobs come from exports go the same way, each resource judged on both sides with its exported
+    /// jobs, read once for both (as `writeReports` reads them, spilling sorted runs to a scratch folder in the
+    /// temporary folder, removed afterwards).
     ///
-    /// - Precondition: `proposed` holds this month's resources.
+    /// - Precondition: `proposed` holds this month's resources and exported jobs.
     public func verdictChanges(proposed: MonthPipeline) throws -> WhatIfResult {
         var comparison = try VerdictComparison(
-            before: MonthStream(simulation: simulation, budget: Self.defaultSortBudget),
+            before: MonthStream(simulation: simulation, budget: Self.defaultSortBudget, exports: exports),
             after: MonthStream(simulation: proposed.simulation, budget: Self.defaultSortBudget)
         )
-        if simulation.synthesizesJobs && proposed.simulation.synthesizesJobs {
+        if simulation.synthesizesJobs {
             comparison.compareSynthesized(progress: progress)
         } else {
-            progress?(MonthProgress(stage: .simulating))
-            var old: [Judged] = []
-            try comparison.before.exportedVerdicts { old.append(($0, $1)) }
-            var new: [Judged] = []
-            try comparison.after.exportedVerdicts { new.append(($0, $1)) }
-            comparison.compare(old, new)
+            // Unique per call, as `reports(scratch:)`'s folder.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "backup-evidence-what-if-\(getpid())-\(UUID().uuidString)"
+            )
+            try Self.createFolders(scratch)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            try comparison.compareExported(progress: progress, scratch: scratch)
         }
         return comparison.result()
     }
@@ -78,14 +86,51 @@ struct VerdictComparison {
         }
     }
 
-    /// Judges the plans and vaults, then every resource, partitions in report order, a batch of resources at a
-    /// time on all cores.
-    mutating func compareSynthesized(progress: MonthProgressHandler?, batchSize: Int = 512) {
+    /// Judges the plans and vaults, each side's from its own estate.
+    private mutating func compareFolders() {
         var old: [Judged] = []
         before.estateVerdicts { old.append(($0, $1)) }
         var new: [Judged] = []
         after.estateVerdicts { new.append(($0, $1)) }
         compare(old, new)
+    }
+
+    /// Judges the plans and vaults, then every resource with its exported jobs, on both sides, a batch at a time
+    /// on all cores, in the order `before` writes them (`MonthStream.exportedBatches`): the estate's resources,
+    /// partitions in report order, then the jobs of ARNs the estate does not list, for their recovery points.
+    mutating func compareExported(progress: MonthProgressHandler?, scratch: URL) throws {
+        compareFolders()
+        let (before, after) = (self.before, self.after)
+        let (beforeResourceWork, beforePointWork) = before.workBySubject()
+        let (afterResourceWork, afterPointWork) = after.workBySubject()
+        _ = try before.exportedBatches(scratch: scratch, progress: progress) { location, batch in
+            let beforeWork = location.flatMap { beforeResourceWork[$0] } ?? []
+            let afterWork = location.flatMap { afterResourceWork[$0] } ?? []
+            let judged = Parallel.map(batch) { item -> ([Judged], [Judged]) in
+                var old: [Judged] = []
+                before.judge(
+                    item.resource,
+                    before.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                    resourceWork: beforeWork,
+                    pointWork: beforePointWork
+                ) { old.append(($0, $1)) }
+                var new: [Judged] = []
+                after.judge(
+                    item.resource,
+                    after.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                    resourceWork: afterWork,
+                    pointWork: afterPointWork
+                ) { new.append(($0, $1)) }
+                return (old, new)
+            }
+            for (old, new) in judged { compare(old, new) }
+        }
+    }
+
+    /// Judges the plans and vaults, then every resource, partitions in report order, a batch of resources at a
+    /// time on all cores.
+    mutating func compareSynthesized(progress: MonthProgressHandler?, batchSize: Int = 512) {
+        compareFolders()
 
         let (before, after) = (self.before, self.after)
         let (beforeResourceWork, beforePointWork) = before.workBySubject()

@@ -80,7 +80,8 @@ struct WhatIfCommand: ParsableCommand {
         try withExitStatuses {
             let progress = progressOptions.line("reading the scenario and the proposals")
             defer { progress?.finish() }
-            let estate = try ScenarioReader.read(folder: scenario.path)
+            // Exported jobs are read in pieces as the month is judged, once for both sides.
+            let estate = try ScenarioReader.read(folder: scenario.path, jobs: .deferred)
             let (month, asOf) = try monthOptions.resolve(estate)
             var proposed = estate
             let overrides = Dictionary(
@@ -108,10 +109,22 @@ struct WhatIfCommand: ParsableCommand {
                 }
             }
             progress?.update("evaluating the month as it is and as proposed")
-            var pipeline = try MonthPipeline(scenario: scenario.path, estate: estate, month: month, asOf: asOf)
+            var pipeline = try MonthPipeline(
+                scenario: scenario.path,
+                estate: estate,
+                month: month,
+                asOf: asOf,
+                jobs: .deferred
+            )
             pipeline.progress = progress?.monthHandler
             let result = try pipeline.verdictChanges(
-                proposed: MonthPipeline(scenario: scenario.path, estate: proposed, month: month, asOf: asOf)
+                proposed: MonthPipeline(
+                    scenario: scenario.path,
+                    estate: proposed,
+                    month: month,
+                    asOf: asOf,
+                    jobs: .deferred
+                )
             )
             progress?.finish()
             switch output.format {

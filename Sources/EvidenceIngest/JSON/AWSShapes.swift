@@ -351,110 +351,119 @@ enum AWSShapes {
 
     /// `backup list-backup-jobs`.
     static func backupJobs(_ root: JSONNode, location: AccountRegion) throws -> [BackupJob] {
-        try root.required("BackupJobs").array().map { entry in
-            let resourceARN = try entry.required("ResourceArn").arn()
-            let vaultARN = try entry.optional("BackupVaultArn")?.arn().description ?? ""
-            return BackupJob(
-                id: try entry.required("BackupJobId").identifier(),
-                account: try entry.optional("AccountId")?.identifier() ?? location.account,
-                region: location.region,
-                state: try entry.required("State").enumeration(BackupJobState.self, named: "backup job state"),
-                statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
-                messageCategory: try entry.optional("MessageCategory")?.string() ?? "",
-                resourceARN: resourceARN.description,
-                resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
-                resourceName: try entry.optional("ResourceName")?.string() ?? "",
-                origin: try origin(entry.optional("CreatedBy")),
-                creationDate: try entry.required("CreationDate").instant(),
-                initiationDate: try entry.optional("InitiationDate")?.instant(),
-                startBy: try entry.optional("StartBy")?.instant(),
-                completionDate: try entry.optional("CompletionDate")?.instant(),
-                expectedCompletionDate: try entry.optional("ExpectedCompletionDate")?.instant(),
-                recoveryPointARN: try entry.optional("RecoveryPointArn")?.arn().description ?? "",
-                sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
-                placement: VaultPlacement(
-                    vaultName: try entry.optional("BackupVaultName")?.string() ?? "",
-                    vaultARN: vaultARN,
-                    vaultType: try entry.optional("VaultType")?.string() ?? "",
-                    lockStatus: try entry.optional("VaultLockState")?.string() ?? "",
-                    isEncrypted: try entry.optional("IsEncrypted")?.bool(),
-                    encryptionKeyARN: try entry.optional("EncryptionKeyArn")?.string() ?? ""
-                ),
-                lifecycle: try lifecycle(entry.optional("RecoveryPointLifecycle")) ?? Lifecycle(),
-                iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
-                backupOptions: try entry.optional("BackupOptions")?.stringMap() ?? [:],
-                isParent: try entry.optional("IsParent")?.bool() ?? false,
-                parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
-            )
-        }
+        try root.required("BackupJobs").array().map { try backupJob($0, location: location) }
+    }
+
+    /// One member of `BackupJobs`, listed in `location`.
+    static func backupJob(_ entry: JSONNode, location: AccountRegion) throws -> BackupJob {
+        let resourceARN = try entry.required("ResourceArn").arn()
+        let vaultARN = try entry.optional("BackupVaultArn")?.arn().description ?? ""
+        return BackupJob(
+            id: try entry.required("BackupJobId").identifier(),
+            account: try entry.optional("AccountId")?.identifier() ?? location.account,
+            region: location.region,
+            state: try entry.required("State").enumeration(BackupJobState.self, named: "backup job state"),
+            statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
+            messageCategory: try entry.optional("MessageCategory")?.string() ?? "",
+            resourceARN: resourceARN.description,
+            resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
+            resourceName: try entry.optional("ResourceName")?.string() ?? "",
+            origin: try origin(entry.optional("CreatedBy")),
+            creationDate: try entry.required("CreationDate").instant(),
+            initiationDate: try entry.optional("InitiationDate")?.instant(),
+            startBy: try entry.optional("StartBy")?.instant(),
+            completionDate: try entry.optional("CompletionDate")?.instant(),
+            expectedCompletionDate: try entry.optional("ExpectedCompletionDate")?.instant(),
+            recoveryPointARN: try entry.optional("RecoveryPointArn")?.arn().description ?? "",
+            sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
+            placement: VaultPlacement(
+                vaultName: try entry.optional("BackupVaultName")?.string() ?? "",
+                vaultARN: vaultARN,
+                vaultType: try entry.optional("VaultType")?.string() ?? "",
+                lockStatus: try entry.optional("VaultLockState")?.string() ?? "",
+                isEncrypted: try entry.optional("IsEncrypted")?.bool(),
+                encryptionKeyARN: try entry.optional("EncryptionKeyArn")?.string() ?? ""
+            ),
+            lifecycle: try lifecycle(entry.optional("RecoveryPointLifecycle")) ?? Lifecycle(),
+            iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
+            backupOptions: try entry.optional("BackupOptions")?.stringMap() ?? [:],
+            isParent: try entry.optional("IsParent")?.bool() ?? false,
+            parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
+        )
     }
 
     /// `backup list-copy-jobs`.
     static func copyJobs(_ root: JSONNode, location: AccountRegion) throws -> [CopyJob] {
-        try root.required("CopyJobs").array().map { entry in
-            let resourceARN = try entry.required("ResourceArn").arn()
-            let destinationVaultARN = try entry.required("DestinationBackupVaultArn").arn().description
-            return CopyJob(
-                id: try entry.required("CopyJobId").identifier(),
-                account: try entry.optional("AccountId")?.identifier() ?? location.account,
-                region: location.region,
-                state: try entry.required("State").enumeration(
-                    CopyJobState.self,
-                    named: "copy job state list-copy-jobs prints",
-                    among: [.created, .running, .completed, .failed, .partial]
-                ),
-                statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
-                resourceARN: resourceARN.description,
-                resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
-                resourceName: try entry.optional("ResourceName")?.string() ?? "",
-                origin: try origin(entry.optional("CreatedBy")),
-                createdByBackupJobID: try entry.optional("CreatedByBackupJobId")?.string() ?? "",
-                creationDate: try entry.required("CreationDate").instant(),
-                completionDate: try entry.optional("CompletionDate")?.instant(),
-                sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
-                sourceRecoveryPointARN: try entry.required("SourceRecoveryPointArn").arn().description,
-                sourceVaultARN: try entry.required("SourceBackupVaultArn").arn().description,
-                destinationRecoveryPointARN: try entry.optional("DestinationRecoveryPointArn")?.arn().description ?? "",
-                destinationVaultARN: destinationVaultARN,
-                placement: VaultPlacement(
-                    vaultARN: destinationVaultARN,
-                    vaultType: try entry.optional("DestinationVaultType")?.string() ?? "",
-                    lockStatus: try entry.optional("DestinationVaultLockState")?.string() ?? "",
-                    encryptionKeyARN: try entry.optional("DestinationEncryptionKeyArn")?.string() ?? ""
-                ),
-                lifecycle: try lifecycle(entry.optional("DestinationRecoveryPointLifecycle")) ?? Lifecycle(),
-                iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
-                isParent: try entry.optional("IsParent")?.bool() ?? false,
-                parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
-            )
-        }
+        try root.required("CopyJobs").array().map { try copyJob($0, location: location) }
+    }
+
+    /// One member of `CopyJobs`, listed in `location`.
+    static func copyJob(_ entry: JSONNode, location: AccountRegion) throws -> CopyJob {
+        let resourceARN = try entry.required("ResourceArn").arn()
+        let destinationVaultARN = try entry.required("DestinationBackupVaultArn").arn().description
+        return CopyJob(
+            id: try entry.required("CopyJobId").identifier(),
+            account: try entry.optional("AccountId")?.identifier() ?? location.account,
+            region: location.region,
+            state: try entry.required("State").enumeration(
+                CopyJobState.self,
+                named: "copy job state list-copy-jobs prints",
+                among: [.created, .running, .completed, .failed, .partial]
+            ),
+            statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
+            resourceARN: resourceARN.description,
+            resourceType: try resourceType(entry.optional("ResourceType"), arn: resourceARN),
+            resourceName: try entry.optional("ResourceName")?.string() ?? "",
+            origin: try origin(entry.optional("CreatedBy")),
+            createdByBackupJobID: try entry.optional("CreatedByBackupJobId")?.string() ?? "",
+            creationDate: try entry.required("CreationDate").instant(),
+            completionDate: try entry.optional("CompletionDate")?.instant(),
+            sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
+            sourceRecoveryPointARN: try entry.required("SourceRecoveryPointArn").arn().description,
+            sourceVaultARN: try entry.required("SourceBackupVaultArn").arn().description,
+            destinationRecoveryPointARN: try entry.optional("DestinationRecoveryPointArn")?.arn().description ?? "",
+            destinationVaultARN: destinationVaultARN,
+            placement: VaultPlacement(
+                vaultARN: destinationVaultARN,
+                vaultType: try entry.optional("DestinationVaultType")?.string() ?? "",
+                lockStatus: try entry.optional("DestinationVaultLockState")?.string() ?? "",
+                encryptionKeyARN: try entry.optional("DestinationEncryptionKeyArn")?.string() ?? ""
+            ),
+            lifecycle: try lifecycle(entry.optional("DestinationRecoveryPointLifecycle")) ?? Lifecycle(),
+            iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
+            isParent: try entry.optional("IsParent")?.bool() ?? false,
+            parentJobID: try entry.optional("ParentJobId")?.string() ?? ""
+        )
     }
 
     /// `backup list-restore-jobs`.
     static func restoreJobs(_ root: JSONNode, location: AccountRegion) throws -> [RestoreJob] {
-        try root.required("RestoreJobs").array().map { entry in
-            RestoreJob(
-                id: try entry.required("RestoreJobId").identifier(),
-                account: try entry.optional("AccountId")?.identifier() ?? location.account,
-                region: location.region,
-                status: try entry.required("Status").enumeration(
-                    RestoreJobStatus.self,
-                    named: "restore job status list-restore-jobs prints",
-                    among: [.pending, .running, .completed, .aborted, .failed]
-                ),
-                statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
-                recoveryPointARN: try entry.required("RecoveryPointArn").arn().description,
-                sourceResourceARN: try entry.optional("SourceResourceArn")?.arn().description ?? "",
-                createdResourceARN: try entry.optional("CreatedResourceArn")?.arn().description ?? "",
-                resourceType: try entry.optional("ResourceType")?
-                    .enumeration(BackupResourceType.self, named: "resource type").rawValue ?? "",
-                creationDate: try entry.required("CreationDate").instant(),
-                completionDate: try entry.optional("CompletionDate")?.instant(),
-                sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
-                percentDone: try entry.optional("PercentDone")?.string() ?? "",
-                iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
-                backupVaultARN: try entry.optional("BackupVaultArn")?.string() ?? ""
-            )
-        }
+        try root.required("RestoreJobs").array().map { try restoreJob($0, location: location) }
+    }
+
+    /// One member of `RestoreJobs`, listed in `location`.
+    static func restoreJob(_ entry: JSONNode, location: AccountRegion) throws -> RestoreJob {
+        RestoreJob(
+            id: try entry.required("RestoreJobId").identifier(),
+            account: try entry.optional("AccountId")?.identifier() ?? location.account,
+            region: location.region,
+            status: try entry.required("Status").enumeration(
+                RestoreJobStatus.self,
+                named: "restore job status list-restore-jobs prints",
+                among: [.pending, .running, .completed, .aborted, .failed]
+            ),
+            statusMessage: try entry.optional("StatusMessage")?.string() ?? "",
+            recoveryPointARN: try entry.required("RecoveryPointArn").arn().description,
+            sourceResourceARN: try entry.optional("SourceResourceArn")?.arn().description ?? "",
+            createdResourceARN: try entry.optional("CreatedResourceArn")?.arn().description ?? "",
+            resourceType: try entry.optional("ResourceType")?
+                .enumeration(BackupResourceType.self, named: "resource type").rawValue ?? "",
+            creationDate: try entry.required("CreationDate").instant(),
+            completionDate: try entry.optional("CompletionDate")?.instant(),
+            sizeBytes: try entry.optional("BackupSizeInBytes").map { Int64(try $0.int()) },
+            percentDone: try entry.optional("PercentDone")?.string() ?? "",
+            iamRoleARN: try entry.optional("IamRoleArn")?.string() ?? "",
+            backupVaultARN: try entry.optional("BackupVaultArn")?.string() ?? ""
+        )
     }
 }

@@ -120,11 +120,7 @@ enum EventReaders {
 
     /// The job event of one record of a CloudTrail log file, read as its file is inflated (``RecordSplitter``).
     static func cloudTrailRecord(_ record: RecordSplitter.Record, file: String) throws -> JobEvent? {
-        try cloudTrailRecord(record.bytes, position: record.position, file: file) { error in
-            // The record's own line and column, placed in the file.
-            let column = error.line == 1 ? error.column + record.column - 1 : error.column
-            return "\(error.line + record.line - 1):\(column)"
-        }
+        try cloudTrailRecord(record.bytes, position: record.position, file: file) { record.location(of: $0) }
     }
 
     /// The job event of one record, or nil for a record of another service or kind; `located` places a syntax

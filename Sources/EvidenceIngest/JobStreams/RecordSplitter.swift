@@ -1,21 +1,47 @@
 internal import EvidenceModel
 
-/// Splits a CloudTrail log file's JSON (`{"Records": [...]}`), handed over in pieces as it inflates, into its
-/// records, so that memory holds one record, never the file.
+/// Splits a file whose JSON is an object holding an array (a CloudTrail log file's `{"Records": [...]}`, a job
+/// list's `{"BackupJobs": [...]}`), handed over in pieces as it is read or inflated, into the array's elements (its
+/// records), so that memory holds one record, never the file.
 ///
-/// The file's frame (`{`, `"Records"`, `:`, `[`, the commas, `]`, `}`) is checked here; each record's own syntax is
+/// The file's frame (`{`, the key, `:`, `[`, the commas, `]`, `}`) is checked here; each record's own syntax is
 /// checked by ``JSONParser`` when it is complete, and errors in it are located in the whole file. A record, with
 /// the white space before it, longer than `ReadLimits.recordBytes`, or nested deeper than
-/// ``JSONParser/maximumDepth``, is refused as soon as it is, however much of the file follows. A file whose JSON is
-/// not in this frame is kept whole, up to the same limit, for ``EventReaders/cloudTrail(json:file:)`` to name what is
-/// wrong.
+/// ``JSONParser/maximumDepth``, is refused as soon as it is, however much of the file follows. A CloudTrail log file
+/// holds `Records` alone; a job list may hold other members (the CLI's `NextToken`) before or after its array, each
+/// read whole within the same limit and checked for syntax. A file whose JSON does not start its frame is kept
+/// whole, up to the same limit, for the full reader (``EventReaders/cloudTrail(json:file:)``, `AWSShapes`) to name
+/// what is wrong.
 struct RecordSplitter {
+    /// The object a file holds: the member whose array holds the records, and whether other members may come with
+    /// it.
+    struct Frame {
+        /// The member whose elements are the records: `Records`, `BackupJobs`.
+        var key: String
+        /// Whether the object may hold members other than `key`; if not, the file must start `{"key": [`.
+        var otherMembers: Bool
+        /// What such a file is, for the error when one is not and is too large to read whole.
+        var name: String
+
+        static let cloudTrail = Frame(
+            key: "Records",
+            otherMembers: false,
+            name: "a CloudTrail log file ({\"Records\": [...]})"
+        )
+    }
+
     /// One complete record: its place in `Records`, its bytes, and the line and column where it starts.
     struct Record {
         var position: Int
         var bytes: [UInt8]
         var line: Int
         var column: Int
+
+        /// Where a syntax error in the record is in the file: `line:column`.
+        func location(of error: JSONSyntaxError) -> String {
+            let column = error.line == 1 ? error.column + self.column - 1 : error.column
+            return "\(error.line + line - 1):\(column)"
+        }
     }
 
     private enum Phase {
@@ -31,13 +57,33 @@ struct RecordSplitter {
         case afterArray
         /// After `}`: white space only.
         case done
+        /// Before a member's key, or before `}` when `first` (frames with other members).
+        case member(first: Bool)
+        /// After a member's key: `:`.
+        case colon(String)
+        /// Before a member's value.
+        case value(String)
+        /// After a member: `,` or `}`.
+        case afterMember
         /// Not in the frame: every byte is kept for the full reader.
         case whole
     }
 
+    /// What a value being read whole is: a record, a member's key, or the value of a member other than the
+    /// records'.
+    private enum Scanned {
+        case record
+        case key
+        case member(String)
+    }
+
     let file: String
     let limit: Int
+    let frame: Frame
     private var phase = Phase.head
+    private var scanned = Scanned.record
+    /// Whether the records' array has been read (frames with other members).
+    private var arraySeen = false
     private var head: [UInt8] = []
     private var buffer: [UInt8] = []
     /// Bytes since the previous record ended: white space, then the record.
@@ -54,9 +100,10 @@ struct RecordSplitter {
     private var line = 1
     private var column = 1
 
-    init(file: String, limit: Int) {
+    init(file: String, limit: Int, frame: Frame = .cloudTrail) {
         self.file = file
         self.limit = limit
+        self.frame = frame
     }
 
     /// The JSON of a file not in the frame, for the full reader; nil when the frame held.
@@ -79,7 +126,7 @@ struct RecordSplitter {
                     guard buffer.count + (raw.count - index) <= limit else {
                         throw ImportError(
                             file: file,
-                            message: "not a CloudTrail log file ({\"Records\": [...]}) and larger than \(limit) "
+                            message: "not \(frame.name) and larger than \(limit) "
                                 + "bytes (limits.record_bytes in scenario.json raises the limit)"
                         )
                     }
@@ -96,21 +143,15 @@ struct RecordSplitter {
                         guard first else { throw syntax("expected a JSON value") }
                         step(byte)
                         index += 1
-                        phase = .afterArray
+                        phase = frame.otherMembers ? .afterMember : .afterArray
                     } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") {
                         throw syntax("expected a JSON value")
                     } else {
-                        startRecord(byte)
+                        startRecord(byte, .record)
                     }
                 case .record:
                     index = try scanRecord(raw, from: index)
-                    if case .afterRecord = phase {
-                        let record = Record(position: position, bytes: buffer, line: recordLine, column: recordColumn)
-                        buffer.removeAll(keepingCapacity: true)
-                        position += 1
-                        pending = 0
-                        try body(record)
-                    }
+                    if case .afterRecord = phase { try completed(body) }
                 case .afterRecord:
                     index = skipWhitespace(raw, from: index)
                     guard index < raw.count else { return }
@@ -118,7 +159,7 @@ struct RecordSplitter {
                     if byte == UInt8(ascii: ",") {
                         phase = .beforeRecord(first: false)
                     } else if byte == UInt8(ascii: "]") {
-                        phase = .afterArray
+                        phase = frame.otherMembers ? .afterMember : .afterArray
                     } else {
                         throw syntax("expected ',' or ']'")
                     }
@@ -136,6 +177,61 @@ struct RecordSplitter {
                 case .done:
                     index = skipWhitespace(raw, from: index)
                     guard index == raw.count else { throw syntax("unexpected text after the JSON value") }
+                case .member(let first):
+                    index = skipWhitespace(raw, from: index)
+                    guard index < raw.count else { return }
+                    let byte = raw[index]
+                    if byte == UInt8(ascii: "\"") {
+                        startRecord(byte, .key)
+                    } else if first, byte == UInt8(ascii: "}") {
+                        step(byte)
+                        index += 1
+                        phase = .done
+                    } else {
+                        throw syntax("expected a string key")
+                    }
+                case .colon(let key):
+                    index = skipWhitespace(raw, from: index)
+                    guard index < raw.count else { return }
+                    guard raw[index] == UInt8(ascii: ":") else { throw syntax("expected ':'") }
+                    step(raw[index])
+                    index += 1
+                    phase = .value(key)
+                case .value(let key):
+                    index = skipWhitespace(raw, from: index)
+                    guard index < raw.count else { return }
+                    let byte = raw[index]
+                    if key == frame.key, byte == UInt8(ascii: "[") {
+                        guard !arraySeen else {
+                            throw ImportError(
+                                file: file,
+                                location: "$.\(key)",
+                                message: "the member appears twice; the file holds one \(key) array"
+                            )
+                        }
+                        arraySeen = true
+                        step(byte)
+                        index += 1
+                        pending = 0
+                        phase = .beforeRecord(first: true)
+                    } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                        throw syntax("expected a JSON value")
+                    } else {
+                        startRecord(byte, .member(key))
+                    }
+                case .afterMember:
+                    index = skipWhitespace(raw, from: index)
+                    guard index < raw.count else { return }
+                    let byte = raw[index]
+                    if byte == UInt8(ascii: ",") {
+                        phase = .member(first: false)
+                    } else if byte == UInt8(ascii: "}") {
+                        phase = .done
+                    } else {
+                        throw syntax("expected ',' or '}'")
+                    }
+                    step(byte)
+                    index += 1
                 }
             }
         }
@@ -180,9 +276,53 @@ struct RecordSplitter {
         return index
     }
 
+    /// A value read whole: a record is handed to `body`; a key starts its member; another member's value is
+    /// checked for syntax, and the records' member given anything but an array is refused as the full reader
+    /// refuses it.
+    private mutating func completed(_ body: (Record) throws -> Void) throws {
+        defer {
+            buffer.removeAll(keepingCapacity: true)
+            pending = 0
+        }
+        switch scanned {
+        case .record:
+            let record = Record(position: position, bytes: buffer, line: recordLine, column: recordColumn)
+            position += 1
+            try body(record)
+        case .key:
+            guard case .string(let key) = try parsed() else { throw syntax("expected a string key") }
+            phase = .colon(key)
+        case .member(let key):
+            let value = try parsed()
+            phase = .afterMember
+            guard key == frame.key else { return }
+            let node = JSONNode(value: value, file: file, path: "$.\(key)")
+            if case .null = value {
+                throw ImportError(file: file, location: node.path, message: "missing required field")
+            }
+            throw node.expected("an array")
+        }
+    }
+
+    /// The value just read whole, parsed; a syntax error is located in the file.
+    private func parsed() throws -> JSONValue {
+        do {
+            return try JSONParser.parse(buffer)
+        } catch {
+            let column = error.line == 1 ? error.column + recordColumn - 1 : error.column
+            throw ImportError(
+                file: file,
+                location: "\(error.line + recordLine - 1):\(column)",
+                message: "invalid JSON: \(error.message)"
+            )
+        }
+    }
+
     /// Checks that the file ended where its JSON does.
     mutating func finish() throws {
         switch phase {
+        case .done where frame.otherMembers && !arraySeen:
+            throw ImportError(file: file, location: "$.\(frame.key)", message: "missing required field")
         case .done, .whole:
             return
         case .head:
@@ -196,12 +336,14 @@ struct RecordSplitter {
 
     // MARK: The frame
 
-    /// Matches `head` against `{"Records":[` with white space anywhere between, moving on once it holds, and
-    /// keeping the file whole once it cannot.
+    /// Matches `head` against `{"Records":[` (a frame without other members: the key given) or `{` (with them),
+    /// with white space anywhere between, moving on once it holds, and keeping the file whole once it cannot.
     private mutating func matchHead() throws {
         var index = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var expected: [[UInt8]] = [[UInt8(ascii: "{")], Array("\"Records\"".utf8), [UInt8(ascii: ":")]]
-        expected.append([UInt8(ascii: "[")])
+        var expected: [[UInt8]] = [[UInt8(ascii: "{")]]
+        if !frame.otherMembers {
+            expected += [Array("\"\(frame.key)\"".utf8), [UInt8(ascii: ":")], [UInt8(ascii: "[")]]
+        }
         for token in expected {
             while index < head.count, isWhitespace(head[index]) { index += 1 }
             let available = min(token.count, head.count - index)
@@ -216,7 +358,7 @@ struct RecordSplitter {
         }
         for byte in head { step(byte) }
         head = []
-        phase = .beforeRecord(first: true)
+        phase = frame.otherMembers ? .member(first: true) : .beforeRecord(first: true)
     }
 
     /// Leaves the frame: the bytes so far, and all that follow, go to the full reader, up to the limit.
@@ -235,7 +377,9 @@ struct RecordSplitter {
 
     // MARK: Records
 
-    private mutating func startRecord(_ byte: UInt8) {
+    private mutating func startRecord(_ byte: UInt8, _ kind: Scanned) {
+        scanned = kind
+        if case .record = kind {} else { pending = 0 }
         recordLine = line
         recordColumn = column
         depth = 0
@@ -315,12 +459,28 @@ struct RecordSplitter {
 
     private func checkSize() throws {
         guard pending > limit else { return }
-        throw ImportError(
-            file: file,
-            location: "$.Records[\(position)]",
-            message: "the record, with the white space before it, is longer than \(limit) bytes "
-                + "(limits.record_bytes in scenario.json raises the limit)"
-        )
+        switch (phase, scanned) {
+        case (.record, .key):
+            throw ImportError(
+                file: file,
+                location: "$",
+                message: "a key is longer than \(limit) bytes (limits.record_bytes in scenario.json raises the limit)"
+            )
+        case (.record, .member(let key)):
+            throw ImportError(
+                file: file,
+                location: "$.\(key)",
+                message: "the member's value is longer than \(limit) bytes "
+                    + "(limits.record_bytes in scenario.json raises the limit)"
+            )
+        default:
+            throw ImportError(
+                file: file,
+                location: "$.\(frame.key)[\(position)]",
+                message: "the record, with the white space before it, is longer than \(limit) bytes "
+                    + "(limits.record_bytes in scenario.json raises the limit)"
+            )
+        }
     }
 
     private mutating func step(_ byte: UInt8) {
