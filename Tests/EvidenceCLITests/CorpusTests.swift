@@ -24,7 +24,8 @@ struct CorpusTests {
             "cloudtrail-unknown-state", "eventbridge-bad-json-line", "eventbridge-missing-field",
             "eventbridge-unknown-resource-type", "eventbridge-size-not-a-number", "events-not-jsonl",
             "stream-job-without-resource", "stream-path-leaves-scenario", "cloudtrail-gzip-bomb",
-            "cloudtrail-whitespace-bomb", "cloudformation-yaml-alias-bomb",
+            "cloudtrail-whitespace-bomb", "cloudformation-yaml-alias-bomb", "joblist-bad-json", "joblist-missing-field",
+            "joblist-not-an-array", "joblist-record-too-long",
         ] {
             #expect(kinds.contains(required), "Tests/corpus/\(required) is missing")
         }

@@ -95,12 +95,21 @@ public enum JobLists {
             if records.count >= batchSize { try flush() }
         }
         try splitter.finish()
-        try flush()
         if let whole = splitter.wholeDocument {
-            // Not an object: the whole file's reader names what is wrong.
-            _ = try JSONNode.parse(whole, file: file.path).required(file.kind.key)
-            throw ImportError(file: file.path, location: "$", message: "expected an object")
+            // Not in the frame (within the limit): the whole file's reader reads it, or names what is wrong.
+            let elements = try JSONNode.parse(whole, file: file.path).required(file.kind.key).array()
+            for (position, element) in elements.enumerated() {
+                records.append(
+                    RecordSplitter.Record(
+                        position: position,
+                        bytes: CanonicalJSON.encode(element.value),
+                        line: 1,
+                        column: 1
+                    )
+                )
+            }
         }
+        try flush()
     }
 
     /// The job an element of the list holds, read by `AWSShapes` as the whole file's reader reads it.

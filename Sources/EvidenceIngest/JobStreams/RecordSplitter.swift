@@ -329,6 +329,10 @@ struct RecordSplitter {
             // Too short to hold the frame: the full reader names what is wrong.
             buffer = head
             phase = .whole
+        case .record:
+            // The parser names what the value lacks (an unterminated string, a literal cut short).
+            _ = try parsed()
+            throw syntax("unexpected end of input; the file may be truncated")
         default:
             throw syntax("unexpected end of input; the file may be truncated")
         }
@@ -339,6 +343,8 @@ struct RecordSplitter {
     /// Matches `head` against `{"Records":[` (a frame without other members: the key given) or `{` (with them),
     /// with white space anywhere between, moving on once it holds, and keeping the file whole once it cannot.
     private mutating func matchHead() throws {
+        // A byte order mark not yet whole.
+        if head.count < 3, [0xEF, 0xBB, 0xBF].starts(with: head) { return }
         var index = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var expected: [[UInt8]] = [[UInt8(ascii: "{")]]
         if !frame.otherMembers {

@@ -1,0 +1,146 @@
+import EvidenceModel
+import EvidenceTestSupport
+import Foundation
+import Testing
+
+@testable import EvidenceIngest
+
+@Suite("Job lists read in pieces")
+struct JobListReaderTests {
+    static let location = AccountRegion(account: "111122223333", region: "us-east-1")
+    static let volume = "arn:aws:ec2:us-east-1:111122223333:volume/vol-0123456789abcdef0"
+
+    static func job(_ id: String, day: Int) -> String {
+        """
+        {"BackupJobId": "\(id)", "ResourceArn": "\(volume)", "State": "COMPLETED",
+         "CreationDate": "2028-03-0\(day)T05:00:00Z", "BackupOptions": {"WindowsVSS": "enabled"}}
+        """
+    }
+
+    /// The jobs of `text` as a backup-jobs.json, read in pieces.
+    static func streamed(_ text: String, limits: ReadLimits = .defaults) throws -> [BackupJob] {
+        let folder = try TemporaryFolder()
+        let path = "accounts/111122223333/us-east-1/backup-jobs.json"
+        let url = folder.url.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        var jobs: [BackupJob] = []
+        let file = JobLists.File(path: path, kind: .backup, location: location)
+        try JobLists.read(file, files: FileSystem(root: folder.url), limits: limits) { batch in
+            for listed in batch {
+                guard case .backup(let job) = listed.job else { continue }
+                jobs.append(job)
+            }
+        }
+        return jobs
+    }
+
+    /// The jobs of `text` read whole, as one JSON tree.
+    static func whole(_ text: String) throws -> [BackupJob] {
+        let path = "accounts/111122223333/us-east-1/backup-jobs.json"
+        return try AWSShapes.backupJobs(JSONNode.parse(Array(text.utf8), file: path), location: location)
+    }
+
+    /// The error `body` throws, as printed.
+    static func failure(_ body: () throws -> [BackupJob]) -> String? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("Every job list of the job-list scenario reads as the whole file's reader reads it")
+    func scenarioLists() throws {
+        let root = URL(fileURLWithPath: RepositoryPaths.scenario("job-lists"))
+        let files = FileSystem(root: root)
+        let lists = try JobLists.files(files)
+        #expect(lists.count > 3)
+        for file in lists {
+            var streamed: [JobStreams.Job] = []
+            try JobLists.read(file, files: files, limits: .defaults) { batch in streamed += batch.map(\.job) }
+            let node = try files.json(file.path)
+            let whole: [JobStreams.Job]
+            switch file.kind {
+            case .backup: whole = try AWSShapes.backupJobs(node, location: file.location).map { .backup($0) }
+            case .copy: whole = try AWSShapes.copyJobs(node, location: file.location).map { .copy($0) }
+            case .restore: whole = try AWSShapes.restoreJobs(node, location: file.location).map { .restore($0) }
+            }
+            #expect(streamed.count == whole.count, "\(file.path)")
+            for (a, b) in zip(streamed, whole) { #expect("\(a)" == "\(b)", "\(file.path)") }
+        }
+    }
+
+    @Test("Other members before and after the array, pieces of any size: the same jobs")
+    func otherMembers() throws {
+        let text = """
+            \u{FEFF}{ "NextToken" : {"a": [1, "]}"]}, "BackupJobs" : [ \(Self.job("J1", day: 1)) ,
+              \(Self.job("J\\u0032", day: 2))],
+            "Other": null }\n
+            """
+        let expected = try Self.whole(text.replacingOccurrences(of: "\u{FEFF}", with: ""))
+        #expect(expected.map(\.id) == ["J1", "J2"])
+        #expect(try Self.streamed(text) == expected)
+        // One byte at a time: every state of the frame is crossed at a piece's end.
+        var splitter = RecordSplitter(
+            file: "f",
+            limit: 1 << 20,
+            frame: RecordSplitter.Frame(key: "BackupJobs", otherMembers: true, name: "a job list")
+        )
+        var records: [[UInt8]] = []
+        for byte in Array(text.utf8) { try splitter.feed([byte][...]) { records.append($0.bytes) } }
+        try splitter.finish()
+        #expect(records.count == 2)
+        #expect(String(decoding: records[1], as: UTF8.self).hasPrefix("{\"BackupJobId\": \"J\\u0032\""))
+    }
+
+    @Test(
+        "A malformed list is refused as the whole file's reader refuses it",
+        arguments: [
+            "", "[]", "null", "{}", #"{"NextToken": "x"}"#, #"{"BackupJobs": null}"#, #"{"BackupJobs": {}}"#,
+            #"{"BackupJobs": "x", "NextToken": 1}"#, #"{"BackupJobs": [}"#, #"{"BackupJobs": [1,]}"#,
+            #"{"BackupJobs": [] "x": 1}"#, #"{"BackupJobs": [], }"#, #"{"BackupJobs": []} x"#,
+            #"{"BackupJobs": [{"BackupJobId": 1}]}"#, #"{"BackupJobs": [{"BackupJobId": "J", "ResourceArn": "x"}]}"#,
+            #"{"BackupJobs": [{"a": tru}]}"#, #"{"BackupJobs": ["#, #"{"Back"#, #"{"x": [1, {]}"#, #"{1: 2}"#,
+            #"{"BackupJobs" 1}"#,
+        ]
+    )
+    func malformed(text: String) throws {
+        let expected = Self.failure { try Self.whole(text) }
+        #expect(expected != nil)
+        #expect(Self.failure { try Self.streamed(text) } == expected)
+    }
+
+    @Test("An element longer than limits.record_bytes, a second array: refused where they are")
+    func limits() throws {
+        let text = #"{"BackupJobs": [\#(Self.job("J1", day: 1)), \#(Self.job("J2", day: 2))]}"#
+        var limits = ReadLimits.defaults
+        limits.recordBytes = 200
+        #expect(
+            Self.failure { try Self.streamed(text, limits: limits) }
+                == "accounts/111122223333/us-east-1/backup-jobs.json: $.BackupJobs[0]: the record, with the white "
+                + "space before it, is longer than 200 bytes (limits.record_bytes in scenario.json raises the limit)"
+        )
+        let long = #"{"NextToken": "\#(String(repeating: "x", count: 300))", "BackupJobs": []}"#
+        #expect(Self.failure { try Self.streamed(long, limits: limits) }?.contains("$.NextToken: the member") == true)
+        #expect(
+            Self.failure { try Self.streamed(#"{"BackupJobs": [], "BackupJobs": []}"#) }
+                == "accounts/111122223333/us-east-1/backup-jobs.json: $.BackupJobs: the member appears twice; "
+                + "the file holds one BackupJobs array"
+        )
+    }
+
+    @Test("Encoded jobs read back as the jobs scanned")
+    func encoded() throws {
+        var count = 0
+        try JobLists.scan(folder: RepositoryPaths.scenario("job-lists")) { batch in
+            for item in batch {
+                let job = try JobLists.job(encoded: item.bytes[...])
+                #expect("\(job)" == "\(item.job)")
+                count += 1
+            }
+        }
+        #expect(count > 100)
+    }
+}
