@@ -41,7 +41,26 @@ struct StreamsBenchmark: ParsableCommand {
     @Option(help: .hidden)
     var sortBudget = MonthPipeline.defaultSortBudget
 
+    @Option(help: "Write the organization with its month's jobs as the CLI's job lists into this folder, and stop.")
+    var writeJobLists: String?
+
     func run() throws {
+        if let writeJobLists {
+            try withExitStatuses {
+                let benchmark = StreamBenchmark(
+                    resources: resources,
+                    otherRecords: otherRecords,
+                    work: URL(fileURLWithPath: work),
+                    backupsPerDay: backupsPerDay
+                )
+                let written = try benchmark.writeScenario(nil, jobLists: URL(fileURLWithPath: writeJobLists))
+                print(
+                    "wrote \(written.estate.resources.count) resources: \(written.simulated.backupJobs.count) backup and "
+                        + "\(written.simulated.copyJobs.count) copy jobs as job lists in \(writeJobLists)"
+                )
+            }
+            return
+        }
         // The children: they print their own peak (VmHWM), as well as the parent measures it.
         if let readStreams {
             try withExitStatuses {
@@ -100,7 +119,7 @@ struct StreamBenchmark {
 
     func run(format: (Double) -> String, spawn: (String, [String], URL) throws -> (Int32, String, Int)) throws {
         let scenario = work.appendingPathComponent("scenario")
-        let (estate, simulated, fileCount, compressed) = try writeScenario(scenario)
+        let (estate, simulated, fileCount, compressed) = try writeScenario(scenario, jobLists: nil)
         let clock = ContinuousClock()
         print(
             "wrote \(fileCount) CloudTrail files (\(format(Double(compressed) / 1_000_000)) MB gzip) for "
@@ -146,19 +165,35 @@ struct StreamBenchmark {
         try simulate("\(stats.events * 2) job events: every file delivered twice")
     }
 
-    /// Writes the organization's estate and its month's jobs as CloudTrail files into `scenario` (replaced).
+    /// Writes the organization's estate and its month's jobs, simulated once: as CloudTrail files into `scenario`,
+    /// and as the CLI's job lists (`JobListExport`) into `jobLists` (each replaced, when given).
     func writeScenario(
-        _ scenario: URL
+        _ scenario: URL?,
+        jobLists: URL? = nil
     ) throws -> (
         estate: Estate, simulated: SimulationResult, files: Int, compressedBytes: Int
     ) {
-        try? FileManager.default.removeItem(at: scenario)
-        try writeEstate(scenario)
-        let estate = try ScenarioReader.read(folder: scenario.path)
+        let folders = [scenario, jobLists].compactMap { $0 }
+        for folder in folders {
+            try? FileManager.default.removeItem(at: folder)
+            try writeEstate(folder)
+        }
+        guard let first = folders.first else { throw IOFailure(description: "no folder to write") }
+        let estate = try ScenarioReader.read(folder: first.path)
         let month = estate.settings.month
         let simulated = try Simulator.run(estate: estate, month: month, asOf: month.end)
+        if let jobLists {
+            for (path, bytes) in JobListExport.files(
+                backups: simulated.backupJobs,
+                copies: simulated.copyJobs,
+                restores: simulated.restoreJobs
+            ) {
+                try Data(bytes).write(to: jobLists.appendingPathComponent(path))
+            }
+        }
         var fileCount = 0
         var compressed = 0
+        guard let scenario else { return (estate, simulated, fileCount, compressed) }
         for account in Self.accounts {
             let files = JobEventExport.files(
                 backups: simulated.backupJobs.filter { $0.account == account },
