@@ -203,7 +203,7 @@ let package = Package(
             name: "EvidencePipelineTests",
             dependencies: [
                 "EvidencePipeline", "EvidenceReports", "EvidenceModel", "EvidenceIngest", "EvidenceControls",
-                "EvidenceTestSupport",
+                "EvidenceFixtures", "EvidenceTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
