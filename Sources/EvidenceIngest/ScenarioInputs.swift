@@ -39,6 +39,31 @@ public enum ScenarioInputs {
         return paths.sorted()
     }
 
+    /// One input file, normalized as `normalized(scenario:path:)` returns it, handed to `body` in pieces: a job list
+    /// a job at a time (`JobLists`), so that memory never holds it whole; any other file at once.
+    public static func normalized(
+        scenario: String,
+        path: String,
+        _ body: ([UInt8]) throws -> Void
+    ) throws {
+        if let kind = JobLists.kind(ofPath: path) {
+            let root = URL(fileURLWithPath: scenario, isDirectory: true)
+            var written = false
+            do {
+                // The scenario's limits, as its jobs were read with them.
+                let limits = try ScenarioFile.read(FileSystem(root: root).json("scenario.json")).limits
+                try JobLists.canonical(root.appendingPathComponent(path), kind: kind, limits: limits) { piece in
+                    written = true
+                    try body(piece)
+                }
+                return
+            } catch  where !written {
+                // Not a job list a piece at a time: normalized whole, as any other file.
+            }
+        }
+        try body(normalized(scenario: scenario, path: path))
+    }
+
     /// One input file, normalized: JSON re-encoded canonically, anything else as it is.
     public static func normalized(scenario: String, path: String) throws(ImportError) -> [UInt8] {
         let root = URL(fileURLWithPath: scenario)

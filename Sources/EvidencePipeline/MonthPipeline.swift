@@ -133,10 +133,12 @@ public struct MonthPipeline: Sendable {
         let paths = ScenarioInputs.paths(scenario: scenario)
         for (done, path) in paths.enumerated() {
             progress?(MonthProgress(stage: .writingInputs, done: done, total: paths.count))
-            try Self.write(
-                ScenarioInputs.normalized(scenario: scenario, path: path),
-                to: folder.appendingPathComponent("inputs/\(path)")
-            )
+            // A job list a job at a time, as its jobs were read.
+            let url = folder.appendingPathComponent("inputs/\(path)")
+            try Self.createFolders(url.deletingLastPathComponent())
+            let file = try OutputFile(path: url.path)
+            try ScenarioInputs.normalized(scenario: scenario, path: path) { try file.write($0) }
+            try file.close()
         }
         return statistics
     }

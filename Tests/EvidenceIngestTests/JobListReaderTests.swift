@@ -144,3 +144,39 @@ struct JobListReaderTests {
         #expect(count > 100)
     }
 }
+
+@Suite("Job lists normalized in pieces")
+struct JobListInputTests {
+    /// The normalized input handed out in pieces, joined.
+    static func pieces(_ scenario: String, _ path: String) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try ScenarioInputs.normalized(scenario: scenario, path: path) { out += $0 }
+        return out
+    }
+
+    @Test("A job list normalized a job at a time is the canonical JSON of the whole file")
+    func canonical() throws {
+        let scenario = RepositoryPaths.scenario("job-lists")
+        let paths = ScenarioInputs.paths(scenario: scenario).filter { JobLists.kind(ofPath: $0) != nil }
+        #expect(paths.count > 3)
+        for path in paths {
+            #expect(try Self.pieces(scenario, path) == ScenarioInputs.normalized(scenario: scenario, path: path))
+        }
+        let folder = try TemporaryFolder()
+        try Data(#"{"name": "t", "month": "2028-03", "seed": 1}"#.utf8)
+            .write(to: folder.url.appendingPathComponent("scenario.json"))
+        let path = "accounts/111122223333/us-east-1/backup-jobs.json"
+        let url = folder.url.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        for text in [
+            #"{"NextToken": "b\u00e9", "BackupJobs": [{"B": 1, "A": [true, null, "\n"]}, {}], "Alpha": {"z": 1, "a": 2}}"#,
+            #"{"BackupJobs": []}"#, #"[1, 2]"#, #"{"BackupJobs": [1,]}"#, #"{"BackupJobs": [1], "BackupJobs": [2]}"#,
+        ] {
+            try Data(text.utf8).write(to: url)
+            #expect(
+                try Self.pieces(folder.path, path) == ScenarioInputs.normalized(scenario: folder.path, path: path),
+                "\(text)"
+            )
+        }
+    }
+}

@@ -138,6 +138,67 @@ public enum JobLists {
         }
     }
 
+    /// What a path inside the scenario folder lists, when it is a job list.
+    static func kind(ofPath path: String) -> Kind? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "accounts", ARN.isAccountID(String(parts[1])),
+            ARN.isRegion(String(parts[2]))
+        else { return nil }
+        return Kind.allCases.first { $0.fileName == parts[3] }
+    }
+
+    /// Hands `body` the canonical JSON of the job list at `url` in pieces, a job at a time.
+    ///
+    /// The bytes are `CanonicalJSON.encode` of the whole file's value. The file is read twice a chunk at a time:
+    /// once to check every job's syntax and keep the other members, once to write. Throws, before handing
+    /// anything, when the file is not a job list.
+    static func canonical(_ url: URL, kind: Kind, limits: ReadLimits, _ body: ([UInt8]) throws -> Void) throws {
+        let frame = RecordSplitter.Frame(key: kind.key, otherMembers: true, name: "a job list")
+        func split(_ each: (RecordSplitter.Record) throws -> Void) throws -> RecordSplitter {
+            guard let handle = try? FileHandle(forReadingFrom: url) else {
+                throw ImportError(file: url.path, message: "cannot read the file")
+            }
+            defer { try? handle.close() }
+            var splitter = RecordSplitter(file: url.path, limit: limits.recordBytes, frame: frame)
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try splitter.feed(ArraySlice(chunk), each)
+            }
+            try splitter.finish()
+            guard splitter.wholeDocument == nil else {
+                throw ImportError(file: url.path, message: "not a job list")
+            }
+            return splitter
+        }
+        let others = try split { _ = try JSONParser.parse($0.bytes) }.otherMembers
+        let keys = (Array(others.keys) + [kind.key]).sorted {
+            Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16))
+        }
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (index, key) in keys.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array(CanonicalJSON.string(key).utf8)
+            out.append(UInt8(ascii: ":"))
+            guard key == kind.key else {
+                if let value = others[key] { out += Array(CanonicalJSON.text(value).utf8) }
+                continue
+            }
+            out.append(UInt8(ascii: "["))
+            var first = true
+            _ = try split { record in
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out += Array(CanonicalJSON.text(try JSONParser.parse(record.bytes)).utf8)
+                if out.count >= 1 << 20 {
+                    try body(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out += [UInt8(ascii: "}"), 10]
+        try body(out)
+    }
+
     // MARK: Reading in pieces
 
     /// One listed job, encoded for keeping on disk: the job, and the bytes `job(encoded:)` reads it back from.

@@ -84,6 +84,9 @@ struct RecordSplitter {
     private var scanned = Scanned.record
     /// Whether the records' array has been read (frames with other members).
     private var arraySeen = false
+    /// The members other than the records' read so far, by key (a repeated key keeps its last value, as the
+    /// parser's objects do).
+    private(set) var otherMembers: [String: JSONValue] = [:]
     private var head: [UInt8] = []
     private var buffer: [UInt8] = []
     /// Bytes since the previous record ended: white space, then the record.
@@ -295,7 +298,10 @@ struct RecordSplitter {
         case .member(let key):
             let value = try parsed()
             phase = .afterMember
-            guard key == frame.key else { return }
+            guard key == frame.key else {
+                otherMembers[key] = value
+                return
+            }
             let node = JSONNode(value: value, file: file, path: "$.\(key)")
             if case .null = value {
                 throw ImportError(file: file, location: node.path, message: "missing required field")
