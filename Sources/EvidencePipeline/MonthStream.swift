@@ -329,9 +329,14 @@ struct MonthStream {
         var resourcesDone = 0
         let total = simulation.estate.resources.count
         progress?(MonthProgress(stage: .simulating, done: 0, total: total))
+        // Each batch is written on the write-behind thread while the next one is rendered; `writer` is not
+        // touched here again until `behind.finish()`.
+        let behind = WriteBehind()
+        nonisolated(unsafe) let written = writer
+        let resourceWork = writer.resourceWork
+        let pointWork = writer.pointWork
         for (location, resources) in partitions() {
-            let resourceIndices = writer.resourceWork[location] ?? []
-            let pointWork = writer.pointWork
+            let resourceIndices = resourceWork[location] ?? []
             var start = 0
             while start < resources.count {
                 let batch = Array(resources[start..<min(start + batchSize, resources.count)])
@@ -345,12 +350,16 @@ struct MonthStream {
                         partitionedJobs: true
                     )
                 }
-                for item in rendered { try writer.add(item) }
+                let last = start == resources.count
+                try behind.submit {
+                    for item in rendered { try written.add(item) }
+                    if last { try written.endPartition() }
+                }
                 resourcesDone += batch.count
                 progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
-            try writer.endPartition()
         }
+        try behind.finish()
         progress?(MonthProgress(stage: .writingReports))
         try writer.finish(statistics: &statistics)
     }

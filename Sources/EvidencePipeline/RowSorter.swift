@@ -106,17 +106,67 @@ final class RowSorter {
     }
 
     /// Sorts the rows held in memory, by key then by the order they were added.
+    ///
+    /// Many rows are sorted in slices on all cores, which are then merged pair by pair; the order is total (the
+    /// sequence breaks ties), so it does not depend on how the rows were split.
     private func sortEntries() {
         buffer.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
-            entries.sort { a, b in
-                let common = Int(min(a.keyLength, b.keyLength))
-                let order = memcmp(base + a.offset, base + b.offset, common)
-                if order != 0 { return order < 0 }
-                if a.keyLength != b.keyLength { return a.keyLength < b.keyLength }
-                return a.sequence < b.sequence
+            nonisolated(unsafe) let bytes = base
+            let slices = Self.sliceCount(entries.count)
+            guard slices > 1 else {
+                entries.sort { Self.less($0, $1, in: bytes) }
+                return
+            }
+            let entries = entries
+            let bounds = (0...slices).map { entries.count * $0 / slices }
+            var sorted = Parallel.map(Array(0..<slices)) { slice in
+                entries[bounds[slice]..<bounds[slice + 1]].sorted { Self.less($0, $1, in: bytes) }
+            }
+            while sorted.count > 1 {
+                let pairs = stride(from: 0, to: sorted.count, by: 2).map { index in
+                    (sorted[index], index + 1 < sorted.count ? sorted[index + 1] : [])
+                }
+                sorted = Parallel.map(pairs) { pair in Self.merge(pair.0, pair.1, in: bytes) }
+            }
+            self.entries = sorted[0]
+        }
+    }
+
+    /// Slices to sort apart: one below 16,384 rows, else one per core (a power of two, at most 8).
+    private static func sliceCount(_ count: Int) -> Int {
+        guard count >= 1 << 14 else { return 1 }
+        var slices = 1
+        while slices * 2 <= min(ProcessInfo.processInfo.activeProcessorCount, 8) { slices *= 2 }
+        return slices
+    }
+
+    /// Key order (bytes compared as unsigned, a prefix first), then the order rows were added.
+    private static func less(_ a: Entry, _ b: Entry, in base: UnsafeRawPointer) -> Bool {
+        let common = Int(min(a.keyLength, b.keyLength))
+        let order = memcmp(base + a.offset, base + b.offset, common)
+        if order != 0 { return order < 0 }
+        if a.keyLength != b.keyLength { return a.keyLength < b.keyLength }
+        return a.sequence < b.sequence
+    }
+
+    /// Two sorted lists as one.
+    private static func merge(_ a: [Entry], _ b: [Entry], in base: UnsafeRawPointer) -> [Entry] {
+        var merged: [Entry] = []
+        merged.reserveCapacity(a.count + b.count)
+        var (i, j) = (0, 0)
+        while i < a.count, j < b.count {
+            if less(b[j], a[i], in: base) {
+                merged.append(b[j])
+                j += 1
+            } else {
+                merged.append(a[i])
+                i += 1
             }
         }
+        merged.append(contentsOf: a[i...])
+        merged.append(contentsOf: b[j...])
+        return merged
     }
 
     private func spill() throws(PipelineError) {

@@ -87,10 +87,12 @@ public struct VerdictRows: Sendable {
 
     /// Appends the verdict's row, with its line end.
     public func append(_ verdict: ResourceVerdict, to bytes: inout [UInt8]) {
-        for part in parts {
-            switch part {
-            case .bytes(let rendered): bytes.append(contentsOf: rendered)
-            case .verdict(let append): append(verdict, &bytes)
+        withUnsafePointer(to: verdict) { verdict in
+            for part in parts {
+                switch part {
+                case .bytes(let rendered): bytes.append(contentsOf: rendered)
+                case .verdict(let append): append(verdict, &bytes)
+                }
             }
         }
     }
@@ -128,7 +130,11 @@ public struct VerdictRow: ControlRow {
 /// Renders report rows as CSV records: each template's columns are resolved once to a function that appends the
 /// field's bytes to the record, so a row costs one call per column and no string per field.
 public struct ReportRows: Sendable {
-    typealias Column<T> = @Sendable (T, inout [UInt8]) -> Void
+    /// A column's renderer, given the row by address.
+    ///
+    /// A closure stored in an array takes its arguments indirectly, so a row passed by value would be copied
+    /// (every string retained and released) at each call.
+    typealias Column<T> = @Sendable (UnsafePointer<T>, inout [UInt8]) -> Void
     let backupJob: [Column<BackupJob>]
     let copyJob: [Column<CopyJob>]
     let restoreJob: [Column<RestoreJob>]
@@ -161,28 +167,28 @@ public struct ReportRows: Sendable {
         }
         backupJob = columns(.backupJob) { key -> Column<BackupJob> in
             switch key {
-            case "backupJobId": { Field.text($0.id, &$1) }
-            case "backupPlanArn": { Field.text($0.origin.planARN, &$1) }
-            case "backupRuleId": { Field.text($0.origin.ruleID, &$1) }
-            case "initiationDate": { Field.stamp($0.initiationDate, &$1) }
-            case "startWindowEnd": { Field.stamp($0.startBy, &$1) }
-            case "backupOptions": { Field.text(MonthlyReports.options($0.backupOptions), &$1) }
-            case "expectedCompletionDate": { Field.stamp($0.expectedCompletionDate, &$1) }
-            case "recoveryPointArn": { Field.text($0.recoveryPointARN, &$1) }
-            case "backupVaultName": { Field.text($0.placement.vaultName, &$1) }
-            case "backupVaultArn": { Field.text($0.placement.vaultARN, &$1) }
+            case "backupJobId": { Field.text($0.pointee.id, &$1) }
+            case "backupPlanArn": { Field.text($0.pointee.origin.planARN, &$1) }
+            case "backupRuleId": { Field.text($0.pointee.origin.ruleID, &$1) }
+            case "initiationDate": { Field.stamp($0.pointee.initiationDate, &$1) }
+            case "startWindowEnd": { Field.stamp($0.pointee.startBy, &$1) }
+            case "backupOptions": { Field.text(MonthlyReports.options($0.pointee.backupOptions), &$1) }
+            case "expectedCompletionDate": { Field.stamp($0.pointee.expectedCompletionDate, &$1) }
+            case "recoveryPointArn": { Field.text($0.pointee.recoveryPointARN, &$1) }
+            case "backupVaultName": { Field.text($0.pointee.placement.vaultName, &$1) }
+            case "backupVaultArn": { Field.text($0.pointee.placement.vaultARN, &$1) }
             default: shared(key)
             }
         }
         copyJob = columns(.copyJob) { key -> Column<CopyJob> in
             switch key {
-            case "copyJobId": { Field.text($0.id, &$1) }
-            case "initiationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
+            case "copyJobId": { Field.text($0.pointee.id, &$1) }
+            case "initiationDate": { Field.instant($0.pointee.creationDate, milliseconds: true, &$1) }
             case "startWindowEnd", "backupOptions": { _, _ in }
-            case "sourceRecoveryPointArn": { Field.text($0.sourceRecoveryPointARN, &$1) }
-            case "sourceBackupVaultArn": { Field.text($0.sourceVaultARN, &$1) }
-            case "destinationRecoveryPointArn": { Field.text($0.destinationRecoveryPointARN, &$1) }
-            case "destinationBackupVaultArn": { Field.text($0.destinationVaultARN, &$1) }
+            case "sourceRecoveryPointArn": { Field.text($0.pointee.sourceRecoveryPointARN, &$1) }
+            case "sourceBackupVaultArn": { Field.text($0.pointee.sourceVaultARN, &$1) }
+            case "destinationRecoveryPointArn": { Field.text($0.pointee.destinationRecoveryPointARN, &$1) }
+            case "destinationBackupVaultArn": { Field.text($0.pointee.destinationVaultARN, &$1) }
             default: shared(key)
             }
         }
@@ -190,88 +196,88 @@ public struct ReportRows: Sendable {
             switch key {
             case "reportTimePeriodStart": { $1.append(contentsOf: period.0) }
             case "reportTimePeriodEnd": { $1.append(contentsOf: period.1) }
-            case "pathToRoot": { $1.append(contentsOf: paths[$0.account] ?? []) }
-            case "accountId": { Field.text($0.account, &$1) }
-            case "region": { Field.text($0.region, &$1) }
-            case "restoreJobId": { Field.text($0.id, &$1) }
-            case "jobStatus": { Field.text($0.status.rawValue, &$1) }
-            case "statusMessage": { Field.text($0.statusMessage, &$1) }
-            case "resourceType": { Field.text($0.resourceType, &$1) }
-            case "recoveryPointArn": { Field.text($0.recoveryPointARN, &$1) }
-            case "initiationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
+            case "pathToRoot": { $1.append(contentsOf: paths[$0.pointee.account] ?? []) }
+            case "accountId": { Field.text($0.pointee.account, &$1) }
+            case "region": { Field.text($0.pointee.region, &$1) }
+            case "restoreJobId": { Field.text($0.pointee.id, &$1) }
+            case "jobStatus": { Field.text($0.pointee.status.rawValue, &$1) }
+            case "statusMessage": { Field.text($0.pointee.statusMessage, &$1) }
+            case "resourceType": { Field.text($0.pointee.resourceType, &$1) }
+            case "recoveryPointArn": { Field.text($0.pointee.recoveryPointARN, &$1) }
+            case "initiationDate": { Field.instant($0.pointee.creationDate, milliseconds: true, &$1) }
             case "isParentJob": { Field.boolean(false, &$1) }
-            case "vaultType": { Field.text(vaultsByARN[$0.backupVaultARN]?.vaultType ?? "", &$1) }
-            case "vaultLockStatus": { Field.text(vaultsByARN[$0.backupVaultARN]?.lockStatus ?? "", &$1) }
-            case "sourceResourceArn": { Field.text($0.sourceResourceARN, &$1) }
-            case "backupVaultArn": { Field.text($0.backupVaultARN, &$1) }
-            case "creationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
-            case "completionDate": { Field.stamp($0.completionDate, &$1) }
-            case "backupSizeInBytes": { Field.integer($0.sizeBytes, &$1) }
-            case "percentDone": { Field.text($0.percentDone, &$1) }
-            case "createdResourceArn": { Field.text($0.createdResourceARN, &$1) }
-            case "iamRoleArn": { Field.text($0.iamRoleARN, &$1) }
+            case "vaultType": { Field.text(vaultsByARN[$0.pointee.backupVaultARN]?.vaultType ?? "", &$1) }
+            case "vaultLockStatus": { Field.text(vaultsByARN[$0.pointee.backupVaultARN]?.lockStatus ?? "", &$1) }
+            case "sourceResourceArn": { Field.text($0.pointee.sourceResourceARN, &$1) }
+            case "backupVaultArn": { Field.text($0.pointee.backupVaultARN, &$1) }
+            case "creationDate": { Field.instant($0.pointee.creationDate, milliseconds: true, &$1) }
+            case "completionDate": { Field.stamp($0.pointee.completionDate, &$1) }
+            case "backupSizeInBytes": { Field.integer($0.pointee.sizeBytes, &$1) }
+            case "percentDone": { Field.text($0.pointee.percentDone, &$1) }
+            case "createdResourceArn": { Field.text($0.pointee.createdResourceARN, &$1) }
+            case "iamRoleArn": { Field.text($0.pointee.iamRoleARN, &$1) }
             default: { _, _ in }
             }
         }
         window = columns(.backupWindow) { key -> Column<ExpectedWindow> in
             switch key {
-            case "accountId": { Field.text($0.account, &$1) }
-            case "region": { Field.text($0.region, &$1) }
-            case "resourceType": { Field.text($0.resourceType, &$1) }
-            case "resourceArn": { Field.text($0.resourceARN, &$1) }
-            case "resourceName": { Field.text($0.resourceName, &$1) }
-            case "backupPlanName": { Field.text($0.planName, &$1) }
-            case "backupRuleName": { Field.text($0.ruleName, &$1) }
-            case "backupRuleSchedule": { Field.text($0.schedule, &$1) }
-            case "backupRuleTimezone": { Field.text($0.timezone, &$1) }
-            case "scheduledTime": { Field.instant($0.scheduled, milliseconds: false, &$1) }
-            case "startWindowEnd": { Field.instant($0.startBy, milliseconds: false, &$1) }
-            case "completionWindowEnd": { Field.instant($0.completeBy, milliseconds: false, &$1) }
-            case "outcome": { Field.text($0.outcome.rawValue, &$1) }
-            case "backupJobId": { Field.text($0.job?.id ?? "", &$1) }
-            case "jobStatus": { Field.text($0.job?.state.rawValue ?? "", &$1) }
-            case "creationDate": { Field.stamp($0.job?.creationDate, &$1) }
-            case "startDate": { Field.stamp($0.job?.startDate, &$1) }
-            case "completionDate": { Field.stamp($0.job?.completionDate, &$1) }
-            case "answeredByRule": { Field.text($0.takenByRule ?? $0.ruleName, &$1) }
-            case "recoveryPointArn": { Field.text($0.job?.recoveryPointARN ?? "", &$1) }
-            case "retentionRequiredDays": { Field.integer($0.requiredRetentionDays, &$1) }
+            case "accountId": { Field.text($0.pointee.account, &$1) }
+            case "region": { Field.text($0.pointee.region, &$1) }
+            case "resourceType": { Field.text($0.pointee.resourceType, &$1) }
+            case "resourceArn": { Field.text($0.pointee.resourceARN, &$1) }
+            case "resourceName": { Field.text($0.pointee.resourceName, &$1) }
+            case "backupPlanName": { Field.text($0.pointee.planName, &$1) }
+            case "backupRuleName": { Field.text($0.pointee.ruleName, &$1) }
+            case "backupRuleSchedule": { Field.text($0.pointee.schedule, &$1) }
+            case "backupRuleTimezone": { Field.text($0.pointee.timezone, &$1) }
+            case "scheduledTime": { Field.instant($0.pointee.scheduled, milliseconds: false, &$1) }
+            case "startWindowEnd": { Field.instant($0.pointee.startBy, milliseconds: false, &$1) }
+            case "completionWindowEnd": { Field.instant($0.pointee.completeBy, milliseconds: false, &$1) }
+            case "outcome": { Field.text($0.pointee.outcome.rawValue, &$1) }
+            case "backupJobId": { Field.text($0.pointee.job?.id ?? "", &$1) }
+            case "jobStatus": { Field.text($0.pointee.job?.state.rawValue ?? "", &$1) }
+            case "creationDate": { Field.stamp($0.pointee.job?.creationDate, &$1) }
+            case "startDate": { Field.stamp($0.pointee.job?.startDate, &$1) }
+            case "completionDate": { Field.stamp($0.pointee.job?.completionDate, &$1) }
+            case "answeredByRule": { Field.text($0.pointee.takenByRule ?? $0.pointee.ruleName, &$1) }
+            case "recoveryPointArn": { Field.text($0.pointee.job?.recoveryPointARN ?? "", &$1) }
+            case "retentionRequiredDays": { Field.integer($0.pointee.requiredRetentionDays, &$1) }
             case "retentionTakenDays":
                 { window, bytes in
                     Field.integer(
-                        window.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays },
+                        window.pointee.job.flatMap { $0.recoveryPointARN.isEmpty ? nil : $0.lifecycle.deleteAfterDays },
                         &bytes
                     )
                 }
-            case "detail": { Field.text($0.detail, &$1) }
+            case "detail": { Field.text($0.pointee.detail, &$1) }
             default: { _, _ in }
             }
         }
         func control<T: ControlRow>(_ key: String) -> Column<T>? {
             switch key {
-            case "accountId": { Field.text($0.location.account, &$1) }
-            case "region": { Field.text($0.location.region, &$1) }
-            case "frameworkName": { Field.text($0.framework.name, &$1) }
-            case "frameworkDescription": { Field.text($0.framework.description, &$1) }
-            case "controlName": { Field.text($0.control.name, &$1) }
+            case "accountId": { Field.text($0.pointee.location.account, &$1) }
+            case "region": { Field.text($0.pointee.location.region, &$1) }
+            case "frameworkName": { Field.text($0.pointee.framework.name, &$1) }
+            case "frameworkDescription": { Field.text($0.pointee.framework.description, &$1) }
+            case "controlName": { Field.text($0.pointee.control.name, &$1) }
             case "lastEvaluationTime": { $1.append(contentsOf: evaluated) }
             default: nil
             }
         }
         func verdict(_ key: String) -> Column<ResourceVerdict> {
             switch key {
-            case "resourceId": { Field.text($0.resourceID, &$1) }
-            case "resourceType": { Field.text($0.resourceType, &$1) }
-            case "resourceComplianceStatus": { Field.text($0.status.rawValue, &$1) }
-            case "evaluationReason": { Field.text($0.reason, &$1) }
-            case "evidence": { Field.joined($0.evidence, &$1) }
+            case "resourceId": { Field.text($0.pointee.resourceID, &$1) }
+            case "resourceType": { Field.text($0.pointee.resourceType, &$1) }
+            case "resourceComplianceStatus": { Field.text($0.pointee.status.rawValue, &$1) }
+            case "evaluationReason": { Field.text($0.pointee.reason, &$1) }
+            case "evidence": { Field.joined($0.pointee.evidence, &$1) }
             default: { _, _ in }
             }
         }
         resourceCompliance = columns(.resourceCompliance) { key -> Column<VerdictRow> in
             if let shared: Column<VerdictRow> = control(key) { return shared }
             let column = verdict(key)
-            return { column($0.verdict, &$1) }
+            return { row, bytes in withUnsafePointer(to: row.pointee.verdict) { column($0, &bytes) } }
         }
         verdictColumns = ReportTemplate.resourceCompliance.columns.map { column in
             if let shared: Column<ControlHeader> = control(column.key) { return .control(shared) }
@@ -280,12 +286,12 @@ public struct ReportRows: Sendable {
         controlCompliance = columns(.controlCompliance) { key -> Column<ControlSummary> in
             if let shared: Column<ControlSummary> = control(key) { return shared }
             return switch key {
-            case "controlComplianceStatus": { Field.text($0.status.rawValue, &$1) }
-            case "numResourcesCompliant": { Field.integer($0.compliantCount, &$1) }
-            case "numResourcesNonCompliant": { Field.integer($0.nonCompliantCount, &$1) }
-            case "controlFrequency": { Field.text($0.frequency ?? "", &$1) }
-            case "controlScope": { Field.text(MonthlyReports.scopeText($0.control.scope), &$1) }
-            case "controlParameters": { Field.text(MonthlyReports.parametersText($0.control), &$1) }
+            case "controlComplianceStatus": { Field.text($0.pointee.status.rawValue, &$1) }
+            case "numResourcesCompliant": { Field.integer($0.pointee.compliantCount, &$1) }
+            case "numResourcesNonCompliant": { Field.integer($0.pointee.nonCompliantCount, &$1) }
+            case "controlFrequency": { Field.text($0.pointee.frequency ?? "", &$1) }
+            case "controlScope": { Field.text(MonthlyReports.scopeText($0.pointee.control.scope), &$1) }
+            case "controlParameters": { Field.text(MonthlyReports.parametersText($0.pointee.control), &$1) }
             default: { _, _ in }
             }
         }
@@ -320,7 +326,7 @@ public struct ReportRows: Sendable {
             if index > 0 { pending.append(UInt8(ascii: ",")) }
             switch column {
             case .control(let append):
-                append(header, &pending)
+                withUnsafePointer(to: header) { append($0, &pending) }
             case .verdict(let append):
                 if !pending.isEmpty { parts.append(.bytes(pending)) }
                 pending = []
@@ -333,9 +339,11 @@ public struct ReportRows: Sendable {
     }
 
     static func append<T>(_ item: T, _ columns: [Column<T>], to bytes: inout [UInt8]) {
-        for index in columns.indices {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            columns[index](item, &bytes)
+        withUnsafePointer(to: item) { row in
+            for index in columns.indices {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                columns[index](row, &bytes)
+            }
         }
         bytes.append(UInt8(ascii: "\n"))
     }
@@ -493,39 +501,39 @@ public enum MonthlyReports {
         _ key: String,
         period: ([UInt8], [UInt8]),
         paths: [String: [UInt8]]
-    ) -> @Sendable (T, inout [UInt8]) -> Void {
+    ) -> ReportRows.Column<T> {
         switch key {
         case "reportTimePeriodStart": { $1.append(contentsOf: period.0) }
         case "reportTimePeriodEnd": { $1.append(contentsOf: period.1) }
-        case "pathToRoot": { $1.append(contentsOf: paths[$0.account] ?? []) }
-        case "accountId": { Field.text($0.account, &$1) }
-        case "region": { Field.text($0.region, &$1) }
-        case "jobStatus": { Field.text($0.stateText, &$1) }
-        case "statusMessage": { Field.text($0.statusMessage, &$1) }
-        case "resourceType": { Field.text($0.resourceType, &$1) }
-        case "resourceArn": { Field.text($0.resourceARN, &$1) }
-        case "resourceName": { Field.text($0.resourceName, &$1) }
-        case "backupPlanName": { Field.text($0.origin.planName, &$1) }
-        case "backupRuleName": { Field.text($0.origin.ruleName, &$1) }
-        case "backupRuleSchedule": { Field.text($0.origin.schedule, &$1) }
-        case "backupRuleTimezone": { Field.text($0.origin.timezone, &$1) }
-        case "isParentJob": { Field.boolean($0.isParent, &$1) }
-        case "parentJobId": { Field.text($0.parentJobID, &$1) }
-        case "creationDate": { Field.instant($0.creationDate, milliseconds: true, &$1) }
-        case "completionDate": { Field.stamp($0.completionDate, &$1) }
-        case "jobRunTime": { runTime($0.creationDate, $0.completionDate, &$1) }
-        case "backupSizeInBytes": { Field.integer($0.sizeBytes, &$1) }
-        case "vaultType": { Field.text($0.placement.vaultType, &$1) }
-        case "vaultLockStatus": { Field.text($0.placement.lockStatus, &$1) }
+        case "pathToRoot": { $1.append(contentsOf: paths[$0.pointee.account] ?? []) }
+        case "accountId": { Field.text($0.pointee.account, &$1) }
+        case "region": { Field.text($0.pointee.region, &$1) }
+        case "jobStatus": { Field.text($0.pointee.stateText, &$1) }
+        case "statusMessage": { Field.text($0.pointee.statusMessage, &$1) }
+        case "resourceType": { Field.text($0.pointee.resourceType, &$1) }
+        case "resourceArn": { Field.text($0.pointee.resourceARN, &$1) }
+        case "resourceName": { Field.text($0.pointee.resourceName, &$1) }
+        case "backupPlanName": { Field.text($0.pointee.origin.planName, &$1) }
+        case "backupRuleName": { Field.text($0.pointee.origin.ruleName, &$1) }
+        case "backupRuleSchedule": { Field.text($0.pointee.origin.schedule, &$1) }
+        case "backupRuleTimezone": { Field.text($0.pointee.origin.timezone, &$1) }
+        case "isParentJob": { Field.boolean($0.pointee.isParent, &$1) }
+        case "parentJobId": { Field.text($0.pointee.parentJobID, &$1) }
+        case "creationDate": { Field.instant($0.pointee.creationDate, milliseconds: true, &$1) }
+        case "completionDate": { Field.stamp($0.pointee.completionDate, &$1) }
+        case "jobRunTime": { runTime($0.pointee.creationDate, $0.pointee.completionDate, &$1) }
+        case "backupSizeInBytes": { Field.integer($0.pointee.sizeBytes, &$1) }
+        case "vaultType": { Field.text($0.pointee.placement.vaultType, &$1) }
+        case "vaultLockStatus": { Field.text($0.pointee.placement.lockStatus, &$1) }
         case "isEncrypted":
             { item, bytes in
-                if let encrypted = item.placement.isEncrypted { Field.boolean(encrypted, &bytes) }
+                if let encrypted = item.pointee.placement.isEncrypted { Field.boolean(encrypted, &bytes) }
             }
-        case "encryptionKeyArn": { Field.text($0.placement.encryptionKeyARN, &$1) }
-        case "deleteAfterDays": { Field.integer($0.lifecycle.deleteAfterDays, &$1) }
-        case "moveToColdAfterDays": { Field.integer($0.lifecycle.moveToColdAfterDays, &$1) }
-        case "enableArchive": { Field.boolean($0.lifecycle.optInToArchive, &$1) }
-        case "iamRoleArn": { Field.text($0.iamRoleARN, &$1) }
+        case "encryptionKeyArn": { Field.text($0.pointee.placement.encryptionKeyARN, &$1) }
+        case "deleteAfterDays": { Field.integer($0.pointee.lifecycle.deleteAfterDays, &$1) }
+        case "moveToColdAfterDays": { Field.integer($0.pointee.lifecycle.moveToColdAfterDays, &$1) }
+        case "enableArchive": { Field.boolean($0.pointee.lifecycle.optInToArchive, &$1) }
+        case "iamRoleArn": { Field.text($0.pointee.iamRoleARN, &$1) }
         default: { _, _ in }
         }
     }

@@ -22,7 +22,7 @@ enum RecoveryPointNaming {
             }
             return backupForm + random.guid()
         }
-        let job = (copy ? "copyjob-" : "job-") + jobID.lowercased()
+        let job = (copy ? "copyjob-" : "job-") + asciiLowercased(jobID)
         switch resource.type {
         case .ec2: return "arn:aws:ec2:\(region)::image/ami-\(random.hex(17))"
         case .ebs, .storageGateway: return "arn:aws:ec2:\(region)::snapshot/snap-\(random.hex(17))"
@@ -63,6 +63,15 @@ enum RecoveryPointNaming {
     }
 
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// `text.lowercased()` for a job id, whose letters are ASCII (`A`–`F` of a GUID), without Unicode case mapping.
+    private static func asciiLowercased(_ text: String) -> String {
+        var utf8 = Array(text.utf8)
+        for index in utf8.indices where utf8[index] >= UInt8(ascii: "A") && utf8[index] <= UInt8(ascii: "Z") {
+            utf8[index] += 32
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
 }
 
 func pad4(_ value: Int) -> String {

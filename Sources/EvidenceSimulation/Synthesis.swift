@@ -308,7 +308,9 @@ struct Synthesis: Sendable {
         for index in order where candidates[index].takenBy == nil {
             candidates[index].job = backup(resource, candidates[index], busyUntil: &busyUntil, into: &out)
         }
-        out.windows += Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
+        let windows = Synthesis.windows(resource, candidates, order: order, month: context.month, asOf: context.asOf)
+        // Taken whole when empty: each window holds its job, which appending would copy field by field.
+        if out.windows.isEmpty { out.windows = windows } else { out.windows += windows }
     }
 
     /// The month's expected windows of one resource, each answered by its own job or the job of the rule that

@@ -125,7 +125,8 @@ func seconds(_ duration: Duration) -> Double {
 
 func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
 
-func format(_ value: Double) -> String { String(format: "%.1f", value) }
+/// Seconds or GiB for a table: two decimals under 10, one above (runs of a fraction of a second differ in the second).
+func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }
 
 /// This process's peak resident memory (`VmHWM` of /proc/self/status), in kilobytes; 0 where unknown.
 func peakResidentKilobytes() -> Int { ChildProcess.memory(of: "/proc/self/status").peak }

@@ -179,6 +179,8 @@ struct OrgBenchmark: ParsableCommand {
         var ours: [ChildRun] = []
         var duckDB: [ChildRun] = []
         for run in 1...runs {
+            // Each run writes a new folder, as a first run does: replacing the last run's output is not timed.
+            try? FileManager.default.removeItem(at: out)
             let simulated = try ChildProcess.run(
                 executable,
                 ["simulate", "--scenario", scenario.path, "--out", out.path],
