@@ -32,7 +32,7 @@ public struct FuzzTarget: Sendable {
 
     /// Every target, in the order `Tools/fuzz` runs them.
     public static let all: [FuzzTarget] = [
-        json, cloudFormation, cron, csv, cloudTrail, eventBridge, manifest, sha256sums, rowProof,
+        json, cloudFormation, cron, csv, cloudTrail, eventBridge, jobList, manifest, sha256sums, rowProof,
     ]
 
     /// The target called `name`.

@@ -5,8 +5,8 @@ internal import EvidenceModel
 internal import EvidenceSimulation
 internal import Foundation
 
-// The scenario readers: JSON exports, CloudFormation templates, cron expressions, CSV, CloudTrail log files and
-// EventBridge event lines. Each target goes through the public entry point the tool itself uses.
+// The scenario readers: JSON exports, CloudFormation templates, cron expressions, CSV, CloudTrail log files,
+// EventBridge event lines and job lists. Each target goes through the public entry point the tool itself uses.
 
 extension FuzzTarget {
     /// The JSON parser, and the readers of AWS CLI exports behind `validate` (`ExportFile.read`).
@@ -129,4 +129,29 @@ extension FuzzTarget {
         _ = try? JobStreams.read(folder: scratch.root.path)
     }
     private static let eventBridgeScratch = Scratch("eventbridge")
+
+    /// One `backup-jobs.json` of an account and Region, read as `simulate` reads it (a job at a time) and
+    /// normalized as `monthly` copies it.
+    static let jobList = FuzzTarget("joblist") { input in
+        let scratch = jobListScratch
+        scratch.write(Array(#"{"name": "fuzz", "month": "2028-03", "seed": 1}"#.utf8), to: "scenario.json")
+        scratch.write(input, to: jobListFile)
+        var jobs: [JobLists.EncodedJob] = []
+        if (try? JobLists.scan(folder: scratch.root.path) { jobs += $0 }) != nil {
+            for item in jobs {
+                let again = try? JobLists.job(encoded: item.bytes[...])
+                invariant(again.map { "\($0)" } == "\(item.job)", "a job kept on disk reads back as another")
+            }
+        }
+        var pieces: [UInt8]? = []
+        do {
+            try ScenarioInputs.normalized(scenario: scratch.root.path, path: jobListFile) { pieces? += $0 }
+        } catch {
+            pieces = nil
+        }
+        let whole = try? ScenarioInputs.normalized(scenario: scratch.root.path, path: jobListFile)
+        invariant(whole != nil && whole == pieces, "the normalized list written in pieces differs from the whole")
+    }
+    private static let jobListScratch = Scratch("joblist")
+    private static let jobListFile = "accounts/111122223333/us-east-1/backup-jobs.json"
 }

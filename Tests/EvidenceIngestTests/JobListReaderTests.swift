@@ -107,9 +107,25 @@ struct JobListReaderTests {
         ]
     )
     func malformed(text: String) throws {
+        #expect(Self.failure { try Self.whole(text) } != nil)
+        try Self.expectSameFailure(text)
+    }
+
+    @Test("Nesting is counted as the whole file's parser counts it, around a job and around another member")
+    func nesting() throws {
+        for (prefix, depth) in [(#"{"BackupJobs": ["#, 510), (#"{"BackupJobs": [], "x": "#, 511)] {
+            for extra in 0...1 {
+                let count = depth + extra
+                let text = prefix + String(repeating: "[", count: count) + String(repeating: "]", count: count) + "]}"
+                let closed = prefix.hasSuffix("[") ? text : String(text.dropLast(2)) + "}"
+                try Self.expectSameFailure(closed)
+            }
+        }
+    }
+
+    static func expectSameFailure(_ text: String) throws {
         let expected = Self.failure { try Self.whole(text) }
-        #expect(expected != nil)
-        #expect(Self.failure { try Self.streamed(text) } == expected)
+        #expect(Self.failure { try Self.streamed(text) } == expected, "\(text.prefix(40))")
     }
 
     @Test("An element longer than limits.record_bytes, a second array: refused where they are")

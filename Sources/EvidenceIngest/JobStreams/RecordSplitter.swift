@@ -99,6 +99,10 @@ struct RecordSplitter {
     private var inString = false
     private var escaped = false
     private var isScalar = false
+    /// The nesting around the value being read, counted against ``JSONParser/maximumDepth`` as the whole file's
+    /// parser counts it: the object and the array around a job of a job list, the object around another member.
+    /// (A CloudTrail record's own nesting is counted alone.)
+    private var enclosing = 0
     /// Where the next byte is: line from 1, column in characters from 1.
     private var line = 1
     private var column = 1
@@ -398,6 +402,11 @@ struct RecordSplitter {
         inString = false
         escaped = false
         isScalar = byte != UInt8(ascii: "{") && byte != UInt8(ascii: "[") && byte != UInt8(ascii: "\"")
+        switch (frame.otherMembers, kind) {
+        case (true, .record): enclosing = 2
+        case (true, .member): enclosing = 1
+        default: enclosing = 0
+        }
         phase = .record
     }
 
@@ -436,7 +445,7 @@ struct RecordSplitter {
                     inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     depth += 1
-                    if depth > JSONParser.maximumDepth {
+                    if depth + enclosing > JSONParser.maximumDepth {
                         self.line = line
                         self.column = column
                         throw syntax("nesting deeper than \(JSONParser.maximumDepth) levels")
