@@ -139,7 +139,7 @@ final class ExportedJobSource {
         taken.insert(arn)
         var jobs = groups[arn] ?? ExportedJobs()
         if let ordinal = ordinals[arn] {
-            try streamJobs(into: &jobs) { key, _ in key.prefix(8).elementsEqual(Self.bytes(ordinal)) }
+            try streamJobs(into: &jobs, prefix: Self.bytes(ordinal))
         }
         return jobs
     }
@@ -164,30 +164,41 @@ final class ExportedJobSource {
                 listed?.removeFirst()
                 jobs = groups[next] ?? ExportedJobs()
             }
-            if streamed == next { try streamJobs(into: &jobs) { _, job in job.groupARN == next } }
+            if streamed == next {
+                // Jobs outside the writing order are keyed by the largest place, then their ARN.
+                var prefix = Self.bytes(UInt64.max)
+                SortKey.append(next, to: &prefix)
+                try streamJobs(into: &jobs, prefix: prefix)
+            }
             out.append(jobs)
         }
         return out
     }
 
-    /// Appends the jobs read from the scenario folder from the cursor while `belongs` holds, keeping each list in
-    /// (creation date, id) order with the jobs the estate holds of the same resource.
-    private func streamJobs(
-        into jobs: inout ExportedJobs,
-        while belongs: (ArraySlice<UInt8>, JobStreams.Job) -> Bool
-    ) throws {
+    /// Appends the jobs read from the scenario folder from the cursor while their key starts with `prefix` (one
+    /// resource's), keeping each list in (creation date, id) order with the jobs the estate holds of the same
+    /// resource.
+    ///
+    /// The records are read off the cursor first, then decoded on all cores (a listed job is parsed again from its
+    /// element, a stream job assembled again from its events).
+    private func streamJobs(into jobs: inout ExportedJobs, prefix: [UInt8]) throws {
         guard let cursor else { return }
-        var added = false
-        while pending, let job = try currentJob(), belongs(cursor.key, job) {
-            switch job {
-            case .backup(let job): jobs.backupJobs.append(job)
-            case .copy(let job): jobs.copyJobs.append(job)
-            case .restore(let job): jobs.restoreJobs.append(job)
-            }
-            added = true
+        var records: [[UInt8]] = []
+        while pending, cursor.key.starts(with: prefix) {
+            records.append(Array(cursor.row))
             pending = try cursor.advance()
         }
-        guard added, !groups.isEmpty else { return }
+        guard !records.isEmpty else { return }
+        let decoded = Parallel.map(records) { record in Result { try Self.job(record[...]) } }
+        for result in decoded {
+            switch try result.get() {
+            case .backup(let job)?: jobs.backupJobs.append(job)
+            case .copy(let job)?: jobs.copyJobs.append(job)
+            case .restore(let job)?: jobs.restoreJobs.append(job)
+            case nil: continue
+            }
+        }
+        guard !groups.isEmpty else { return }
         jobs.backupJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
         jobs.copyJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
         jobs.restoreJobs.sort { ($0.creationDate, $0.id) < ($1.creationDate, $1.id) }
@@ -196,7 +207,11 @@ final class ExportedJobSource {
     /// The job the cursor is on.
     private func currentJob() throws -> JobStreams.Job? {
         guard pending, let cursor else { return nil }
-        let record = cursor.row
+        return try Self.job(cursor.row)
+    }
+
+    /// The job of a record of the sorter: a listed job's element or a stream job's events.
+    private static func job(_ record: ArraySlice<UInt8>) throws -> JobStreams.Job? {
         if record.first == Self.listedTag { return try JobLists.job(encoded: record.dropFirst()) }
         let row = record.dropFirst()
         var events: [ArraySlice<UInt8>] = []
