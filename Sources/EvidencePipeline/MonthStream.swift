@@ -366,32 +366,25 @@ struct MonthStream {
         partitionedJobs: Bool
     ) -> ResourceRows {
         var out = ResourceRows()
-        func key(_ account: String, _ region: String, _ created: Instant, _ id: String, _ bytes: inout [UInt8]) {
-            if !partitionedJobs {
-                SortKey.append(account, to: &bytes)
-                SortKey.append(region, to: &bytes)
+        // Jobs and windows are read in place: a copy of one retains and releases each of its strings.
+        func add<Job: KeyedJob>(_ jobs: [Job], to keyed: inout KeyedRows, _ row: (Int, inout [UInt8]) -> Void) {
+            for index in jobs.indices {
+                keyed.add(
+                    key: { bytes in
+                        if !partitionedJobs {
+                            SortKey.append(jobs[index].account, to: &bytes)
+                            SortKey.append(jobs[index].region, to: &bytes)
+                        }
+                        jobKey(jobs[index].creationDate, jobs[index].id, &bytes)
+                    },
+                    row: { row(index, &$0) }
+                )
             }
-            jobKey(created, id, &bytes)
         }
-        for job in month.backupJobs {
-            out.backupJobs.add(
-                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
-                row: { rows.append(job, to: &$0) }
-            )
-        }
-        for job in month.copyJobs {
-            out.copyJobs.add(
-                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
-                row: { rows.append(job, to: &$0) }
-            )
-        }
-        for job in month.restoreJobs {
-            out.restoreJobs.add(
-                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
-                row: { rows.append(job, to: &$0) }
-            )
-        }
-        for window in month.windows { rows.append(window, to: &out.windows) }
+        add(month.backupJobs, to: &out.backupJobs) { rows.append(month.backupJobs, at: $0, to: &$1) }
+        add(month.copyJobs, to: &out.copyJobs) { rows.append(month.copyJobs, at: $0, to: &$1) }
+        add(month.restoreJobs, to: &out.restoreJobs) { rows.append(month.restoreJobs, at: $0, to: &$1) }
+        rows.append(month.windows, to: &out.windows)
         out.windowCount = month.windows.count
         judge(resource, month, resourceWork: resourceWork, pointWork: pointWork) { index, verdict in
             out.tallies.append((index, verdict.status))
@@ -497,3 +490,15 @@ struct MonthStream {
         )
     }
 }
+
+/// What a job row's sort key is made of: the job's account, Region, creation date and id.
+protocol KeyedJob {
+    var account: String { get }
+    var region: String { get }
+    var creationDate: Instant { get }
+    var id: String { get }
+}
+
+extension BackupJob: KeyedJob {}
+extension CopyJob: KeyedJob {}
+extension RestoreJob: KeyedJob {}
