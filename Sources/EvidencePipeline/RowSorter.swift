@@ -86,17 +86,6 @@ final class RowSorter {
         self.budget = max(budget, 1 << 12)
         // Reserved once, so the buffer never moves as it fills; pages are touched only as rows arrive.
         buffer.reserveCapacity(self.budget + (1 << 20))
-        #if os(Linux)
-        // The buffer is filled front to back once per partition: huge pages cut the page faults of its first
-        // filling by about a third (a hint only; the kernel may ignore it).
-        buffer.withUnsafeMutableBufferPointer { storage in
-            guard let base = storage.baseAddress else { return }
-            let huge = 1 << 21
-            let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-            let end = (Int(bitPattern: base) + self.budget + (1 << 20)) & ~(huge - 1)
-            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
-        }
-        #endif
     }
 
     /// Bytes held in memory.
