@@ -284,12 +284,14 @@ struct MonthStream {
             for (index, status) in item.tallies { summaries[index].count(status) }
         }
 
-        /// Writes the job rows of the partition just added.
+        /// Writes the job rows of the partition just added, and sorts its verdict rows as a stretch of their own
+        /// (on the write-behind thread, so `finish` only merges the stretches).
         func endPartition() throws {
             spilledRuns += backups.runCount + copies.runCount + restores.runCount
             try backups.drain(into: file(.backupJob))
             try copies.drain(into: file(.copyJob))
             try restores.drain(into: file(.restoreJob))
+            verdicts.sortAdded()
         }
 
         /// Writes what is left: job rows not yet written, resource compliance rows, control compliance rows.
