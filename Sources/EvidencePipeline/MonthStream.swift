@@ -292,12 +292,14 @@ struct MonthStream {
             for (index, status) in item.tallies { summaries[index].count(status) }
         }
 
-        /// Writes the job rows of the partition just added.
+        /// Writes the job rows of the partition just added, and sorts its verdict rows as a stretch of their own
+        /// (on the write-behind thread, so `finish` only merges the stretches).
         func endPartition() throws {
             spilledRuns += backups.runCount + copies.runCount + restores.runCount
             try backups.drain(into: file(.backupJob))
             try copies.drain(into: file(.copyJob))
             try restores.drain(into: file(.restoreJob))
+            verdicts.sortAdded()
         }
 
         /// Writes what is left: job rows not yet written, resource compliance rows, control compliance rows.
@@ -374,32 +376,25 @@ struct MonthStream {
         partitionedJobs: Bool
     ) -> ResourceRows {
         var out = ResourceRows()
-        func key(_ account: String, _ region: String, _ created: Instant, _ id: String, _ bytes: inout [UInt8]) {
-            if !partitionedJobs {
-                SortKey.append(account, to: &bytes)
-                SortKey.append(region, to: &bytes)
+        // Jobs and windows are read in place: a copy of one retains and releases each of its strings.
+        func add<Job: KeyedJob>(_ jobs: [Job], to keyed: inout KeyedRows, _ row: (Int, inout [UInt8]) -> Void) {
+            for index in jobs.indices {
+                keyed.add(
+                    key: { bytes in
+                        if !partitionedJobs {
+                            SortKey.append(jobs[index].account, to: &bytes)
+                            SortKey.append(jobs[index].region, to: &bytes)
+                        }
+                        jobKey(jobs[index].creationDate, jobs[index].id, &bytes)
+                    },
+                    row: { row(index, &$0) }
+                )
             }
-            jobKey(created, id, &bytes)
         }
-        for job in month.backupJobs {
-            out.backupJobs.add(
-                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
-                row: { rows.append(job, to: &$0) }
-            )
-        }
-        for job in month.copyJobs {
-            out.copyJobs.add(
-                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
-                row: { rows.append(job, to: &$0) }
-            )
-        }
-        for job in month.restoreJobs {
-            out.restoreJobs.add(
-                key: { key(job.account, job.region, job.creationDate, job.id, &$0) },
-                row: { rows.append(job, to: &$0) }
-            )
-        }
-        for window in month.windows { rows.append(window, to: &out.windows) }
+        add(month.backupJobs, to: &out.backupJobs) { rows.append(month.backupJobs, at: $0, to: &$1) }
+        add(month.copyJobs, to: &out.copyJobs) { rows.append(month.copyJobs, at: $0, to: &$1) }
+        add(month.restoreJobs, to: &out.restoreJobs) { rows.append(month.restoreJobs, at: $0, to: &$1) }
+        rows.append(month.windows, to: &out.windows)
         out.windowCount = month.windows.count
         judge(resource, month, resourceWork: resourceWork, pointWork: pointWork) { index, verdict in
             out.tallies.append((index, verdict.status))
@@ -494,3 +489,15 @@ struct MonthStream {
         )
     }
 }
+
+/// What a job row's sort key is made of: the job's account, Region, creation date and id.
+protocol KeyedJob {
+    var account: String { get }
+    var region: String { get }
+    var creationDate: Instant { get }
+    var id: String { get }
+}
+
+extension BackupJob: KeyedJob {}
+extension CopyJob: KeyedJob {}
+extension RestoreJob: KeyedJob {}

@@ -67,6 +67,9 @@ final class RowSorter {
     private var buffer: [UInt8] = []
     private var entries: [Entry] = []
     private var runs: [String] = []
+    /// Where each stretch of `entries` already in key order begins; the last one ends at `sortedEnd`.
+    private var stretchStarts: [Int] = []
+    private var sortedEnd = 0
     /// Every row added so far; with equal keys, the earlier row sorts first.
     private(set) var count = 0
 
@@ -107,30 +110,68 @@ final class RowSorter {
 
     /// Sorts the rows held in memory, by key then by the order they were added.
     ///
-    /// Many rows are sorted in slices on all cores, which are then merged pair by pair; the order is total (the
-    /// sequence breaks ties), so it does not depend on how the rows were split.
+    /// The rows added since `sortAdded` was last called are sorted, then the sorted stretches are merged pair by
+    /// pair on all cores; the order is total (the sequence breaks ties), so it does not depend on the stretches.
     private func sortEntries() {
+        sortAdded()
+        guard stretchStarts.count > 1 else { return }
         buffer.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             nonisolated(unsafe) let bytes = base
-            let slices = Self.sliceCount(entries.count)
+            let bounds = stretchStarts + [entries.count]
+            let entries = entries
+            let stretches = (0..<stretchStarts.count).map { Array(entries[bounds[$0]..<bounds[$0 + 1]]) }
+            self.entries = Self.merged(stretches, in: bytes)
+        }
+        stretchStarts = [0]
+    }
+
+    /// Sorts the rows added since the last call (or since the sorter was emptied) as a stretch of their own, so
+    /// that sorting everything later only merges the stretches.
+    ///
+    /// Many rows are sorted in slices on all cores, which are then merged.
+    func sortAdded() {
+        let start = sortedEnd
+        guard entries.count > start else { return }
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            nonisolated(unsafe) let bytes = base
+            let count = entries.count - start
+            let slices = Self.sliceCount(count)
             guard slices > 1 else {
-                entries.sort { Self.less($0, $1, in: bytes) }
+                entries[start...].sort { Self.less($0, $1, in: bytes) }
                 return
             }
-            let entries = entries
-            let bounds = (0...slices).map { entries.count * $0 / slices }
-            var sorted = Parallel.map(Array(0..<slices)) { slice in
-                entries[bounds[slice]..<bounds[slice + 1]].sorted { Self.less($0, $1, in: bytes) }
+            let added = Array(entries[start...])
+            let bounds = (0...slices).map { count * $0 / slices }
+            let sorted = Parallel.map(Array(0..<slices)) { slice in
+                added[bounds[slice]..<bounds[slice + 1]].sorted { Self.less($0, $1, in: bytes) }
             }
-            while sorted.count > 1 {
-                let pairs = stride(from: 0, to: sorted.count, by: 2).map { index in
-                    (sorted[index], index + 1 < sorted.count ? sorted[index + 1] : [])
-                }
-                sorted = Parallel.map(pairs) { pair in Self.merge(pair.0, pair.1, in: bytes) }
-            }
-            self.entries = sorted[0]
+            entries.replaceSubrange(start..., with: Self.merged(sorted, in: bytes))
         }
+        stretchStarts.append(start)
+        sortedEnd = entries.count
+    }
+
+    /// Sorted lists as one, merged pair by pair on all cores.
+    private static func merged(_ lists: [[Entry]], in bytes: UnsafeRawPointer) -> [Entry] {
+        nonisolated(unsafe) let bytes = bytes
+        var lists = lists
+        while lists.count > 1 {
+            let pairs = stride(from: 0, to: lists.count, by: 2).map { index in
+                (lists[index], index + 1 < lists.count ? lists[index + 1] : [])
+            }
+            lists = Parallel.map(pairs) { pair in Self.merge(pair.0, pair.1, in: bytes) }
+        }
+        return lists.first ?? []
+    }
+
+    /// Forgets the sorted stretches, once the rows held are written or spilled.
+    private func emptied() {
+        buffer.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        stretchStarts.removeAll(keepingCapacity: true)
+        sortedEnd = 0
     }
 
     /// Slices to sort apart: one below 16,384 rows, else one per core (a power of two, at most 8).
@@ -184,8 +225,7 @@ final class RowSorter {
         }
         try file.close()
         runs.append(path)
-        buffer.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
+        emptied()
     }
 
     /// Writes every row in key order to `output` and empties the sorter.
@@ -196,8 +236,7 @@ final class RowSorter {
                 let start = entry.offset + Int(entry.keyLength)
                 try output.write(buffer[start..<(start + Int(entry.rowLength))])
             }
-            buffer.removeAll(keepingCapacity: true)
-            entries.removeAll(keepingCapacity: true)
+            emptied()
             return
         }
         try spill()
@@ -216,6 +255,8 @@ final class RowSorter {
             )
             buffer = []
             entries.removeAll()
+            stretchStarts.removeAll()
+            sortedEnd = 0
             return cursor
         }
         try spill()

@@ -317,6 +317,23 @@ public struct ReportRows: Sendable {
         Self.append(summary, controlCompliance, to: &bytes)
     }
 
+    /// Appends the row of `jobs[index]`, read in place (no copy of the job).
+    public func append(_ jobs: [BackupJob], at index: Int, to bytes: inout [UInt8]) {
+        Self.append(jobs, at: index, backupJob, to: &bytes)
+    }
+    /// Appends the row of `jobs[index]`, read in place (no copy of the job).
+    public func append(_ jobs: [CopyJob], at index: Int, to bytes: inout [UInt8]) {
+        Self.append(jobs, at: index, copyJob, to: &bytes)
+    }
+    /// Appends the row of `jobs[index]`, read in place (no copy of the job).
+    public func append(_ jobs: [RestoreJob], at index: Int, to bytes: inout [UInt8]) {
+        Self.append(jobs, at: index, restoreJob, to: &bytes)
+    }
+    /// Appends the row of every window, each read in place (no copy of a window or its job).
+    public func append(_ windows: [ExpectedWindow], to bytes: inout [UInt8]) {
+        for index in windows.indices { Self.append(windows, at: index, window, to: &bytes) }
+    }
+
     /// The renderer of one framework control's verdict rows in its folder, its own columns rendered once.
     public func verdictRows(location: AccountRegion, framework: Framework, control: FrameworkControl) -> VerdictRows {
         let header = ControlHeader(location: location, framework: framework, control: control)
@@ -339,11 +356,22 @@ public struct ReportRows: Sendable {
     }
 
     static func append<T>(_ item: T, _ columns: [Column<T>], to bytes: inout [UInt8]) {
-        withUnsafePointer(to: item) { row in
-            for index in columns.indices {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                columns[index](row, &bytes)
+        withUnsafePointer(to: item) { append($0, columns, to: &bytes) }
+    }
+
+    static func append<T>(_ items: [T], at index: Int, _ columns: [Column<T>], to bytes: inout [UInt8]) {
+        items.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, buffer.indices.contains(index) else {
+                preconditionFailure("index \(index) is not in the rows")
             }
+            append(base + index, columns, to: &bytes)
+        }
+    }
+
+    private static func append<T>(_ row: UnsafePointer<T>, _ columns: [Column<T>], to bytes: inout [UInt8]) {
+        for index in columns.indices {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            columns[index](row, &bytes)
         }
         bytes.append(UInt8(ascii: "\n"))
     }

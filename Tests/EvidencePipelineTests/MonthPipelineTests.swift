@@ -83,9 +83,11 @@ struct MonthPipelineTests {
         let expected = records.enumerated().sorted { a, b in
             a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
         }.map(\.element.row).joined()
-        for budget in [1 << 12, 1 << 24] {
-            let sorter = RowSorter(scratch: scratch, name: "test-\(budget)", budget: budget)
+        // Sorted as stretches (every 7,000 rows, as partitions end) or all at once: the same bytes.
+        for (budget, stretches) in [(1 << 12, false), (1 << 12, true), (1 << 24, false), (1 << 24, true)] {
+            let sorter = RowSorter(scratch: scratch, name: "test-\(budget)-\(stretches)", budget: budget)
             for chunk in stride(from: 0, to: records.count, by: 100) {
+                if stretches, chunk % 7_000 == 0 { sorter.sortAdded() }
                 var keyed = KeyedRows()
                 for (key, row) in records[chunk..<(chunk + 100)] {
                     keyed.add(
@@ -95,7 +97,7 @@ struct MonthPipelineTests {
                 }
                 try sorter.append(keyed)
             }
-            let path = scratch.appendingPathComponent("out-\(budget)").path
+            let path = scratch.appendingPathComponent("out-\(budget)-\(stretches)").path
             let output = try OutputFile(path: path)
             let spilled = sorter.runCount > 0
             try sorter.drain(into: output)
