@@ -8,9 +8,9 @@ import Testing
 struct WriteBehindTests {
     struct Failure: Error, Equatable { let piece: Int }
 
-    @Test("Pieces run in the order submitted, and finish waits for the last")
-    func order() throws {
-        let behind = WriteBehind()
+    @Test("Pieces run in the order submitted, and finish waits for the last", arguments: [1, 2])
+    func order(limit: Int) throws {
+        let behind = WriteBehind(limit: limit)
         let log = Mutex<[Int]>([])
         for piece in 0..<200 {
             try behind.submit {
@@ -23,9 +23,9 @@ struct WriteBehindTests {
         #expect(log.withLock { $0 } == Array(0..<200))
     }
 
-    @Test("A piece's error is thrown by the next submit or by finish, and no later piece runs")
-    func failure() throws {
-        let behind = WriteBehind()
+    @Test("A piece's error is thrown by the next submit or by finish, and no later piece runs", arguments: [1, 2])
+    func failure(limit: Int) throws {
+        let behind = WriteBehind(limit: limit)
         let ran = Mutex<[Int]>([])
         var thrown: Failure?
         for piece in 0..<10 {
@@ -44,7 +44,7 @@ struct WriteBehindTests {
         #expect(ran.withLock { $0 } == [0, 1, 2, 3])
 
         // The error is also what finish throws when no submit came after the failing piece.
-        let last = WriteBehind()
+        let last = WriteBehind(limit: limit)
         try last.submit { throw Failure(piece: 0) }
         #expect(throws: Failure(piece: 0)) { try last.finish() }
     }
