@@ -31,36 +31,82 @@ public enum ScenarioReader {
 
         var estate = Estate(settings: scenario.settings)
 
-        for account in try files.list("accounts") {
+        // The folders are listed first, in order; each account/Region folder is then read on its own, all of them
+        // on all cores, and their parts are added in that order, so the first problem in folder order is thrown.
+        enum Step: Sendable {
+            case problem(any Error)
+            case location(AccountRegion, base: String)
+            case policy(account: String, regions: [String])
+        }
+        var steps: [Step] = []
+        listing: for account in try files.list("accounts") {
             let accountPath = "accounts/\(account)"
             guard files.isDirectory(accountPath) else { continue }
             guard ARN.isAccountID(account) else {
-                throw ImportError(file: accountPath, message: "expected a folder named after a 12-digit account id")
+                steps.append(
+                    .problem(
+                        ImportError(file: accountPath, message: "expected a folder named after a 12-digit account id")
+                    )
+                )
+                break listing
             }
             var regions: [String] = []
-            for region in try files.list(accountPath) {
+            let listed: [String]
+            do {
+                listed = try files.list(accountPath)
+            } catch {
+                steps.append(.problem(error))
+                break listing
+            }
+            for region in listed {
                 let base = "\(accountPath)/\(region)"
                 guard files.isDirectory(base) else { continue }
                 guard ARN.isRegion(region) else {
-                    throw ImportError(file: base, message: "expected a folder named after a Region, such as us-east-1")
+                    steps.append(
+                        .problem(
+                            ImportError(
+                                file: base,
+                                message: "expected a folder named after a Region, such as us-east-1"
+                            )
+                        )
+                    )
+                    break listing
                 }
-                let location = AccountRegion(account: account, region: region)
-                estate.locations.append(location)
+                steps.append(.location(AccountRegion(account: account, region: region), base: base))
                 regions.append(region)
+            }
+            steps.append(.policy(account: account, regions: regions))
+        }
+        let parts = Parallel.map(steps) { step -> Result<Estate, any Error>? in
+            guard case .location(let location, let base) = step else { return nil }
+            return Result {
+                var part = Estate(settings: scenario.settings, locations: [location])
                 try readLocation(
                     files: files,
                     base: base,
                     location: location,
                     scenario: scenario,
                     jobs: jobs,
-                    into: &estate
+                    into: &part
                 )
+                return part
             }
-            let policyFile = "\(accountPath)/\(EffectiveBackupPolicy.fileName)"
-            if files.exists(policyFile) {
-                let found = try EffectiveBackupPolicy.read(files.json(policyFile), account: account, regions: regions)
-                estate.plans += found.plans
-                estate.selections += found.selections
+        }
+        for (step, part) in zip(steps, parts) {
+            switch step {
+            case .problem(let problem): throw problem
+            case .location: if let part { estate.append(part: try part.get()) }
+            case .policy(let account, let regions):
+                let policyFile = "accounts/\(account)/\(EffectiveBackupPolicy.fileName)"
+                if files.exists(policyFile) {
+                    let found = try EffectiveBackupPolicy.read(
+                        files.json(policyFile),
+                        account: account,
+                        regions: regions
+                    )
+                    estate.plans += found.plans
+                    estate.selections += found.selections
+                }
             }
         }
         if JobStreams.present(in: files), jobs == .deferred {

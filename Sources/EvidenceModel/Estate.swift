@@ -45,6 +45,24 @@ public struct Estate: Hashable, Sendable {
         self.regionSettings = regionSettings
     }
 
+    /// Adds what another part of the same scenario holds, such as one account/Region folder read on its own.
+    ///
+    /// Every list is appended in order, the part's Region settings are added, and its job source counts; the
+    /// settings stay this estate's. A new field of the estate must be added here too.
+    public mutating func append(part: Estate) {
+        resources += part.resources
+        plans += part.plans
+        selections += part.selections
+        vaults += part.vaults
+        frameworks += part.frameworks
+        locations += part.locations
+        backupJobs += part.backupJobs
+        copyJobs += part.copyJobs
+        restoreJobs += part.restoreJobs
+        hasJobSource = hasJobSource || part.hasJobSource
+        regionSettings.merge(part.regionSettings) { _, theirs in theirs }
+    }
+
     /// The vault with this ARN, if the estate has it.
     public func vault(arn: String) -> Vault? { vaults.first { $0.arn.description == arn } }
 

@@ -168,6 +168,27 @@ struct ScenarioReaderTests {
         }
     }
 
+    @Test("Folders are read side by side, but the first problem in folder order is the one reported")
+    func firstProblemInOrder() throws {
+        let sandbox = try ScenarioSandbox(copying: "org-estate")
+        let locations = try ScenarioReader.read(folder: sandbox.path).locations
+        #expect(locations.count > 2)
+        // The second folder's problem comes before the last folder's and before a badly named account folder
+        // (listed after every account id, as "zz" sorts after digits).
+        let second = "accounts/\(locations[1].account)/\(locations[1].region)"
+        let last = "accounts/\(locations[locations.count - 1].account)/\(locations[locations.count - 1].region)"
+        try sandbox.remove("\(last)/resources.json")
+        try sandbox.write("accounts/zz/us-east-1/resources.json", "{\"ResourceTagMappingList\": []}")
+        try sandbox.remove("\(second)/resources.json")
+        #expect(throws: ImportError(file: "\(second)/resources.json", message: "required file is missing")) {
+            try ScenarioReader.read(folder: sandbox.path)
+        }
+        try sandbox.write("\(second)/resources.json", "{\"ResourceTagMappingList\": []}")
+        #expect(throws: ImportError(file: "\(last)/resources.json", message: "required file is missing")) {
+            try ScenarioReader.read(folder: sandbox.path)
+        }
+    }
+
     @Test("A missing resources.json is an error")
     func missingResources() throws {
         let sandbox = try ScenarioSandbox(copying: "untagged-neptune")
