@@ -323,15 +323,20 @@ struct Synthesis: Sendable {
         asOf: Instant
     ) -> [ExpectedWindow] {
         var windows: [ExpectedWindow] = []
+        windows.reserveCapacity(order.count)
         for index in order where candidates[index].scheduled >= month.start {
-            let c = candidates[index]
-            let job = c.takenBy.map { candidates[$0].job } ?? c.job
-            let completeBy = c.scheduled.adding(minutes: c.rule.completionWindowMinutes)
-            let required = c.rule.lifecycle.deleteAfterDays
+            // Read in place: a candidate holds its job, and its plan and rule are shared by reference.
+            let scheduled = candidates[index].scheduled
+            let takenBy = candidates[index].takenBy
+            let planned = candidates[index].planned
+            let job = takenBy.map { candidates[$0].job } ?? candidates[index].job
+            let completeBy = scheduled.adding(minutes: planned.rule.completionWindowMinutes)
+            let required = planned.rule.lifecycle.deleteAfterDays
             var outcome = ExpectedWindow.outcome(job: job, completeBy: completeBy, required: required)
             var detail = ""
-            if let taker = c.takenBy {
-                detail = "taken by rule \(candidates[taker].rule.name) (overlapping start window, longer retention)"
+            if let taker = takenBy {
+                detail =
+                    "taken by rule \(candidates[taker].planned.rule.name) (overlapping start window, longer retention)"
             }
             if let job, outcome != .onTime {
                 let reason: String
@@ -349,9 +354,9 @@ struct Synthesis: Sendable {
             if job == nil { outcome = .missed }
             // A start in the second half of the start window is within AWS's contract, but worth a note.
             if let job, let started = job.startDate, job.state == .completed,
-                started.milliseconds - c.scheduled.milliseconds > Int64(c.rule.startWindowMinutes) * 30_000
+                started.milliseconds - scheduled.milliseconds > Int64(planned.rule.startWindowMinutes) * 30_000
             {
-                let minutes = (started.milliseconds - c.scheduled.milliseconds) / 60_000
+                let minutes = (started.milliseconds - scheduled.milliseconds) / 60_000
                 let note = "started \(minutes) minutes after the scheduled time"
                 detail = detail.isEmpty ? note : "\(detail); \(note)"
             }
@@ -362,16 +367,16 @@ struct Synthesis: Sendable {
                     resourceARN: resource.arnString,
                     resourceType: resource.type.rawValue,
                     resourceName: resource.name,
-                    planName: c.plan.name,
-                    ruleName: c.rule.name,
-                    schedule: c.rule.scheduleExpression,
-                    timezone: c.rule.scheduleTimezone,
-                    scheduled: c.scheduled,
-                    startBy: c.scheduled.adding(minutes: c.rule.startWindowMinutes),
+                    planName: planned.plan.name,
+                    ruleName: planned.rule.name,
+                    schedule: planned.rule.scheduleExpression,
+                    timezone: planned.rule.scheduleTimezone,
+                    scheduled: scheduled,
+                    startBy: scheduled.adding(minutes: planned.rule.startWindowMinutes),
                     completeBy: completeBy,
                     requiredRetentionDays: required,
                     job: job,
-                    takenByRule: c.takenBy.map { candidates[$0].rule.name },
+                    takenByRule: takenBy.map { candidates[$0].planned.rule.name },
                     outcome: outcome,
                     detail: detail
                 )
@@ -451,33 +456,36 @@ struct Synthesis: Sendable {
         busyUntil: inout Instant,
         into out: inout ResourceResult
     ) -> BackupJob? {
-        let plan = c.plan
-        let rule = c.rule
+        // The plan and rule are read in place from the firing's shared reference, not copied per job.
+        let planned = c.planned
         let scheduled = c.scheduled
         guard let vault = c.planned.vault else { return nil }
         var random = SeededRandom(
             seed: seed,
-            key: SeededRandom.Key("job|").then(resource.arnString).then("|").then(plan.id).then("|").then(rule.id)
-                .then("|").then(scheduled.milliseconds)
+            key: SeededRandom.Key("job|").then(resource.arnString).then("|").then(planned.plan.id).then("|").then(
+                planned.rule.id
+            )
+            .then("|").then(scheduled.milliseconds)
         )
         let id = random.guid()
         let created = scheduled.adding(milliseconds: Int64(random.int(in: 2_000...90_000)))
-        let startBy = scheduled.adding(minutes: rule.startWindowMinutes)
-        let completeBy = scheduled.adding(minutes: rule.completionWindowMinutes)
-        var delay = random.int(in: 1...max(1, min(30, rule.startWindowMinutes / 4)))
+        let startBy = scheduled.adding(minutes: planned.rule.startWindowMinutes)
+        let completeBy = scheduled.adding(minutes: planned.rule.completionWindowMinutes)
+        var delay = random.int(in: 1...max(1, min(30, planned.rule.startWindowMinutes / 4)))
         let duration = Synthesis.durationMinutes(resource.type, &random)
         let jitter = Int64(random.int(in: 0...59_999))
         let continuous = c.mode == .continuous
-        var lifecycle = rule.lifecycle
+        var lifecycle = planned.rule.lifecycle
         if continuous { lifecycle.moveToColdAfterDays = nil }
 
         var state = BackupJobState.completed
         var message = ""
         var category = "SUCCESS"
-        let fault = fault(resource: resource, plan: plan, scheduled: scheduled, random: &random)
+        let fault = fault(resource: resource, plan: planned.plan, scheduled: scheduled, random: &random)
         if let fault, fault.kind == .lateStart {
             delay =
-                fault.delayMinutes ?? random.int(in: max(1, rule.startWindowMinutes * 3 / 4)...rule.startWindowMinutes)
+                fault.delayMinutes
+                ?? random.int(in: max(1, planned.rule.startWindowMinutes * 3 / 4)...planned.rule.startWindowMinutes)
         }
         var started = scheduled.adding(minutes: delay).adding(milliseconds: jitter)
         // One running job per resource: retry every 10 minutes while another job runs.
@@ -573,14 +581,14 @@ struct Synthesis: Sendable {
                 )
         }
         let origin = JobOrigin(
-            planID: plan.id,
-            planARN: plan.arn,
-            planName: plan.name,
-            planVersion: plan.versionID,
-            ruleID: rule.id,
-            ruleName: rule.name,
-            schedule: rule.scheduleExpression,
-            timezone: rule.scheduleTimezone
+            planID: planned.plan.id,
+            planARN: planned.plan.arn,
+            planName: planned.plan.name,
+            planVersion: planned.plan.versionID,
+            ruleID: planned.rule.id,
+            ruleName: planned.rule.name,
+            schedule: planned.rule.scheduleExpression,
+            timezone: planned.rule.scheduleTimezone
         )
         let job = BackupJob(
             id: id,
@@ -611,7 +619,7 @@ struct Synthesis: Sendable {
             ),
             lifecycle: lifecycle,
             iamRoleARN: c.assignment.iamRoleARN,
-            backupOptions: plan.advancedBackupSettings[resource.type] ?? [:]
+            backupOptions: planned.plan.advancedBackupSettings[resource.type] ?? [:]
         )
         if created < context.asOf,
             context.inReport(ended: completionDate ?? (state == .expired ? startBy : nil), created: created)
@@ -620,7 +628,7 @@ struct Synthesis: Sendable {
         }
         guard reportedState == .completed, let completionDate else { return job }
 
-        let tags = resource.tags.merging(rule.recoveryPointTags) { $1 }
+        let tags = resource.tags.merging(planned.rule.recoveryPointTags) { $1 }
         if let existing = out.points.index(forKey: pointARN) {
             // In place: a continuous point collects every job of the month, and a copy of its list per job would
             // cost the square of their number.
@@ -644,7 +652,7 @@ struct Synthesis: Sendable {
                 deleteAt: lifecycle.deleteAfterDays.map { started.adding(days: $0) }
             )
         }
-        for (actionIndex, action) in rule.copyActions.enumerated() {
+        for (actionIndex, action) in planned.rule.copyActions.enumerated() {
             copy(
                 resource: resource,
                 source: job,
