@@ -59,12 +59,19 @@ enum SortKey {
 /// Sorts rows by key within a memory budget: rows are kept in memory until the budget is reached, then sorted and
 /// spilled as a run to a scratch folder; `drain` merges the runs (or sorts the rows held) into an output file.
 ///
-/// The order is total when keys are distinct; rows with equal keys keep the order they were added in.
+/// The rows are held as they were added (each `KeyedRows` buffer by reference, not copied); only their keys are
+/// copied, into one buffer that the sort compares. The order is total when keys are distinct; rows with equal keys
+/// keep the order they were added in.
 final class RowSorter {
     private let scratch: URL
     private let name: String
     private let budget: Int
-    private var buffer: [UInt8] = []
+    /// The keys of the rows held, one after another.
+    private var keys: [UInt8] = []
+    /// The buffers added (`KeyedRows.bytes`), whose rows the entries point into.
+    private var chunks: [[UInt8]] = []
+    /// Bytes held: the buffers added and the keys copied.
+    private(set) var heldBytes = 0
     private var entries: [Entry] = []
     private var runs: [String] = []
     /// Where each stretch of `entries` already in key order begins; the last one ends at `sortedEnd`.
@@ -74,10 +81,17 @@ final class RowSorter {
     private(set) var count = 0
 
     private struct Entry {
-        var offset: Int
+        /// Where the key is in `keys`.
+        var keyOffset: Int
+        /// Which buffer of `chunks` holds the row, and where in it.
+        var chunk: Int
+        var rowOffset: Int
         var keyLength: Int32
         var rowLength: Int32
         var sequence: Int
+
+        var keyRange: Range<Int> { keyOffset..<(keyOffset + Int(keyLength)) }
+        var rowRange: Range<Int> { rowOffset..<(rowOffset + Int(rowLength)) }
     }
 
     /// - Parameters:
@@ -87,25 +101,34 @@ final class RowSorter {
         self.scratch = scratch
         self.name = name
         self.budget = max(budget, 1 << 12)
-        // Reserved once, so the buffer never moves as it fills; pages are touched only as rows arrive.
-        buffer.reserveCapacity(self.budget + (1 << 20))
     }
-
-    /// Bytes held in memory.
-    var heldBytes: Int { buffer.count }
 
     /// Spilled runs so far.
     var runCount: Int { runs.count }
 
     func append(_ rows: KeyedRows) throws(PipelineError) {
-        var offset = buffer.count
-        buffer.append(contentsOf: rows.bytes)
+        guard !rows.isEmpty else { return }
+        let chunk = chunks.count
+        chunks.append(rows.bytes)
+        let keysBefore = keys.count
+        var offset = 0
         for (key, row) in rows.lengths {
-            entries.append(Entry(offset: offset, keyLength: Int32(key), rowLength: Int32(row), sequence: count))
+            entries.append(
+                Entry(
+                    keyOffset: keys.count,
+                    chunk: chunk,
+                    rowOffset: offset + key,
+                    keyLength: Int32(key),
+                    rowLength: Int32(row),
+                    sequence: count
+                )
+            )
+            keys.append(contentsOf: rows.bytes[offset..<(offset + key)])
             offset += key + row
             count += 1
         }
-        if buffer.count >= budget { try spill() }
+        heldBytes += rows.bytes.count + keys.count - keysBefore
+        if heldBytes >= budget { try spill() }
     }
 
     /// Sorts the rows held in memory, by key then by the order they were added.
@@ -115,7 +138,7 @@ final class RowSorter {
     private func sortEntries() {
         sortAdded()
         guard stretchStarts.count > 1 else { return }
-        buffer.withUnsafeBytes { raw in
+        keys.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             nonisolated(unsafe) let bytes = base
             let bounds = stretchStarts + [entries.count]
@@ -133,7 +156,7 @@ final class RowSorter {
     func sortAdded() {
         let start = sortedEnd
         guard entries.count > start else { return }
-        buffer.withUnsafeBytes { raw in
+        keys.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             nonisolated(unsafe) let bytes = base
             let count = entries.count - start
@@ -168,7 +191,9 @@ final class RowSorter {
 
     /// Forgets the sorted stretches, once the rows held are written or spilled.
     private func emptied() {
-        buffer.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+        chunks.removeAll()
+        heldBytes = 0
         entries.removeAll(keepingCapacity: true)
         stretchStarts.removeAll(keepingCapacity: true)
         sortedEnd = 0
@@ -185,7 +210,7 @@ final class RowSorter {
     /// Key order (bytes compared as unsigned, a prefix first), then the order rows were added.
     private static func less(_ a: Entry, _ b: Entry, in base: UnsafeRawPointer) -> Bool {
         let common = Int(min(a.keyLength, b.keyLength))
-        let order = memcmp(base + a.offset, base + b.offset, common)
+        let order = memcmp(base + a.keyOffset, base + b.keyOffset, common)
         if order != 0 { return order < 0 }
         if a.keyLength != b.keyLength { return a.keyLength < b.keyLength }
         return a.sequence < b.sequence
@@ -220,7 +245,8 @@ final class RowSorter {
             record.removeAll(keepingCapacity: true)
             Self.appendLength(Int(entry.keyLength), to: &record)
             Self.appendLength(Int(entry.rowLength), to: &record)
-            record.append(contentsOf: buffer[entry.offset..<(entry.offset + Int(entry.keyLength + entry.rowLength))])
+            record.append(contentsOf: keys[entry.keyRange])
+            record.append(contentsOf: chunks[entry.chunk][entry.rowRange])
             try file.write(record)
         }
         try file.close()
@@ -232,10 +258,7 @@ final class RowSorter {
     func drain(into output: OutputFile) throws(PipelineError) {
         if runs.isEmpty {
             sortEntries()
-            for entry in entries {
-                let start = entry.offset + Int(entry.keyLength)
-                try output.write(buffer[start..<(start + Int(entry.rowLength))])
-            }
+            for entry in entries { try output.write(chunks[entry.chunk][entry.rowRange]) }
             emptied()
             return
         }
@@ -250,10 +273,13 @@ final class RowSorter {
         if runs.isEmpty {
             sortEntries()
             let cursor = SortedCursor(
-                buffer: buffer,
-                entries: entries.map { ($0.offset, Int($0.keyLength), Int($0.rowLength)) }
+                keys: keys,
+                chunks: chunks,
+                entries: entries.map { ($0.keyRange, $0.chunk, $0.rowRange) }
             )
-            buffer = []
+            keys = []
+            chunks = []
+            heldBytes = 0
             entries.removeAll()
             stretchStarts.removeAll()
             sortedEnd = 0
@@ -304,22 +330,25 @@ final class RunReader {
 /// The records of a `RowSorter` in key order, read one at a time: from memory, or merged from its runs (among equal
 /// keys the earlier run first, as `drain`).
 final class SortedCursor {
-    private let buffer: [UInt8]
-    private let entries: [(offset: Int, key: Int, row: Int)]
+    private let keys: [UInt8]
+    private let chunks: [[UInt8]]
+    private let entries: [(key: Range<Int>, chunk: Int, row: Range<Int>)]
     private var position = -1
     private let paths: [String]
     private var readers: [RunReader] = []
     private var heap: [Int] = []
     private var started = false
 
-    init(buffer: [UInt8], entries: [(offset: Int, key: Int, row: Int)]) {
-        self.buffer = buffer
+    init(keys: [UInt8], chunks: [[UInt8]], entries: [(key: Range<Int>, chunk: Int, row: Range<Int>)]) {
+        self.keys = keys
+        self.chunks = chunks
         self.entries = entries
         paths = []
     }
 
     init(runs: [String]) throws(PipelineError) {
-        buffer = []
+        keys = []
+        chunks = []
         entries = []
         paths = runs
         for path in runs { readers.append(try RunReader(path: path)) }
@@ -351,10 +380,7 @@ final class SortedCursor {
 
     /// The current record's key.
     var key: ArraySlice<UInt8> {
-        if paths.isEmpty {
-            let entry = entries[position]
-            return buffer[entry.offset..<(entry.offset + entry.key)]
-        }
+        if paths.isEmpty { return keys[entries[position].key] }
         return readers[heap[0]].key[...]
     }
 
@@ -362,7 +388,7 @@ final class SortedCursor {
     var row: ArraySlice<UInt8> {
         if paths.isEmpty {
             let entry = entries[position]
-            return buffer[(entry.offset + entry.key)..<(entry.offset + entry.key + entry.row)]
+            return chunks[entry.chunk][entry.row]
         }
         return readers[heap[0]].row[...]
     }
