@@ -13,7 +13,8 @@ enum RecoveryPointNaming {
     ) -> String {
         let region = vault.region
         let account = vault.account
-        let backupForm = "arn:aws:backup:\(region):\(account):recovery-point:"
+        // Composed only for the shapes that use it.
+        var backupForm: String { "arn:aws:backup:\(region):\(account):recovery-point:" }
         if vault.vaultType == "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || resource.type.isFullyManaged {
             if resource.type == .s3 {
                 let c = created.civil
@@ -22,7 +23,7 @@ enum RecoveryPointNaming {
             }
             return backupForm + random.guid()
         }
-        let job = (copy ? "copyjob-" : "job-") + asciiLowercased(jobID)
+        var job: String { (copy ? "copyjob-" : "job-") + asciiLowercased(jobID) }
         switch resource.type {
         case .ec2: return "arn:aws:ec2:\(region)::image/ami-\(random.hex(17))"
         case .ebs, .storageGateway: return "arn:aws:ec2:\(region)::snapshot/snap-\(random.hex(17))"
