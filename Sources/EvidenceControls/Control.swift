@@ -289,3 +289,16 @@ extension Control {
 
     public static func verdict(vault: Vault, context: ControlContext) -> ResourceVerdict? { nil }
 }
+
+extension RecoveryPoint {
+    /// The point's Resource ID in the compliance report: `AWS::Backup::RecoveryPoint/<ARN>`.
+    var complianceResourceID: String { "AWS::Backup::RecoveryPoint/" + arn }
+
+    /// What a verdict on the point rests on: its jobs, the point, and its lifecycle.
+    var evidence: [String] {
+        var lines = jobIDs.map { "job " + $0 }
+        lines.append("recovery point " + arn)
+        lines.append(lifecycleSummary)
+        return lines
+    }
+}

@@ -363,9 +363,9 @@ public struct RecoveryPoint: Hashable, Sendable {
 
     /// `created <instant>[, cold <instant>][, deleted <instant>]`: the point's lifecycle, for evidence.
     public var lifecycleSummary: String {
-        var out = "created \(creationDate.iso8601)"
-        if let coldAt { out += ", cold \(coldAt.iso8601)" }
-        if let deleteAt { out += ", deleted \(deleteAt.iso8601)" }
+        var out = "created " + creationDate.iso8601
+        if let coldAt { out += ", cold " + coldAt.iso8601 }
+        if let deleteAt { out += ", deleted " + deleteAt.iso8601 }
         return out
     }
 

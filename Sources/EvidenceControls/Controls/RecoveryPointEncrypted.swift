@@ -15,13 +15,13 @@ public enum RecoveryPointEncrypted: Control {
 
     public static func verdict(recoveryPoint point: RecoveryPoint, context: ControlContext) -> ResourceVerdict? {
         ResourceVerdict(
-            resourceID: "AWS::Backup::RecoveryPoint/\(point.arn)",
+            resourceID: point.complianceResourceID,
             resourceType: "AWS::Backup::RecoveryPoint",
             status: point.isEncrypted ? .compliant : .nonCompliant,
             reason: point.isEncrypted
                 ? "encrypted" + (point.encryptionKeyARN.isEmpty ? "" : " with \(point.encryptionKeyARN)")
                 : "recovery point of \(point.resourceARN) is not encrypted",
-            evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
+            evidence: point.evidence,
             protectedResourceARN: point.resourceARN
         )
     }

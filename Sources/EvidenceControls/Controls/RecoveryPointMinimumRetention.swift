@@ -21,11 +21,11 @@ public enum RecoveryPointMinimumRetention: Control {
         let kept = point.lifecycle.deleteAfterDays
         let ok = kept.map { $0 >= required } ?? true
         return ResourceVerdict(
-            resourceID: "AWS::Backup::RecoveryPoint/\(point.arn)",
+            resourceID: point.complianceResourceID,
             resourceType: "AWS::Backup::RecoveryPoint",
             status: ok ? .compliant : .nonCompliant,
             reason: (kept.map { "kept \($0) days" } ?? "kept indefinitely") + "; \(required) required",
-            evidence: point.jobIDs.map { "job \($0)" } + ["recovery point \(point.arn)", point.lifecycleSummary],
+            evidence: point.evidence,
             protectedResourceARN: point.resourceARN
         )
     }
