@@ -153,7 +153,7 @@ public enum JobLists {
     /// once to check every job's syntax and keep the other members, once to write. Throws, before handing
     /// anything, when the file is not a job list.
     static func canonical(_ url: URL, kind: Kind, limits: ReadLimits, _ body: ([UInt8]) throws -> Void) throws {
-        let frame = RecordSplitter.Frame(key: kind.key, otherMembers: true, name: "a job list")
+        let frame = RecordSplitter.Frame(key: kind.key, otherMembers: true, name: "a job list", keepMembers: true)
         func split(_ each: (RecordSplitter.Record) throws -> Void) throws -> RecordSplitter {
             guard let handle = try? FileHandle(forReadingFrom: url) else {
                 throw ImportError(file: url.path, message: "cannot read the file")

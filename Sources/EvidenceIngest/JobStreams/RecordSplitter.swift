@@ -5,13 +5,15 @@ internal import EvidenceModel
 /// records), so that memory holds one record, never the file.
 ///
 /// The file's frame (`{`, the key, `:`, `[`, the commas, `]`, `}`) is checked here; each record's own syntax is
-/// checked by ``JSONParser`` when it is complete, and errors in it are located in the whole file. A record, with
-/// the white space before it, longer than `ReadLimits.recordBytes`, or nested deeper than
-/// ``JSONParser/maximumDepth``, is refused as soon as it is, however much of the file follows. A CloudTrail log file
-/// holds `Records` alone; a job list may hold other members (the CLI's `NextToken`) before or after its array, each
-/// read whole within the same limit and checked for syntax. A file whose JSON does not start its frame is kept
-/// whole, up to the same limit, for the full reader (``EventReaders/cloudTrail(json:file:)``, `AWSShapes`) to name
-/// what is wrong.
+/// checked by ``JSONParser`` when it is complete, and errors in it are located in the whole file. A record longer
+/// than `ReadLimits.recordBytes` (a CloudTrail record with the white space before it), or nested deeper than
+/// ``JSONParser/maximumDepth``, is refused as soon as it is, however much of the file follows. White space before
+/// the file's JSON counts against nothing. A CloudTrail log file holds `Records` alone; a job list is an object that
+/// may hold other members (the CLI's `NextToken`) before or after its array: each is read and checked for syntax
+/// within the same limit and then dropped, or passed over unread when longer, unless the frame keeps them
+/// (``Frame/keepMembers``, within bounds). A job list that is not an object is refused at its first byte; a
+/// CloudTrail file whose JSON does not start its frame is kept whole, up to the same limit, for the full reader
+/// (``EventReaders/cloudTrail(json:file:)``) to name what is wrong.
 struct RecordSplitter {
     /// The object a file holds: the member whose array holds the records, and whether other members may come with
     /// it.
@@ -22,6 +24,10 @@ struct RecordSplitter {
         var otherMembers: Bool
         /// What such a file is, for the error when one is not and is too large to read whole.
         var name: String
+        /// Whether the other members' values are kept (``RecordSplitter/otherMembers``), within
+        /// ``RecordSplitter/maximumMembers`` and the limit; if not, each is checked and dropped, and one longer
+        /// than the limit is passed over unread.
+        var keepMembers = false
 
         static let cloudTrail = Frame(
             key: "Records",
@@ -84,9 +90,25 @@ struct RecordSplitter {
     private var scanned = Scanned.record
     /// Whether the records' array has been read (frames with other members).
     private var arraySeen = false
+    /// Whether the records' member has been read holding null (frames with other members).
+    private var nullSeen = false
     /// The members other than the records' read so far, by key (a repeated key keeps its last value, as the
-    /// parser's objects do).
+    /// parser's objects do), when the frame keeps them: at most ``maximumMembers``, together (keys and values as
+    /// written) at most the limit.
     private(set) var otherMembers: [String: JSONValue] = [:]
+    /// The bytes of the members kept so far, as written.
+    private var keptBytes = 0
+    /// Whether the value being read is passed over: another member's, longer than the limit.
+    private var skipping = false
+    /// Why the other members could not be kept, thrown once the file has been read (so that a missing records'
+    /// member is named first, as the full reader names it).
+    private var keepError: ImportError?
+    /// Whether the byte order mark has been looked for, and whether there was one.
+    private var markChecked = false
+    private var hasMark = false
+
+    /// The most members other than the records' a frame that keeps them may hold.
+    static let maximumMembers = 1000
     private var head: [UInt8] = []
     private var buffer: [UInt8] = []
     /// Bytes since the previous record ended: white space, then the record.
@@ -142,8 +164,11 @@ struct RecordSplitter {
                 case .beforeRecord(let first):
                     let start = index
                     index = skipWhitespace(raw, from: index)
-                    pending += index - start
-                    try checkSize()
+                    if !frame.otherMembers {
+                        // Padding counts against the record after it (a job list's white space does not).
+                        pending += index - start
+                        try checkSize()
+                    }
                     guard index < raw.count else { return }
                     let byte = raw[index]
                     if byte == UInt8(ascii: "]") {
@@ -209,13 +234,7 @@ struct RecordSplitter {
                     guard index < raw.count else { return }
                     let byte = raw[index]
                     if key == frame.key, byte == UInt8(ascii: "[") {
-                        guard !arraySeen else {
-                            throw ImportError(
-                                file: file,
-                                location: "$.\(key)",
-                                message: "the member appears twice; the file holds one \(key) array"
-                            )
-                        }
+                        guard !arraySeen, !nullSeen else { throw twice() }
                         arraySeen = true
                         step(byte)
                         index += 1
@@ -300,18 +319,58 @@ struct RecordSplitter {
             guard case .string(let key) = try parsed() else { throw syntax("expected a string key") }
             phase = .colon(key)
         case .member(let key):
-            let value = try parsed()
             phase = .afterMember
-            guard key == frame.key else {
-                otherMembers[key] = value
+            if skipping {
+                skipping = false
                 return
             }
-            let node = JSONNode(value: value, file: file, path: "$.\(key)")
-            if case .null = value {
-                throw ImportError(file: file, location: node.path, message: "missing required field")
+            let value = try parsed()
+            guard key == frame.key else {
+                keep(key, value)
+                return
             }
-            throw node.expected("an array")
+            guard !arraySeen, !nullSeen else { throw twice() }
+            // Null is a missing member, as the full reader reads it, unless the member comes again.
+            if case .null = value {
+                nullSeen = true
+                return
+            }
+            throw JSONNode(value: value, file: file, path: "$.\(key)").expected("an array")
         }
+    }
+
+    /// Keeps another member's value when the frame keeps them, within the bounds.
+    private mutating func keep(_ key: String, _ value: JSONValue) {
+        guard frame.keepMembers, keepError == nil else { return }
+        keptBytes += key.utf8.count + buffer.count
+        otherMembers[key] = value
+        if otherMembers.count > Self.maximumMembers {
+            keepError = ImportError(
+                file: file,
+                location: "$",
+                message: "the object holds more than \(Self.maximumMembers) members other than \(frame.key)"
+            )
+        } else if keptBytes > limit {
+            keepError = membersTooLong()
+        }
+        if keepError != nil { otherMembers = [:] }
+    }
+
+    private func membersTooLong() -> ImportError {
+        ImportError(
+            file: file,
+            location: "$",
+            message: "the members other than \(frame.key) are longer than \(limit) bytes together "
+                + "(limits.record_bytes in scenario.json raises the limit)"
+        )
+    }
+
+    private func twice() -> ImportError {
+        ImportError(
+            file: file,
+            location: "$.\(frame.key)",
+            message: "the member appears twice; the file holds one \(frame.key) array"
+        )
     }
 
     /// The value just read whole, parsed; a syntax error is located in the file.
@@ -333,12 +392,17 @@ struct RecordSplitter {
         switch phase {
         case .done where frame.otherMembers && !arraySeen:
             throw ImportError(file: file, location: "$.\(frame.key)", message: "missing required field")
-        case .done, .whole:
+        case .done:
+            if let keepError { throw keepError }
+        case .whole:
             return
         case .head:
             // Too short to hold the frame: the full reader names what is wrong.
-            buffer = head
+            buffer = passedHead() + head
+            head = []
             phase = .whole
+        case .record where skipping:
+            throw syntax("unexpected end of input; the file may be truncated")
         case .record:
             // The parser names what the value lacks (an unterminated string, a literal cut short).
             _ = try parsed()
@@ -353,9 +417,42 @@ struct RecordSplitter {
     /// Matches `head` against `{"Records":[` (a frame without other members: the key given) or `{` (with them),
     /// with white space anywhere between, moving on once it holds, and keeping the file whole once it cannot.
     private mutating func matchHead() throws {
-        // A byte order mark not yet whole.
-        if head.count < 3, [0xEF, 0xBB, 0xBF].starts(with: head) { return }
-        var index = head.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if !markChecked {
+            // A byte order mark not yet whole.
+            if head.count < 3, [0xEF, 0xBB, 0xBF].starts(with: head) { return }
+            markChecked = true
+            if head.starts(with: [0xEF, 0xBB, 0xBF]) {
+                hasMark = true
+                step(0xEF)
+                head.removeFirst(3)
+            }
+        }
+        // White space before the JSON is passed over, not kept: it counts against no limit.
+        while let first = head.first, isWhitespace(first) {
+            step(first)
+            head.removeFirst()
+        }
+        guard let first = head.first else { return }
+        if frame.otherMembers {
+            // An object, or what the full reader would refuse as not one (a bare array: `jq .BackupJobs`).
+            guard first == UInt8(ascii: "{") else {
+                let found: JSONValue
+                switch first {
+                case UInt8(ascii: "["): found = .array([])
+                case UInt8(ascii: "\""): found = .string("")
+                case UInt8(ascii: "t"), UInt8(ascii: "f"): found = .bool(true)
+                case UInt8(ascii: "n"): found = .null
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): found = .number("0")
+                default: throw syntax("expected a JSON value")
+                }
+                throw JSONNode(value: found, file: file, path: "$").expected("an object")
+            }
+            step(first)
+            head = []
+            phase = .member(first: true)
+            return
+        }
+        var index = 0
         var expected: [[UInt8]] = [[UInt8(ascii: "{")]]
         if !frame.otherMembers {
             expected += [Array("\"\(frame.key)\"".utf8), [UInt8(ascii: ":")], [UInt8(ascii: "[")]]
@@ -386,9 +483,17 @@ struct RecordSplitter {
             for byte in head.prefix(while: { $0 != first }) { step(byte) }
             throw syntax("expected a JSON value")
         }
-        buffer = head
+        buffer = passedHead() + head
         head = []
         phase = .whole
+    }
+
+    /// What stands, for the full reader, for the byte order mark and white space passed over: the mark, and the
+    /// line breaks and spaces that put the next byte where it is.
+    private func passedHead() -> [UInt8] {
+        let mark: [UInt8] = hasMark ? [0xEF, 0xBB, 0xBF] : []
+        let spaces = column - 1 - (hasMark && line == 1 ? 1 : 0)
+        return mark + [UInt8](repeating: 10, count: line - 1) + [UInt8](repeating: 32, count: max(spaces, 0))
     }
 
     // MARK: Records
@@ -472,8 +577,20 @@ struct RecordSplitter {
         self.line = line
         self.column = column
         pending += index - start
-        try checkSize()
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: raw[start..<index]))
+        if !skipping, pending > limit, case .member(let key) = scanned, key != frame.key {
+            // Another member, longer than the limit: passed over unread; a frame that keeps members refuses it
+            // once the file is read.
+            skipping = true
+            buffer = []
+            if frame.keepMembers, keepError == nil {
+                keepError = membersTooLong()
+                otherMembers = [:]
+            }
+        }
+        if !skipping {
+            try checkSize()
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: raw[start..<index]))
+        }
         if ended { phase = .afterRecord }
         return index
     }
