@@ -57,6 +57,9 @@ public enum ScenarioInputs {
                     try body(piece)
                 }
                 return
+            } catch let bounds as RecordSplitter.MembersBeyondBounds {
+                // A job list whose other members are too many or too long to keep: refused, not read whole.
+                throw bounds.error
             } catch  where !written {
                 // Not a job list a piece at a time: normalized whole, as any other file.
             }

@@ -295,5 +295,8 @@ struct JobListInputTests {
                 "\(text)"
             )
         }
+        // Other members beyond the bounds are refused, not read whole.
+        try Data(("{" + (0...1000).map { #""k\#($0)": 0, "# }.joined() + #""BackupJobs": []}"#).utf8).write(to: url)
+        #expect(throws: ImportError.self) { try Self.pieces(folder.path, path) }
     }
 }

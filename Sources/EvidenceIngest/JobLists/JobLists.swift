@@ -58,8 +58,11 @@ public enum JobLists {
 
     /// Reads one job list a chunk at a time, handing its jobs to `body` a batch at a time, in file order.
     ///
-    /// The first problem in file order is thrown: the file's frame, an element's syntax or size, or a field of a
-    /// job, located as the whole file's reader locates it (`$.BackupJobs[3].State`).
+    /// A problem is thrown located as the whole file's reader locates it (`$.BackupJobs[3].State`): the file's frame
+    /// or an element's size as it is met, an element's syntax or a field of a job when its batch is converted (the
+    /// first of the batch in file order). So a problem of the frame is thrown before one in an element of the batch
+    /// before it, as the whole file's reader names a syntax error before any job; batches handed to `body` before
+    /// a problem are not taken back. Members other than the array are checked for syntax and dropped, never kept.
     static func read(_ file: File, files: FileSystem, limits: ReadLimits, _ body: ([Listed]) throws -> Void) throws {
         let url = try files.confined(file.path)
         guard let handle = try? FileHandle(forReadingFrom: url) else {

@@ -109,6 +109,13 @@ struct RecordSplitter {
 
     /// The most members other than the records' a frame that keeps them may hold.
     static let maximumMembers = 1000
+
+    /// The members other than the records' are beyond what a frame that keeps them may hold: the file is a job
+    /// list, too large to keep them, not a file to read whole instead.
+    struct MembersBeyondBounds: Error, CustomStringConvertible {
+        var error: ImportError
+        var description: String { error.description }
+    }
     private var head: [UInt8] = []
     private var buffer: [UInt8] = []
     /// Bytes since the previous record ended: white space, then the record.
@@ -393,7 +400,7 @@ struct RecordSplitter {
         case .done where frame.otherMembers && !arraySeen:
             throw ImportError(file: file, location: "$.\(frame.key)", message: "missing required field")
         case .done:
-            if let keepError { throw keepError }
+            if let keepError { throw MembersBeyondBounds(error: keepError) }
         case .whole:
             return
         case .head:
