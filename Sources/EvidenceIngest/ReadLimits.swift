@@ -27,7 +27,8 @@ public struct ReadLimits: Hashable, Sendable {
     /// The most bytes one gzip file (a CloudTrail log file) may inflate to.
     public var inflatedBytesPerFile: Int
 
-    /// The most bytes of one record: a CloudTrail record with the white space before it, or an EventBridge line.
+    /// The most bytes of one record: a CloudTrail record with the white space before it, an EventBridge line, or a
+    /// job of a job list (and the other members of its object together, where they are kept).
     public var recordBytes: Int
 
     /// Limits with every default.
