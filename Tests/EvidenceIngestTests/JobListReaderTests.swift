@@ -215,7 +215,8 @@ struct JobListReaderTests {
         var limits = ReadLimits.defaults
         limits.recordBytes = 100
         let jobs = "[" + (1...5).map { Self.job("J\($0)", day: $0) }.joined(separator: ",") + "]"
-        for text in [jobs, #"{"Jobs": \#(jobs)}"#, #"{"NextToken": "x", "CopyJobs": \#(jobs)}"#] {
+        let string = #"{"BackupJobs": "\#(String(repeating: "x", count: 200))", "NextToken": 1}"#
+        for text in [jobs, #"{"Jobs": \#(jobs)}"#, #"{"NextToken": "x", "CopyJobs": \#(jobs)}"#, string] {
             let expected = Self.failure { try Self.whole(text) }
             #expect(expected?.contains("raises the limit") == false)
             #expect(Self.failure { try Self.streamed(text, limits: limits) } == expected, "\(text.prefix(20))")

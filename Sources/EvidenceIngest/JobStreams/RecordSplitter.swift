@@ -100,6 +100,8 @@ struct RecordSplitter {
     private var keptBytes = 0
     /// Whether the value being read is passed over: another member's, longer than the limit.
     private var skipping = false
+    /// The first byte of the value being read.
+    private var valueStart: UInt8 = 0
     /// Why the other members could not be kept, thrown once the file has been read (so that a missing records'
     /// member is named first, as the full reader names it).
     private var keepError: ImportError?
@@ -329,7 +331,11 @@ struct RecordSplitter {
             phase = .afterMember
             if skipping {
                 skipping = false
-                return
+                guard key == frame.key else { return }
+                // The records' member, longer than the limit and not an array: named as the full reader names it.
+                guard !arraySeen, !nullSeen else { throw twice() }
+                let found = Self.kind(startingWith: valueStart) ?? .null
+                throw JSONNode(value: found, file: file, path: "$.\(key)").expected("an array")
             }
             let value = try parsed()
             guard key == frame.key else {
@@ -443,15 +449,7 @@ struct RecordSplitter {
         if frame.otherMembers {
             // An object, or what the full reader would refuse as not one (a bare array: `jq .BackupJobs`).
             guard first == UInt8(ascii: "{") else {
-                let found: JSONValue
-                switch first {
-                case UInt8(ascii: "["): found = .array([])
-                case UInt8(ascii: "\""): found = .string("")
-                case UInt8(ascii: "t"), UInt8(ascii: "f"): found = .bool(true)
-                case UInt8(ascii: "n"): found = .null
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): found = .number("0")
-                default: throw syntax("expected a JSON value")
-                }
+                guard let found = Self.kind(startingWith: first) else { throw syntax("expected a JSON value") }
                 throw JSONNode(value: found, file: file, path: "$").expected("an object")
             }
             step(first)
@@ -495,6 +493,19 @@ struct RecordSplitter {
         phase = .whole
     }
 
+    /// A value of the kind a JSON value starting with `byte` is, nil when none starts so.
+    private static func kind(startingWith byte: UInt8) -> JSONValue? {
+        switch byte {
+        case UInt8(ascii: "{"): .object([:])
+        case UInt8(ascii: "["): .array([])
+        case UInt8(ascii: "\""): .string("")
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): .bool(true)
+        case UInt8(ascii: "n"): .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): .number("0")
+        default: nil
+        }
+    }
+
     /// What stands, for the full reader, for the byte order mark and white space passed over: the mark, and the
     /// line breaks and spaces that put the next byte where it is.
     private func passedHead() -> [UInt8] {
@@ -510,6 +521,7 @@ struct RecordSplitter {
         if case .record = kind {} else { pending = 0 }
         recordLine = line
         recordColumn = column
+        valueStart = byte
         depth = 0
         inString = false
         escaped = false
@@ -584,12 +596,12 @@ struct RecordSplitter {
         self.line = line
         self.column = column
         pending += index - start
-        if !skipping, pending > limit, case .member(let key) = scanned, key != frame.key {
-            // Another member, longer than the limit: passed over unread; a frame that keeps members refuses it
-            // once the file is read.
+        if !skipping, pending > limit, case .member(let key) = scanned {
+            // A member's value longer than the limit: passed over unread (the records' member, not an array, is
+            // refused once it is read; a frame that keeps other members refuses them once the file is read).
             skipping = true
             buffer = []
-            if frame.keepMembers, keepError == nil {
+            if key != frame.key, frame.keepMembers, keepError == nil {
                 keepError = membersTooLong()
                 otherMembers = [:]
             }
@@ -610,13 +622,6 @@ struct RecordSplitter {
                 file: file,
                 location: "$",
                 message: "a key is longer than \(limit) bytes (limits.record_bytes in scenario.json raises the limit)"
-            )
-        case (.record, .member(let key)):
-            throw ImportError(
-                file: file,
-                location: "$.\(key)",
-                message: "the member's value is longer than \(limit) bytes "
-                    + "(limits.record_bytes in scenario.json raises the limit)"
             )
         default:
             throw ImportError(
