@@ -204,6 +204,9 @@ struct JobListReaderTests {
             limits.recordBytes = 1000
             #expect(try Self.streamed(prefix + text, limits: limits).map(\.id) == ["J1"])
         }
+        for blank in ["  ", " \n\t", "\u{FEFF}", "\u{FEFF} \n ", String(repeating: "\n", count: 5000)] {
+            try Self.expectSameFailure(blank)
+        }
         // A syntax error after it is located as before.
         let bad = String(repeating: "\n", count: 5000) + "  {\"BackupJobs\": [1,]}"
         try Self.expectSameFailure(bad)

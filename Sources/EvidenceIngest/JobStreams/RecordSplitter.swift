@@ -409,6 +409,12 @@ struct RecordSplitter {
             if let keepError { throw MembersBeyondBounds(error: keepError) }
         case .whole:
             return
+        case .head where head.isEmpty:
+            // White space only, passed over: the parser names what is missing, where the file ends.
+            recordLine = line
+            recordColumn = column
+            _ = try parsed()
+            throw syntax("unexpected end of input")
         case .head:
             // Too short to hold the frame: the full reader names what is wrong.
             buffer = passedHead() + head
