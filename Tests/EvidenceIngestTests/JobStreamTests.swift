@@ -242,6 +242,20 @@ struct PartialJobStreamTests {
         #expect(try Self.trailFailure(bomb, limits: ReadLimits(recordBytes: 8 << 20)) == "no error")
     }
 
+    @Test("White space before a file read whole counts against the limit; before the frame, against nothing")
+    func leadingWhitespace() throws {
+        let spaces = [UInt8](repeating: 10, count: 2 << 20)
+        #expect(
+            try Self.trailFailure(spaces + Array("[]".utf8), limits: ReadLimits(recordBytes: 1 << 20))
+                == "FILE: not a CloudTrail log file ({\"Records\": [...]}) and larger than 1048576 bytes "
+                + "(limits.record_bytes in scenario.json raises the limit)"
+        )
+        #expect(
+            try Self.trailFailure(spaces + Array(#"{"Records":[]}"#.utf8), limits: ReadLimits(recordBytes: 1 << 20))
+                == "no error"
+        )
+    }
+
     @Test("A record larger than the limit is refused, naming its place; a file may not inflate past its limit")
     func largeRecordAndInflatedLimit() throws {
         let padding = String(repeating: "x", count: 2 << 20)

@@ -161,13 +161,7 @@ struct RecordSplitter {
                     index += 1
                     try matchHead()
                 case .whole:
-                    guard buffer.count + (raw.count - index) <= limit else {
-                        throw ImportError(
-                            file: file,
-                            message: "not \(frame.name) and larger than \(limit) "
-                                + "bytes (limits.record_bytes in scenario.json raises the limit)"
-                        )
-                    }
+                    guard buffer.count + (raw.count - index) <= limit else { throw tooLargeWhole() }
                     buffer.append(contentsOf: UnsafeBufferPointer(rebasing: raw[index...]))
                     return
                 case .beforeRecord(let first):
@@ -494,9 +488,19 @@ struct RecordSplitter {
             for byte in head.prefix(while: { $0 != first }) { step(byte) }
             throw syntax("expected a JSON value")
         }
+        // The white space passed over counts here, as the full reader reads it.
+        guard line - 1 + column - 1 + head.count <= limit else { throw tooLargeWhole() }
         buffer = passedHead() + head
         head = []
         phase = .whole
+    }
+
+    private func tooLargeWhole() -> ImportError {
+        ImportError(
+            file: file,
+            message: "not \(frame.name) and larger than \(limit) bytes "
+                + "(limits.record_bytes in scenario.json raises the limit)"
+        )
     }
 
     /// A value of the kind a JSON value starting with `byte` is, nil when none starts so.
