@@ -28,11 +28,21 @@ extension MonthPipeline {
         if simulation.synthesizesJobs {
             comparison.compareSynthesized(progress: progress)
         } else {
-            // Unique per call, as `reports(scratch:)`'s folder.
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "backup-evidence-what-if-\(getpid())-\(UUID().uuidString)"
+            // A new folder of this user's only, in the existing temporary folder (`$TMPDIR`, or /tmp): no
+            // missing parent is created.
+            let temporary = FileManager.default.temporaryDirectory.path
+            var template = Array("\(temporary)/backup-evidence-what-if-XXXXXX".utf8CString)
+            let made = template.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.flatMap { mkdtemp($0) } != nil
+            }
+            guard made else { throw PipelineError.system(temporary, "cannot create a folder for sorted runs") }
+            let scratch = URL(
+                fileURLWithPath: String(
+                    decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                    as: UTF8.self
+                ),
+                isDirectory: true
             )
-            try Self.createFolders(scratch)
             defer { try? FileManager.default.removeItem(at: scratch) }
             try comparison.compareExported(progress: progress, scratch: scratch)
         }

@@ -16,13 +16,21 @@ enum Binary {
     }
 
     /// Runs `backup-evidence arguments`; stdout goes to `/dev/full` when `fullStdout` is true.
-    static func run(_ arguments: [String], fullStdout: Bool = false, directory: URL? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String],
+        fullStdout: Bool = false,
+        directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Result {
         let binary = RepositoryPaths.root.appendingPathComponent(".build/debug/backup-evidence").path
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the package first (swift build)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, set in set }
+        }
         let (out, err) = (Pipe(), Pipe())
         let full = fullStdout ? FileHandle(forWritingAtPath: "/dev/full") : nil
         if fullStdout { try #require(full != nil, "/dev/full cannot be opened") }
@@ -336,6 +344,27 @@ struct ReliabilityTests {
         let data = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return process.terminationStatus == 0 ? nil : String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("what-if on exported jobs needs its temporary folder to exist: one line, exit 2, no folder made")
+    func whatIfTemporaryFolder() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("be-missing-\(UUID().uuidString)")
+        let arguments = [
+            "what-if", "--scenario", RepositoryPaths.scenario("job-lists"), "--framework",
+            RepositoryPaths.scenario("org-estate") + "/proposals/OrgBackupPolicy-standard-35-days.json",
+        ]
+        let result = try Binary.run(arguments, environment: ["TMPDIR": missing.appendingPathComponent("deeper").path])
+        #expect(result.status == 2 && result.out.isEmpty, "\(result)")
+        #expect(
+            result.errLines.count == 1 && result.err.contains("cannot create a folder for sorted runs"),
+            "\(result)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+        // With a temporary folder that exists, the run leaves nothing in it.
+        let temporary = try TemporaryFolder()
+        let fine = try Binary.run(arguments, environment: ["TMPDIR": temporary.path])
+        #expect(fine.status == 0, "\(fine)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
     }
 
     @Test("A seal on a full disk or a read-only mount fails in words, leaves nothing, and the chain verifies as before")
