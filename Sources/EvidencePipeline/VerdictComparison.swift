@@ -117,21 +117,18 @@ struct VerdictComparison {
             let beforeWork = location.flatMap { beforeResourceWork[$0] } ?? []
             let afterWork = location.flatMap { afterResourceWork[$0] } ?? []
             let judged = Parallel.map(batch) { item -> ([Judged], [Judged]) in
-                var old: [Judged] = []
-                before.judge(
-                    item.resource,
-                    before.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
-                    resourceWork: beforeWork,
-                    pointWork: beforePointWork
-                ) { old.append(($0, $1)) }
-                var new: [Judged] = []
-                after.judge(
-                    item.resource,
-                    after.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
-                    resourceWork: afterWork,
-                    pointWork: afterPointWork
-                ) { new.append(($0, $1)) }
-                return (old, new)
+                // One side's verdicts on the resource's month made of its exported jobs.
+                func judged(_ stream: MonthStream, _ work: [Int], _ pointWork: [AccountRegion: [Int]]) -> [Judged] {
+                    var verdicts: [Judged] = []
+                    stream.judge(
+                        item.resource,
+                        stream.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                        resourceWork: work,
+                        pointWork: pointWork
+                    ) { verdicts.append(($0, $1)) }
+                    return verdicts
+                }
+                return (judged(before, beforeWork, beforePointWork), judged(after, afterWork, afterPointWork))
             }
             for (old, new) in judged { compare(old, new) }
         }
