@@ -37,7 +37,7 @@ public struct ExpectedWindow: Hashable, Sendable {
     /// The rule's `DeleteAfterDays`; nil keeps points forever.
     public var requiredRetentionDays: Int?
     /// The job that answers for the window: its own, or the job of the rule that took it over.
-    public var job: BackupJob?
+    public var job: WindowJob?
     /// Set when another rule of the same plan took the window (overlapping start windows, longer retention).
     public var takenByRule: String?
     public var outcome: WindowOutcome
@@ -62,5 +62,31 @@ public struct ExpectedWindow: Hashable, Sendable {
             }
             return .onTime
         }
+    }
+}
+
+/// What a window's row tells of the job that answers it: the fields of its `BackupJob` the window report and the
+/// window's outcome read, held without the job's other strings (a window is copied as it is rendered).
+public struct WindowJob: Hashable, Sendable {
+    public var id: String
+    public var state: BackupJobState
+    public var statusMessage: String
+    public var messageCategory: String
+    public var creationDate: Instant
+    public var startDate: Instant?
+    public var completionDate: Instant?
+    public var recoveryPointARN: String
+    public var lifecycle: Lifecycle
+
+    public init(_ job: BackupJob) {
+        id = job.id
+        state = job.state
+        statusMessage = job.statusMessage
+        messageCategory = job.messageCategory
+        creationDate = job.creationDate
+        startDate = job.startDate
+        completionDate = job.completionDate
+        recoveryPointARN = job.recoveryPointARN
+        lifecycle = job.lifecycle
     }
 }

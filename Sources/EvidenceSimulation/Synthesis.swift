@@ -375,7 +375,7 @@ struct Synthesis: Sendable {
                     startBy: scheduled.adding(minutes: planned.rule.startWindowMinutes),
                     completeBy: completeBy,
                     requiredRetentionDays: required,
-                    job: job,
+                    job: job.map(WindowJob.init),
                     takenByRule: takenBy.map { candidates[$0].planned.rule.name },
                     outcome: outcome,
                     detail: detail
