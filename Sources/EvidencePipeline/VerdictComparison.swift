@@ -117,21 +117,39 @@ struct VerdictComparison {
             let beforeWork = location.flatMap { beforeResourceWork[$0] } ?? []
             let afterWork = location.flatMap { afterResourceWork[$0] } ?? []
             let judged = Parallel.map(batch) { item -> ([Judged], [Judged]) in
-                // One side's verdicts on the resource's month made of its exported jobs.
-                func judged(_ stream: MonthStream, _ work: [Int], _ pointWork: [AccountRegion: [Int]]) -> [Judged] {
-                    var verdicts: [Judged] = []
-                    stream.judge(
+                // Each side's month of the resource is made of the same exported jobs.
+                (
+                    Self.verdicts(
+                        before,
                         item.resource,
-                        stream.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
-                        resourceWork: work,
-                        pointWork: pointWork
-                    ) { verdicts.append(($0, $1)) }
-                    return verdicts
-                }
-                return (judged(before, beforeWork, beforePointWork), judged(after, afterWork, afterPointWork))
+                        before.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                        beforeWork,
+                        beforePointWork
+                    ),
+                    Self.verdicts(
+                        after,
+                        item.resource,
+                        after.simulation.exportedMonth(resource: item.resource, jobs: item.jobs),
+                        afterWork,
+                        afterPointWork
+                    )
+                )
             }
             for (old, new) in judged { compare(old, new) }
         }
+    }
+
+    /// One side's verdicts on one resource's month, each with its framework control's index in that side's `work`.
+    private static func verdicts(
+        _ stream: MonthStream,
+        _ resource: Resource?,
+        _ month: ResourceMonth,
+        _ work: [Int],
+        _ pointWork: [AccountRegion: [Int]]
+    ) -> [Judged] {
+        var verdicts: [Judged] = []
+        stream.judge(resource, month, resourceWork: work, pointWork: pointWork) { verdicts.append(($0, $1)) }
+        return verdicts
     }
 
     /// Judges the plans and vaults, then every resource, partitions in report order, a batch of resources at a
@@ -153,21 +171,16 @@ struct VerdictComparison {
                 let batch = Array(resources[start..<min(start + batchSize, resources.count)])
                 start += batch.count
                 let judged = Parallel.map(batch) { resource -> ([Judged], [Judged]) in
-                    var old: [Judged] = []
-                    before.judge(
-                        resource,
-                        before.simulation.simulate(resource),
-                        resourceWork: beforeWork,
-                        pointWork: beforePointWork
-                    ) { old.append(($0, $1)) }
-                    var new: [Judged] = []
-                    after.judge(
-                        resource,
-                        after.simulation.simulate(resource),
-                        resourceWork: afterWork,
-                        pointWork: afterPointWork
-                    ) { new.append(($0, $1)) }
-                    return (old, new)
+                    (
+                        Self.verdicts(
+                            before,
+                            resource,
+                            before.simulation.simulate(resource),
+                            beforeWork,
+                            beforePointWork
+                        ),
+                        Self.verdicts(after, resource, after.simulation.simulate(resource), afterWork, afterPointWork)
+                    )
                 }
                 for (old, new) in judged { compare(old, new) }
                 done += batch.count
