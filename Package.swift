@@ -39,7 +39,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
-        // MARK: C libraries from Debian (libssl-dev, libsqlite3-dev, zlib1g-dev)
+        // MARK: C libraries from Debian (libssl-dev, libsqlite3-dev, zlib1g-dev, libcurl4-openssl-dev)
 
         .systemLibrary(
             name: "CEvidenceCrypto",
@@ -51,6 +51,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        // libcurl's headers only: the library is loaded when a request is sent (Sources/CEvidenceCurl/shim.h).
+        .systemLibrary(name: "CEvidenceCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CEvidenceZlib",
             pkgConfig: "zlib",
@@ -62,6 +64,7 @@ let package = Package(
         .target(name: "EvidenceCrypto", dependencies: ["CEvidenceCrypto"], swiftSettings: swiftSettings),
         .target(name: "EvidenceSQLite", dependencies: ["CEvidenceSQLite"], swiftSettings: swiftSettings),
         .target(name: "EvidenceCompression", dependencies: ["CEvidenceZlib"], swiftSettings: swiftSettings),
+        .target(name: "EvidenceHTTP", dependencies: ["CEvidenceCurl"], swiftSettings: swiftSettings),
 
         // MARK: Domain, lowest layer first
 
@@ -104,7 +107,7 @@ let package = Package(
 
         .target(
             name: "EvidencePublish",
-            dependencies: ["EvidenceModel", "EvidenceCrypto", "EvidenceLedger"],
+            dependencies: ["EvidenceModel", "EvidenceCrypto", "EvidenceLedger", "EvidenceHTTP"],
             swiftSettings: swiftSettings
         ),
 
@@ -214,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidencePublishTests",
-            dependencies: ["EvidencePublish", "EvidenceCrypto", "EvidenceModel"],
+            dependencies: ["EvidencePublish", "EvidenceHTTP", "EvidenceCrypto", "EvidenceModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,10 +1,7 @@
 internal import EvidenceCrypto
+internal import EvidenceHTTP
 public import EvidenceModel
 public import Foundation
-
-#if canImport(FoundationNetworking)
-internal import FoundationNetworking
-#endif
 
 /// One S3 response: status, headers (names lower-cased) and body.
 public struct S3Response: Sendable {
@@ -132,26 +129,20 @@ public struct S3Endpoint: Sendable {
     public func describe(_ key: String) -> String { "s3://\(bucket)/\(key)" }
 }
 
-/// A minimal S3 REST client: SigV4-signed requests over URLSession, one at a time.
+/// A minimal S3 REST client: SigV4-signed requests over HTTP (`HTTPClient`), one at a time.
 ///
 /// Every request body passes `PrivateKeyGuard`: nothing holding a PEM private key is ever sent.
 public final class S3Client: Sendable {
     public let endpoint: S3Endpoint
     let credentials: AWSCredentials
     let clock: @Sendable () -> Instant
-    let session: URLSession
 
     /// `clock` gives the signing time (`x-amz-date`); nothing else depends on it.
     public init(endpoint: S3Endpoint, credentials: AWSCredentials, clock: @escaping @Sendable () -> Instant) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.clock = clock
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 300
-        self.session = URLSession(configuration: configuration)
     }
-
-    deinit { session.finishTasksAndInvalidate() }
 
     /// Sends one signed request and returns the response whatever its status.
     public func send(
@@ -183,41 +174,18 @@ public final class S3Client: Sendable {
             service: "s3"
         )
         let urlText = endpoint.url(key: key, query: query)
-        guard let url = URL(string: urlText) else { throw PublishError(.invalidRequest, "\(urlText): not a valid URL") }
-        var urlRequest = URLRequest(url: url)
-        urlRequest.httpMethod = method
-        for header in signed where header.name != "host" {
-            urlRequest.setValue(header.value, forHTTPHeaderField: header.name)
-        }
-        urlRequest.setValue(authorization, forHTTPHeaderField: "Authorization")
-        if !body.isEmpty || method == "PUT" { urlRequest.httpBody = Data(body) }
-        return try perform(urlRequest, describing: "\(method) \(endpoint.describe(key))")
-    }
-
-    private func perform(_ request: URLRequest, describing: String) throws(PublishError) -> S3Response {
-        let box = ResponseBox()
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                box.result = .failure(PublishError(.transport, "\(describing): \(error.localizedDescription)"))
-            } else if let http = response as? HTTPURLResponse {
-                var headers: [String: String] = [:]
-                for (name, value) in http.allHeaderFields {
-                    if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-                }
-                box.result = .success(
-                    S3Response(status: http.statusCode, headers: headers, body: [UInt8](data ?? Data()))
-                )
-            } else {
-                box.result = .failure(PublishError(.transport, "\(describing): no HTTP response"))
-            }
-            box.done.signal()
-        }
-        task.resume()
-        box.done.wait()
-        switch box.result {
-        case .success(let response): return response
-        case .failure(let error): throw error
-        case nil: throw PublishError(.transport, "\(describing): no response")
+        guard URL(string: urlText) != nil else { throw PublishError(.invalidRequest, "\(urlText): not a valid URL") }
+        let http = HTTPRequest(
+            method: method,
+            url: urlText,
+            headers: signed.filter { $0.name != "host" } + [("Authorization", authorization)],
+            body: body
+        )
+        do throws(HTTPError) {
+            let response = try HTTPClient.send(http)
+            return S3Response(status: response.status, headers: response.headers, body: response.body)
+        } catch {
+            throw PublishError(.transport, "\(method) \(endpoint.describe(key)): \(error.message)")
         }
     }
 
@@ -287,12 +255,6 @@ public final class S3Client: Sendable {
             ("x-amz-checksum-sha256", Data(SHA256.hash(body).bytes).base64EncodedString()),
         ]
     }
-}
-
-/// The result slot a URLSession completion handler fills while the caller waits.
-private final class ResponseBox: @unchecked Sendable {
-    var result: Result<S3Response, PublishError>?
-    let done = DispatchSemaphore(value: 0)
 }
 
 /// Refuses any request body that holds a PEM private key (`-----BEGIN ... PRIVATE KEY-----`).

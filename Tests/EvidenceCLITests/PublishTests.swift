@@ -314,4 +314,26 @@ struct PublishTests {
         ])
         #expect(status == 1)
     }
+
+    @Test("No S3 at the endpoint: one line naming the first request and curl's reason, exit 2")
+    func unreachable() throws {
+        let evidence = try Self.evidence()
+        Self.environment()
+        let result = try BuiltBinary.run([
+            "publish", "--evidence", evidence.path, "--bucket", "unreachable", "--endpoint", "http://127.0.0.1:9",
+        ])
+        #expect(result.status == 2)
+        let errors = result.errorLines.filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("error: HEAD s3://unreachable/keys/") == true, "\(errors)")
+        #expect(errors.first?.contains("Couldn't connect to server") == true, "\(errors)")
+    }
+
+    @Test("The binary does not link libcurl: only a request loads it, so other commands start without it")
+    func curlNotLinked() throws {
+        let result = try Tools.run("ldd", [BuiltBinary.path])
+        #expect(result.status == 0)
+        #expect(!result.output.contains("libcurl"), "\(result.output)")
+        #expect(!result.output.contains("FoundationNetworking"), "\(result.output)")
+    }
 }
