@@ -49,6 +49,11 @@ final class OutputFile {
         if buffer.count >= capacity { try flush() }
     }
 
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(PipelineError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { try flush() }
+    }
+
     func flush() throws(PipelineError) {
         var failure: PipelineError?
         buffer.withUnsafeBytes { raw in

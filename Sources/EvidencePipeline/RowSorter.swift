@@ -255,16 +255,62 @@ final class RowSorter {
     }
 
     /// Writes every row in key order to `output` and empties the sorter.
+    ///
+    /// Rows held in memory are sorted as a stretch (`sortAdded`), and the stretches are merged as they are written,
+    /// without first being merged into one list.
     func drain(into output: OutputFile) throws(PipelineError) {
         if runs.isEmpty {
-            sortEntries()
-            for entry in entries { try output.write(chunks[entry.chunk][entry.rowRange]) }
+            sortAdded()
+            try writeStretches(into: output)
             emptied()
             return
         }
         try spill()
         try merge(into: output)
         runs.removeAll()
+    }
+
+    /// Writes the rows of the sorted stretches in key order: a merge through a binary heap of the stretches'
+    /// next rows, each row copied from the buffer it was rendered in.
+    private func writeStretches(into output: OutputFile) throws(PipelineError) {
+        let bounds = stretchStarts + [entries.count]
+        // Each stretch's next entry and end.
+        var next = Array(bounds.dropLast())
+        let ends = Array(bounds.dropFirst())
+        let chunks = chunks
+        try keys.withUnsafeBufferPointer { (keys) throws(PipelineError) in
+            guard let base = UnsafeRawPointer(keys.baseAddress) else { return }
+            try entries.withUnsafeBufferPointer { (entries) throws(PipelineError) in
+                func less(_ a: Int, _ b: Int) -> Bool { Self.less(entries[next[a]], entries[next[b]], in: base) }
+                var heap = Array(next.indices.filter { next[$0] < ends[$0] })
+                func siftDown(_ start: Int) {
+                    var parent = start
+                    while true {
+                        var smallest = parent
+                        for child in [2 * parent + 1, 2 * parent + 2]
+                        where child < heap.count && less(heap[child], heap[smallest]) {
+                            smallest = child
+                        }
+                        if smallest == parent { return }
+                        heap.swapAt(parent, smallest)
+                        parent = smallest
+                    }
+                }
+                for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+                while let stretch = heap.first {
+                    let entry = entries[next[stretch]]
+                    try chunks[entry.chunk].withUnsafeBufferPointer { (rows) throws(PipelineError) in
+                        try output.write(UnsafeBufferPointer(rebasing: rows[entry.rowRange]))
+                    }
+                    next[stretch] += 1
+                    if next[stretch] == ends[stretch] {
+                        heap.swapAt(0, heap.count - 1)
+                        heap.removeLast()
+                    }
+                    siftDown(0)
+                }
+            }
+        }
     }
 
     /// Every record in key order, read one at a time; the sorter is emptied, and its runs are removed when the cursor
