@@ -270,8 +270,12 @@ final class RowSorter {
         runs.removeAll()
     }
 
-    /// Writes the rows of the sorted stretches in key order: a merge through a binary heap of the stretches'
-    /// next rows, each row copied from the buffer it was rendered in.
+    /// Writes the rows of the sorted stretches in key order: a merge through a binary heap of the stretches' next
+    /// rows, each row copied from the buffer it was rendered in.
+    ///
+    /// The stretch that comes first gives every row that sorts before the other stretches' next rows at once,
+    /// found by galloping (doubling steps, then halving): stretches are partitions, whose rows mostly sort apart
+    /// from one another's, so most rows are written without a comparison.
     private func writeStretches(into output: OutputFile) throws(PipelineError) {
         let bounds = stretchStarts + [entries.count]
         // Each stretch's next entry and end.
@@ -287,10 +291,9 @@ final class RowSorter {
                     var parent = start
                     while true {
                         var smallest = parent
-                        for child in [2 * parent + 1, 2 * parent + 2]
-                        where child < heap.count && less(heap[child], heap[smallest]) {
-                            smallest = child
-                        }
+                        let left = 2 * parent + 1
+                        if left < heap.count && less(heap[left], heap[smallest]) { smallest = left }
+                        if left + 1 < heap.count && less(heap[left + 1], heap[smallest]) { smallest = left + 1 }
                         if smallest == parent { return }
                         heap.swapAt(parent, smallest)
                         parent = smallest
@@ -298,19 +301,55 @@ final class RowSorter {
                 }
                 for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
                 while let stretch = heap.first {
-                    let entry = entries[next[stretch]]
-                    try chunks[entry.chunk].withUnsafeBufferPointer { (rows) throws(PipelineError) in
-                        try output.write(UnsafeBufferPointer(rebasing: rows[entry.rowRange]))
+                    let start = next[stretch]
+                    var bound = ends[stretch]
+                    if heap.count > 1 {
+                        let rival = heap.count > 2 && less(heap[2], heap[1]) ? heap[2] : heap[1]
+                        bound = Self.firstNotBefore(entries[next[rival]], in: entries, from: start + 1, to: bound, base)
                     }
-                    next[stretch] += 1
-                    if next[stretch] == ends[stretch] {
+                    for index in start..<bound {
+                        let entry = entries[index]
+                        try chunks[entry.chunk].withUnsafeBufferPointer { (rows) throws(PipelineError) in
+                            try output.write(UnsafeBufferPointer(rebasing: rows[entry.rowRange]))
+                        }
+                    }
+                    next[stretch] = bound
+                    if bound == ends[stretch] {
                         heap.swapAt(0, heap.count - 1)
                         heap.removeLast()
                     }
-                    siftDown(0)
+                    if heap.count > 1 { siftDown(0) }
                 }
             }
         }
+    }
+
+    /// The first index in `start..<end` of a sorted stretch whose entry does not sort before `limit`.
+    ///
+    /// `end` when all do. Steps of 1, 2, 4, ... until one overshoots, then halving.
+    private static func firstNotBefore(
+        _ limit: Entry,
+        in entries: UnsafeBufferPointer<Entry>,
+        from start: Int,
+        to end: Int,
+        _ base: UnsafeRawPointer
+    ) -> Int {
+        var low = start
+        var step = 1
+        while low < end {
+            let probe = min(low + step - 1, end - 1)
+            guard less(entries[probe], limit, in: base) else {
+                var high = probe
+                while low < high {
+                    let middle = (low + high) / 2
+                    if less(entries[middle], limit, in: base) { low = middle + 1 } else { high = middle }
+                }
+                return low
+            }
+            low = probe + 1
+            step *= 2
+        }
+        return low
     }
 
     /// Every record in key order, read one at a time; the sorter is emptied, and its runs are removed when the cursor

@@ -108,6 +108,47 @@ struct MonthPipelineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).allSatisfy { !$0.hasSuffix(".run") })
     }
 
+    @Test("Stretches that mostly sort apart, as partitions do, are merged row for row as a full sort orders them")
+    func partitionLikeStretches() throws {
+        let scratch = Self.folder()
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var generator = SplitMix(seed: 11)
+        // Eight stretches of 3,000 rows, each in its own key range, except every 37th row, which falls in the
+        // first range (a copy into another partition's folder), and runs of equal keys across stretches.
+        var stretches: [[(key: String, row: String)]] = []
+        for stretch in 0..<8 {
+            stretches.append(
+                (0..<3_000).map { index in
+                    let range = index % 37 == 0 ? 0 : stretch
+                    let key = "p\(range)-\(String(generator.next() % 500 + 1_000))"
+                    return (key, "stretch \(stretch) row \(index) of \(key)\n")
+                }
+            )
+        }
+        let records = stretches.flatMap { $0 }
+        let expected = records.enumerated().sorted { a, b in
+            a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
+        }.map(\.element.row).joined()
+        let sorter = RowSorter(scratch: scratch, name: "partitions", budget: 1 << 26)
+        for stretch in stretches {
+            for chunk in stride(from: 0, to: stretch.count, by: 250) {
+                var keyed = KeyedRows()
+                for (key, row) in stretch[chunk..<(chunk + 250)] {
+                    keyed.add(key: { SortKey.append(key, to: &$0) }, row: { $0.append(contentsOf: Array(row.utf8)) })
+                }
+                try sorter.append(keyed)
+            }
+            sorter.sortAdded()
+        }
+        let path = scratch.appendingPathComponent("out").path
+        let output = try OutputFile(path: path)
+        try sorter.drain(into: output)
+        try output.close()
+        #expect(sorter.runCount == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+    }
+
     @Test("Sort keys: a field sorts before longer fields it begins, zero bytes included; instants by time")
     func keys() {
         func key(_ fields: [String]) -> [UInt8] {
