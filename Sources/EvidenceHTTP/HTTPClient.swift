@@ -7,6 +7,8 @@ public struct HTTPError: Error, Hashable, CustomStringConvertible {
         case libraryUnavailable
         /// The request could not be made or got no complete response (DNS, TLS, connection, time-out).
         case transfer
+        /// The request itself cannot be sent as given: a URL or header field holding a line break or NUL.
+        case invalidRequest
     }
 
     public var code: Code
@@ -93,8 +95,9 @@ final class Curl: Sendable {
     }
 
     func perform(_ request: HTTPRequest, idleTimeoutSeconds: Int) throws(HTTPError) -> HTTPResponse {
+        let lines = try Self.headerLines(request)
         var api = table
-        guard let handle = cevidence_curl_init(&api) else { fatalError("curl_easy_init: out of memory") }
+        guard let handle = cevidence_curl_init(&api) else { throw HTTPError(.transfer, "curl_easy_init failed") }
         // Read by curl during the transfer: the header list, the error text and the receiving object.
         var headerList: UnsafeMutablePointer<curl_slist>?
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -125,6 +128,8 @@ final class Curl: Sendable {
         }
 
         try set(CURLOPT_URL, text: request.url)
+        // Only HTTP and HTTPS: libcurl also speaks file, ftp, ldap, scp, ... which this client never means to use.
+        try set(CURLOPT_PROTOCOLS_STR, text: "http,https")
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_CONNECTTIMEOUT, idleTimeoutSeconds)
         try set(CURLOPT_LOW_SPEED_LIMIT, 1)
@@ -135,16 +140,9 @@ final class Curl: Sendable {
         case "HEAD": try set(CURLOPT_NOBODY, 1)
         default: try set(CURLOPT_CUSTOMREQUEST, text: request.method)
         }
-        // No header of curl's own beyond Host and Content-Length: no Content-Type for a body, no
-        // `Expect: 100-continue`, no Accept.
-        var lines = request.headers.map { "\($0.name): \($0.value)" }
-        for suppressed in ["content-type", "expect", "accept"]
-        where !request.headers.contains(where: { $0.name.lowercased() == suppressed }) {
-            lines.append("\(suppressed):")
-        }
         for line in lines {
             guard let appended = cevidence_curl_list_append(&api, headerList, line) else {
-                fatalError("curl_slist_append: out of memory")
+                throw HTTPError(.transfer, "curl_slist_append failed")
             }
             headerList = appended
         }
@@ -179,6 +177,39 @@ final class Curl: Sendable {
         var status = 0
         try check(cevidence_curl_response_code(&api, handle, &status), "response code")
         return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+    }
+
+    /// The request's header lines as curl takes them, after refusing a URL or field that would not be sent as given.
+    ///
+    /// A line break in a field would start another header (or end the head); a NUL would cut the C string short.
+    /// A field with an empty value goes as `name;`, curl's form for it: `name:` would remove the header instead, and a
+    /// signed header that is not sent breaks the signature. No header of curl's own beyond Host and Content-Length:
+    /// no Content-Type for a body, no `Expect: 100-continue`, no Accept.
+    static func headerLines(_ request: HTTPRequest) throws(HTTPError) -> [String] {
+        let forbidden: Set<UInt8> = [0, UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+        guard !request.url.utf8.contains(where: forbidden.contains) else {
+            throw HTTPError(.invalidRequest, "URL holds a line break or NUL")
+        }
+        var lines: [String] = []
+        for header in request.headers {
+            guard !header.name.isEmpty,
+                !header.name.utf8.contains(where: {
+                    forbidden.contains($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ";")
+                })
+            else {
+                throw HTTPError(.invalidRequest, "a header name is empty or holds ':', ';', a line break or NUL")
+            }
+            guard !header.value.utf8.contains(where: forbidden.contains) else {
+                throw HTTPError(.invalidRequest, "header \(header.name): value holds a line break or NUL")
+            }
+            let blank = header.value.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            lines.append(blank ? "\(header.name);" : "\(header.name): \(header.value)")
+        }
+        for suppressed in ["content-type", "expect", "accept"]
+        where !request.headers.contains(where: { $0.name.lowercased() == suppressed }) {
+            lines.append("\(suppressed):")
+        }
+        return lines
     }
 }
 
