@@ -217,6 +217,8 @@ final class Curl: Sendable {
 private final class Transfer {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The field the last header line named, which a continuation line extends.
+    var lastName: String?
 
     static let receiveBody: cevidence_curl_receive = { data, size, count, context in
         guard let data, let context else { return 0 }
@@ -228,8 +230,11 @@ private final class Transfer {
         return length
     }
 
-    /// One header line at a time; a status line starts a new response (after `100 Continue`), whose fields replace
-    /// the earlier ones.
+    /// Takes one header line at a time.
+    ///
+    /// A status line starts a new response (after `100 Continue`), whose fields replace the earlier ones. A field that
+    /// comes more than once keeps every value, joined by ", " in order (RFC 9110 5.3, as URLSession gave them); a line
+    /// starting with a space or tab continues the previous field's value.
     static let receiveHeader: cevidence_curl_receive = { data, size, count, context in
         guard let data, let context else { return 0 }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
@@ -239,10 +244,19 @@ private final class Transfer {
         }
         if line.hasPrefix("HTTP/") {
             transfer.headers = [:]
+            transfer.lastName = nil
+        } else if line.hasPrefix(" ") || line.hasPrefix("\t") {
+            let more = line[...].trimmingWhitespace()
+            if let name = transfer.lastName, let value = transfer.headers[name], !more.isEmpty {
+                transfer.headers[name] = value.isEmpty ? more : "\(value) \(more)"
+            }
         } else if let colon = line.firstIndex(of: ":") {
             let name = line[..<colon].lowercased()
             let value = line[line.index(after: colon)...].trimmingWhitespace()
-            transfer.headers[name] = value
+            transfer.headers[name] = transfer.headers[name].map { "\($0), \(value)" } ?? value
+            transfer.lastName = name
+        } else {
+            transfer.lastName = nil
         }
         return length
     }

@@ -295,6 +295,29 @@ struct HTTPClientExchangeTests {
         }
     }
 
+    @Test("Response headers: names lower-cased, repeated fields joined in order, folded lines continued")
+    func responseHeaders() throws {
+        let server = try OneShotServer(
+            response: Array(
+                ("HTTP/1.1 100 Continue\r\nX-Early: gone\r\n\r\nHTTP/1.1 403 Forbidden\r\nX-Amz-Version-Id: V1\r\n"
+                    + "X-Rep: a\r\nx-rep: b\r\nX-Fold: first\r\n  second\r\nContent-Length: 22\r\n\r\n"
+                    + "<Error><Code>A</Code>\n").utf8
+            )
+        )
+        let response = try HTTPClient.send(
+            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/k"),
+            idleTimeoutSeconds: 10
+        )
+        _ = server.received()
+        #expect(response.status == 403)
+        #expect(
+            response.headers == [
+                "x-amz-version-id": "V1", "x-rep": "a, b", "x-fold": "first second", "content-length": "22",
+            ]
+        )
+        #expect(response.body == Array("<Error><Code>A</Code>\n".utf8))
+    }
+
     @Test("HEAD reads no body whatever Content-Length says; a redirect is returned, not followed")
     func headAndRedirect() throws {
         let head = try OneShotServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 123456\r\n\r\n".utf8))
