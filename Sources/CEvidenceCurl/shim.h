@@ -23,15 +23,22 @@ typedef struct cevidence_curl {
     void (*slist_free_all)(struct curl_slist *list);
 } cevidence_curl;
 
+// The text of the last dlopen or dlsym failure, or `fallback` when dlerror has none: never NULL, which would mean
+// success to the caller.
+static inline const char *cevidence_curl_dlerror(const char *fallback) {
+    const char *text = dlerror();
+    return text != NULL ? text : fallback;
+}
+
 // Loads `library` and its entry points into `api`, then runs curl_global_init. Returns NULL on success, else what
 // failed (dlerror's text, or the name of the failing step); the library stays loaded for the life of the process.
 // Not thread-safe: the caller runs it once.
 static inline const char *cevidence_curl_load(const char *library, cevidence_curl *api) {
     void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) return dlerror();
+    if (handle == NULL) return cevidence_curl_dlerror("dlopen failed");
 #define CEVIDENCE_CURL_SYMBOL(field, name)                                                                           \
     *(void **)(&api->field) = dlsym(handle, name);                                                                   \
-    if (api->field == NULL) return dlerror();
+    if (api->field == NULL) return cevidence_curl_dlerror("no symbol " name);
     CEVIDENCE_CURL_SYMBOL(global_init, "curl_global_init")
     CEVIDENCE_CURL_SYMBOL(easy_init, "curl_easy_init")
     CEVIDENCE_CURL_SYMBOL(easy_setopt, "curl_easy_setopt")
