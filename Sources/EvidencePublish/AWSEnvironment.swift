@@ -74,7 +74,8 @@ public enum AWSEnvironment {
     ) throws(PublishError) -> [String: [String: String]] {
         var sections: [String: [String: String]] = [:]
         var current: String?
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Any line end: "\r\n" is one Character in Swift, so splitting on "\n" alone would keep a CRLF file one line.
+        for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {

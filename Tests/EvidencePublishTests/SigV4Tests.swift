@@ -174,6 +174,12 @@ struct AWSEnvironmentTests {
         let sections = try AWSEnvironment.parseCredentialsFile(text, path: "credentials")
         #expect(sections["default"]?["aws_access_key_id"] == "DEFAULTID")
         #expect(sections["audit"]?["aws_session_token"] == "AUDITTOKEN")
+        // A file saved with CRLF line ends reads the same.
+        let crlf = try AWSEnvironment.parseCredentialsFile(
+            text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n") + "\r\n",
+            path: "credentials"
+        )
+        #expect(crlf == sections)
         // Tests match the code; the message says where.
         let malformed = #expect(throws: PublishError.self) {
             try AWSEnvironment.parseCredentialsFile("nonsense", path: "credentials")
