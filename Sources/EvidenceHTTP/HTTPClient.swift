@@ -55,11 +55,17 @@ public enum HTTPClient {
 
     /// Sends one request and waits for its response, whatever its status.
     ///
-    /// - Parameter idleTimeoutSeconds: the transfer fails when connecting takes longer, or when no byte moves for
-    ///   this long.
-    public static func send(_ request: HTTPRequest, idleTimeoutSeconds: Int = 300) throws(HTTPError) -> HTTPResponse {
+    /// - Parameters:
+    ///   - idleTimeoutSeconds: the transfer fails when connecting takes longer, or when no byte moves for this long.
+    ///   - maxResponseBytes: the transfer fails as soon as the response body would grow past this many bytes (a
+    ///     server that sends without end would otherwise fill memory).
+    public static func send(
+        _ request: HTTPRequest,
+        idleTimeoutSeconds: Int = 300,
+        maxResponseBytes: Int = .max
+    ) throws(HTTPError) -> HTTPResponse {
         let curl = try Curl.shared.get()
-        return try curl.perform(request, idleTimeoutSeconds: idleTimeoutSeconds)
+        return try curl.perform(request, idleTimeoutSeconds: idleTimeoutSeconds, maxResponseBytes: maxResponseBytes)
     }
 
     /// Loads `library` as libcurl, or throws the error that names what is missing.
@@ -94,7 +100,11 @@ final class Curl: Sendable {
         return .success(Curl(table: table))
     }
 
-    func perform(_ request: HTTPRequest, idleTimeoutSeconds: Int) throws(HTTPError) -> HTTPResponse {
+    func perform(
+        _ request: HTTPRequest,
+        idleTimeoutSeconds: Int,
+        maxResponseBytes: Int
+    ) throws(HTTPError) -> HTTPResponse {
         let lines = try Self.headerLines(request)
         var api = table
         guard let handle = cevidence_curl_init(&api) else { throw HTTPError(.transfer, "curl_easy_init failed") }
@@ -102,7 +112,7 @@ final class Curl: Sendable {
         var headerList: UnsafeMutablePointer<curl_slist>?
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let transfer = Transfer()
+        let transfer = Transfer(limit: maxResponseBytes)
         defer {
             cevidence_curl_cleanup(&api, handle)
             cevidence_curl_list_free(&api, headerList)
@@ -169,6 +179,9 @@ final class Curl: Sendable {
                 return cevidence_curl_perform(&api, handle)
             }
         }
+        if transfer.overflowed {
+            throw HTTPError(.transfer, "the response body is larger than \(maxResponseBytes) bytes")
+        }
         guard code == CURLE_OK else {
             let text = String(cString: cevidence_curl_strerror(&api, code))
             let detail = String(cString: errorText)
@@ -219,11 +232,21 @@ private final class Transfer {
     var headers: [String: String] = [:]
     /// The field the last header line named, which a continuation line extends.
     var lastName: String?
+    /// The most body bytes kept; past it the body callback stops the transfer and sets `overflowed`.
+    let limit: Int
+    var overflowed = false
+
+    init(limit: Int) { self.limit = limit }
 
     static let receiveBody: cevidence_curl_receive = { data, size, count, context in
         guard let data, let context else { return 0 }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
+        guard length <= transfer.limit - transfer.body.count else {
+            // Any count other than `length` makes curl end the transfer with CURLE_WRITE_ERROR.
+            transfer.overflowed = true
+            return 0
+        }
         data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
             transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
         }

@@ -144,13 +144,20 @@ public final class S3Client: Sendable {
         self.clock = clock
     }
 
+    /// The largest response body `send` takes by default.
+    ///
+    /// S3's XML answers are far smaller; a server that sends without end is stopped here instead of filling memory.
+    /// `getObject` sets its own limit.
+    public static let answerLimit = 64 << 20
+
     /// Sends one signed request and returns the response whatever its status.
     public func send(
         _ method: String,
         key: String,
         query: [(name: String, value: String)] = [],
         headers: [(name: String, value: String)] = [],
-        body: [UInt8] = []
+        body: [UInt8] = [],
+        maxResponseBytes: Int = S3Client.answerLimit
     ) throws(PublishError) -> S3Response {
         try PrivateKeyGuard.check(body, destination: endpoint.describe(key))
         let location = endpoint.location(key: key)
@@ -182,7 +189,7 @@ public final class S3Client: Sendable {
             body: body
         )
         do throws(HTTPError) {
-            let response = try HTTPClient.send(http)
+            let response = try HTTPClient.send(http, maxResponseBytes: maxResponseBytes)
             return S3Response(status: response.status, headers: response.headers, body: response.body)
         } catch {
             throw PublishError(.transport, "\(method) \(endpoint.describe(key)): \(error.message)")
@@ -229,9 +236,9 @@ public final class S3Client: Sendable {
         )
     }
 
-    /// GetObject of the current version.
-    public func getObject(key: String) throws(PublishError) -> [UInt8] {
-        try expectSuccess(try send("GET", key: key), "GET \(endpoint.describe(key))").body
+    /// GetObject of the current version, refused when its body is larger than `maxBytes`.
+    public func getObject(key: String, maxBytes: Int = .max) throws(PublishError) -> [UInt8] {
+        try expectSuccess(try send("GET", key: key, maxResponseBytes: maxBytes), "GET \(endpoint.describe(key))").body
     }
 
     /// PutObjectRetention: COMPLIANCE until `retainUntil` on one version (S3 only lets it grow).

@@ -318,6 +318,32 @@ struct HTTPClientExchangeTests {
         #expect(response.body == Array("<Error><Code>A</Code>\n".utf8))
     }
 
+    @Test("A response body past maxResponseBytes stops the transfer with one line; one at the limit is kept")
+    func responseLimit() throws {
+        let body = [UInt8](repeating: 0x78, count: 4 << 20)
+        let response = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
+        let large = try OneShotServer(response: response)
+        #expect {
+            try HTTPClient.send(
+                HTTPRequest(method: "GET", url: "http://127.0.0.1:\(large.port)/k"),
+                idleTimeoutSeconds: 10,
+                maxResponseBytes: 1 << 20
+            )
+        } throws: { error in
+            (error as? HTTPError)?.message == "the response body is larger than 1048576 bytes"
+        }
+        _ = large.received()
+
+        let exact = try OneShotServer(response: response)
+        let kept = try HTTPClient.send(
+            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(exact.port)/k"),
+            idleTimeoutSeconds: 10,
+            maxResponseBytes: body.count
+        )
+        _ = exact.received()
+        #expect(kept.body == body)
+    }
+
     @Test("HEAD reads no body whatever Content-Length says; a redirect is returned, not followed")
     func headAndRedirect() throws {
         let head = try OneShotServer(response: Array("HTTP/1.1 200 OK\r\nContent-Length: 123456\r\n\r\n".utf8))
