@@ -19,7 +19,8 @@ internal import Glibc
 ///   simulated, resources in ARN order.
 /// - Resource compliance rows are keyed by (framework control in report order, Resource ID): a recovery point is
 ///   judged in the account and Region of its vault, which may be another partition's, so they go through one
-///   sorter for the whole month.
+///   sorter for the whole month, which writes a folder's rows once no later partition can reach it
+///   (`verdictBounds`).
 /// - Control compliance rows are the controls' tallies, written last.
 ///
 /// Months whose jobs come from exports (job lists, event streams) take the same path, each resource's month made of
