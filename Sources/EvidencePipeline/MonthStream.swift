@@ -19,7 +19,8 @@ internal import Glibc
 ///   simulated, resources in ARN order.
 /// - Resource compliance rows are keyed by (framework control in report order, Resource ID): a recovery point is
 ///   judged in the account and Region of its vault, which may be another partition's, so they go through one
-///   sorter for the whole month.
+///   sorter for the whole month, which writes a folder's rows once no later partition can reach it
+///   (`verdictBounds`).
 /// - Control compliance rows are the controls' tallies, written last.
 ///
 /// Months whose jobs come from exports (job lists, event streams) take the same path, each resource's month made of
@@ -89,7 +90,13 @@ struct MonthStream {
         var rows: [ReportTemplate: Int] = [:]
         /// Sorted runs spilled to the scratch folder.
         var spilledRuns = 0
+        /// Whether the month was written a second time, its verdict rows held to the end, because one reached a
+        /// folder whose rows were already written (`verdictBounds`).
+        var rewritten = false
     }
+
+    /// Replaces `verdictBounds` when set: tests use it to reach the second writing.
+    var verdictBoundsOverride: [[UInt8]?]?
 
     /// Writes `<TEMPLATE>.csv` for every template into `folder`, using `scratch` for sorted runs.
     func write(to folder: URL, scratch: URL) throws -> Statistics {
@@ -105,7 +112,17 @@ struct MonthStream {
         }
         var statistics = Statistics()
         if simulation.synthesizesJobs {
-            try writeSynthesized(files, scratch: scratch, statistics: &statistics)
+            if try !writeSynthesized(files, scratch: scratch, statistics: &statistics, flushingVerdicts: true) {
+                // A verdict reached a folder already written: the month is written again, its verdicts held to
+                // the end.
+                for template in ReportTemplate.allCases {
+                    try file(template).restart()
+                    try file(template).write(ReportRows.header(template))
+                }
+                statistics = Statistics()
+                statistics.rewritten = true
+                _ = try writeSynthesized(files, scratch: scratch, statistics: &statistics, flushingVerdicts: false)
+            }
         } else {
             try writeFromExports(files, scratch: scratch, statistics: &statistics)
         }
@@ -294,13 +311,23 @@ struct MonthStream {
 
         /// Writes the job rows of the partition just added, and sorts its verdict rows as a stretch of their own
         /// (on the write-behind thread, so `finish` only merges the stretches).
-        func endPartition() throws {
+        ///
+        /// With `verdictsBefore`, the verdict rows whose keys sort before it are written too: no later partition
+        /// adds rows there (`MonthStream.verdictBounds`).
+        func endPartition(verdictsBefore bound: [UInt8]? = nil) throws {
             spilledRuns += backups.runCount + copies.runCount + restores.runCount
             try backups.drain(into: file(.backupJob))
             try copies.drain(into: file(.copyJob))
             try restores.drain(into: file(.restoreJob))
-            verdicts.sortAdded()
+            if let bound {
+                try verdicts.flush(before: bound, into: file(.resourceCompliance))
+            } else {
+                verdicts.sortAdded()
+            }
         }
+
+        /// Whether a verdict row came after the rows before it were written, so that the report is out of order.
+        var verdictsOutOfOrder: Bool { verdicts.addedBeforeFlushed }
 
         /// Writes what is left: job rows not yet written, resource compliance rows, control compliance rows.
         func finish(statistics: inout Statistics) throws {
@@ -321,11 +348,14 @@ struct MonthStream {
         }
     }
 
+    /// Writes a synthesized month partition by partition; false when the resource compliance rows written early
+    /// turned out not to be final (the files then hold a partial month, to be written again without flushing).
     private func writeSynthesized(
         _ files: [ReportTemplate: OutputFile],
         scratch: URL,
-        statistics: inout Statistics
-    ) throws {
+        statistics: inout Statistics,
+        flushingVerdicts: Bool
+    ) throws -> Bool {
         let writer = RowWriter(stream: self, files: files, scratch: scratch, partitionedJobs: true)
         try writer.writeFolderVerdicts()
         var resourcesDone = 0
@@ -337,7 +367,11 @@ struct MonthStream {
         nonisolated(unsafe) let written = writer
         let resourceWork = writer.resourceWork
         let pointWork = writer.pointWork
-        for (location, resources) in partitions() {
+        let partitions = partitions()
+        let bounds =
+            flushingVerdicts
+            ? verdictBoundsOverride ?? verdictBounds(partitions.map(\.0)) : partitions.map { _ in nil }
+        for ((location, resources), bound) in zip(partitions, bounds) {
             let resourceIndices = resourceWork[location] ?? []
             var start = 0
             while start < resources.count {
@@ -355,15 +389,56 @@ struct MonthStream {
                 let last = start == resources.count
                 try behind.submit {
                     for item in rendered { try written.add(item) }
-                    if last { try written.endPartition() }
+                    if last { try written.endPartition(verdictsBefore: bound) }
                 }
                 resourcesDone += batch.count
                 progress?(MonthProgress(stage: .simulating, done: resourcesDone, total: total))
             }
         }
         try behind.finish()
+        if writer.verdictsOutOfOrder { return false }
         progress?(MonthProgress(stage: .writingReports))
         try writer.finish(statistics: &statistics)
+        return true
+    }
+
+    /// For each partition (in order), the verdict key before which every resource compliance row is final once
+    /// the partition is written, or nil (the last partition, whose rows `finish` writes).
+    ///
+    /// A partition's resources are judged in its own folder, and their recovery points in the folders of the
+    /// vaults that hold them: the partition's own, and the destinations of its plans' copy actions (a plan covers
+    /// the resources of its own account and Region). The bound after a partition is the first framework control
+    /// (in `work` order, which is folder order) of the first folder any later partition reaches. Should a row
+    /// still arrive before a bound, `write` notices and writes the month again without flushing.
+    func verdictBounds(_ partitions: [AccountRegion]) -> [[UInt8]?] {
+        var reach: [AccountRegion: AccountRegion] = [:]
+        for plan in simulation.estate.plans {
+            let source = AccountRegion(account: plan.account, region: plan.region)
+            for rule in plan.rules {
+                for action in rule.copyActions {
+                    let destination = AccountRegion(
+                        account: action.destinationVaultARN.account,
+                        region: action.destinationVaultARN.region
+                    )
+                    reach[source] = min(reach[source] ?? destination, destination)
+                }
+            }
+        }
+        var bounds: [[UInt8]?] = Array(repeating: nil, count: partitions.count)
+        var earliest: AccountRegion?
+        for index in partitions.indices.reversed() {
+            if let earliest {
+                // The first framework control in a folder at or after `earliest`.
+                let first = work.firstIndex { !($0.location < earliest) } ?? work.count
+                var key: [UInt8] = []
+                SortKey.append(UInt64(first), to: &key)
+                bounds[index] = key
+            }
+            let partition = partitions[index]
+            let reached = min(partition, reach[partition] ?? partition)
+            earliest = min(earliest ?? reached, reached)
+        }
+        return bounds
     }
 
     /// One resource's month judged and rendered; a nil resource (exported jobs naming no resource of the estate)

@@ -73,6 +73,13 @@ final class OutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Empties the file and its buffer, to be written again from the start.
+    func restart() throws(PipelineError) {
+        buffer.removeAll(keepingCapacity: true)
+        guard ftruncate(descriptor, 0) == 0 else { throw .system(path, "cannot truncate") }
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw .system(path, "cannot seek") }
+    }
+
     /// Flushes, syncs when asked, and closes the file.
     func close(sync: Bool = false) throws(PipelineError) {
         try flush()

@@ -79,6 +79,11 @@ final class RowSorter {
     private var sortedEnd = 0
     /// Every row added so far; with equal keys, the earlier row sorts first.
     private(set) var count = 0
+    /// Rows with keys before this were written by `flush(before:into:)`; nil when nothing was.
+    private var flushedBefore: [UInt8]?
+    /// Whether a row added after a flush sorts before the flushed rows' bound, so that the output written is no
+    /// longer in key order.
+    private(set) var addedBeforeFlushed = false
 
     private struct Entry {
         /// Where the key is in `keys`.
@@ -124,6 +129,11 @@ final class RowSorter {
                 )
             )
             keys.append(contentsOf: rows.bytes[offset..<(offset + key)])
+            if let flushedBefore, !addedBeforeFlushed,
+                rows.bytes[offset..<(offset + key)].lexicographicallyPrecedes(flushedBefore)
+            {
+                addedBeforeFlushed = true
+            }
             offset += key + row
             count += 1
         }
@@ -252,6 +262,83 @@ final class RowSorter {
         try file.close()
         runs.append(path)
         emptied()
+    }
+
+    /// Writes the rows held whose keys sort before `bound`, in key order, to `output`, and forgets them.
+    ///
+    /// For rows that no later row can sort before: a row added afterwards with a key before `bound` sets
+    /// `addedBeforeFlushed`, and the output is then out of order (the caller writes it again without flushing). Does
+    /// nothing once rows were spilled, since a run may hold rows before `bound`; `drain` then writes them all.
+    func flush(before bound: [UInt8], into output: OutputFile) throws(PipelineError) {
+        guard runs.isEmpty else { return }
+        sortAdded()
+        let starts = stretchStarts
+        let ends = Array(starts.dropFirst()) + [entries.count]
+        // Where each stretch's rows from `bound` on begin.
+        let cuts = keys.withUnsafeBufferPointer { keys in
+            entries.withUnsafeBufferPointer { entries in
+                starts.indices.map { stretch in
+                    var low = starts[stretch]
+                    var high = ends[stretch]
+                    while low < high {
+                        let middle = (low + high) / 2
+                        let key = UnsafeBufferPointer(rebasing: keys[entries[middle].keyRange])
+                        if key.lexicographicallyPrecedes(bound) { low = middle + 1 } else { high = middle }
+                    }
+                    return low
+                }
+            }
+        }
+        if zip(starts, cuts).allSatisfy({ $0 == $1 }) {
+            raiseFlushed(to: bound)
+            return
+        }
+        // The flushed rows, written as one sorter of their own stretches; the rest kept.
+        let flushed = entries
+        var kept: [Entry] = []
+        var keptStarts: [Int] = []
+        var writtenStarts: [Int] = []
+        var written: [Entry] = []
+        for stretch in starts.indices {
+            writtenStarts.append(written.count)
+            written.append(contentsOf: flushed[starts[stretch]..<cuts[stretch]])
+            if cuts[stretch] < ends[stretch] {
+                keptStarts.append(kept.count)
+                kept.append(contentsOf: flushed[cuts[stretch]..<ends[stretch]])
+            }
+        }
+        entries = written
+        stretchStarts = writtenStarts
+        try writeStretches(into: output)
+        // The kept rows' keys and buffers, without those only flushed rows used.
+        var newKeys: [UInt8] = []
+        var newChunks: [[UInt8]] = []
+        var chunkIndex: [Int: Int] = [:]
+        for index in kept.indices {
+            let entry = kept[index]
+            let start = newKeys.count
+            newKeys.append(contentsOf: keys[entry.keyRange])
+            kept[index].keyOffset = start
+            if let mapped = chunkIndex[entry.chunk] {
+                kept[index].chunk = mapped
+            } else {
+                chunkIndex[entry.chunk] = newChunks.count
+                kept[index].chunk = newChunks.count
+                newChunks.append(chunks[entry.chunk])
+            }
+        }
+        keys = newKeys
+        chunks = newChunks
+        entries = kept
+        stretchStarts = keptStarts
+        sortedEnd = kept.count
+        heldBytes = keys.count + chunks.reduce(0) { $0 + $1.count }
+        raiseFlushed(to: bound)
+    }
+
+    private func raiseFlushed(to bound: [UInt8]) {
+        if let flushedBefore, !flushedBefore.lexicographicallyPrecedes(bound) { return }
+        flushedBefore = bound
     }
 
     /// Writes every row in key order to `output` and empties the sorter.

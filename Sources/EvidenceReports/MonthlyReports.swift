@@ -403,34 +403,41 @@ enum Field {
     }
 
     /// `Instant.iso8601` or `Instant.iso8601Milliseconds`: digits, dashes and colons, never quoted.
+    ///
+    /// Composed in a buffer on the stack and appended once.
     static func instant(_ instant: Instant, milliseconds: Bool, _ bytes: inout [UInt8]) {
         let civil = instant.civil
-        digits(civil.year, 4, &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        digits(civil.month, 2, &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        digits(civil.day, 2, &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        digits(civil.hour, 2, &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        digits(civil.minute, 2, &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        digits(civil.second, 2, &bytes)
-        if milliseconds {
-            bytes.append(UInt8(ascii: "."))
-            digits(civil.millisecond, 3, &bytes)
-        }
-        bytes.append(UInt8(ascii: "Z"))
-    }
-
-    /// The low `width` decimal digits of `value`, zero-padded, as `CivilDateTime.format` writes them.
-    private static func digits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
-        let end = bytes.count + width
-        bytes.append(contentsOf: repeatElement(48, count: width))
-        var v = value
-        for index in stride(from: end - 1, through: end - width, by: -1) {
-            bytes[index] = UInt8(48 + v % 10)
-            v /= 10
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { out in
+            var end = 0
+            func digits(_ value: Int, _ width: Int) {
+                var v = value
+                for index in stride(from: end + width - 1, through: end, by: -1) {
+                    out[index] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                end += width
+            }
+            func mark(_ ascii: UInt8) {
+                out[end] = ascii
+                end += 1
+            }
+            digits(civil.year, 4)
+            mark(UInt8(ascii: "-"))
+            digits(civil.month, 2)
+            mark(UInt8(ascii: "-"))
+            digits(civil.day, 2)
+            mark(UInt8(ascii: "T"))
+            digits(civil.hour, 2)
+            mark(UInt8(ascii: ":"))
+            digits(civil.minute, 2)
+            mark(UInt8(ascii: ":"))
+            digits(civil.second, 2)
+            if milliseconds {
+                mark(UInt8(ascii: "."))
+                digits(civil.millisecond, 3)
+            }
+            mark(UInt8(ascii: "Z"))
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<end]))
         }
     }
 

@@ -17,7 +17,7 @@ struct OrgBenchmark: ParsableCommand {
             `backup-evidence simulate` process and DuckDB (Tools/bench_duckdb.py: the six CSVs loaded as the \
             tables `query` builds, then the seed query), and prints for each side wall time, CPU time (user + \
             system), peak resident memory and the ratio ours / DuckDB (medians of the runs; peak: the largest). \
-            Run from the repository root with a release build: swift build -c release. Python is \
+            Run from the repository root with a release build: \(releaseBuild). Python is \
             .venv/bin/python3 when it exists, else python3 on PATH; it needs duckdb (pip install duckdb).
             """
     )
@@ -60,7 +60,7 @@ struct OrgBenchmark: ParsableCommand {
                 ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
                 .appendingPathComponent("backup-evidence").path
             guard FileManager.default.isExecutableFile(atPath: executable) else {
-                throw IOFailure(description: "\(executable): not found; build it (swift build -c release)")
+                throw IOFailure(description: "\(executable): not found; build it (\(releaseBuild))")
             }
             let python =
                 FileManager.default.isExecutableFile(atPath: ".venv/bin/python3")
@@ -71,7 +71,7 @@ struct OrgBenchmark: ParsableCommand {
                 throw IOFailure(description: "\(script): not found; run from the repository root")
             }
             #if DEBUG
-            printNote("warning: a debug build; measure with a release build (swift build -c release)")
+            printNote("warning: a debug build; measure with a release build (\(releaseBuild))")
             #endif
             let root = URL(fileURLWithPath: work)
             try? FileManager.default.removeItem(at: root)

@@ -16,7 +16,7 @@ struct StreamsBenchmark: ParsableCommand {
         discussion: """
             Writes a large organization's month of CloudTrail files, times the reader, then runs the reader and \
             simulate on them, each in a child process, twice (the second time with every file delivered twice) \
-            and prints their peak memory. Use a release build: swift build -c release.
+            and prints their peak memory. Use a release build: \(releaseBuild).
             """
     )
 

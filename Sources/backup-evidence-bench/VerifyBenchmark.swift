@@ -19,7 +19,7 @@ struct VerifyBenchmark: ParsableCommand {
             seals) costed at `openssl speed -evp sha256 -bytes N -multi <cores>` rates measured at the mix's own \
             sizes. It alternates --runs rounds of verify (Merkle roots included) and openssl, printing verify's \
             share of the limit in each, then the same per CPU-second against openssl on one core, and \
-            `sha256sum` over the same files. Use a release build: swift build -c release.
+            `sha256sum` over the same files. Use a release build: \(releaseBuild).
             """
     )
 

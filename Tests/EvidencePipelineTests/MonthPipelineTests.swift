@@ -38,6 +38,34 @@ struct MonthPipelineTests {
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".sort-runs").path))
     }
 
+    @Test(
+        "Resource compliance rows are written as their folders are done; a row that comes after its folder was written makes the month be written again, to the same bytes",
+        arguments: ["org-estate", "org-policy", "untagged-neptune"]
+    )
+    func verdictsWrittenEarly(scenario: String) throws {
+        let pipeline = try MonthPipeline(scenario: RepositoryPaths.scenario(scenario))
+        for forced in [false, true] {
+            let out = Self.folder()
+            let scratch = out.appendingPathComponent(".sort-runs")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: out) }
+            var stream = try MonthStream(simulation: pipeline.simulation, budget: MonthPipeline.defaultSortBudget)
+            let partitions = stream.partitions().map(\.0)
+            let bounds = stream.verdictBounds(partitions)
+            #expect(bounds.count == partitions.count && bounds.last == .some(nil))
+            if forced {
+                // Every row before the last framework control's is taken as final after the first partition.
+                var all: [UInt8] = []
+                SortKey.append(UInt64(stream.work.count), to: &all)
+                stream.verdictBoundsOverride = [all] + Array(repeating: nil, count: partitions.count - 1)
+            }
+            let statistics = try stream.write(to: out, scratch: scratch)
+            try Self.expectGolden(out, scenario: scenario)
+            // The bounds from the plans' copy actions hold for every bundled estate: nothing is written twice.
+            #expect(statistics.rewritten == (forced && partitions.count > 1))
+        }
+    }
+
     @Test("Sorters that outgrow a small budget spill sorted runs and merge them into the same bytes")
     func spilled() throws {
         let out = Self.folder()
