@@ -1,3 +1,4 @@
+import EvidenceControls
 import EvidenceModel
 import EvidenceReports
 import EvidenceTestSupport
@@ -64,6 +65,32 @@ struct MonthPipelineTests {
             // The bounds from the plans' copy actions hold for every bundled estate: nothing is written twice.
             #expect(statistics.rewritten == (forced && partitions.count > 1))
         }
+    }
+
+    @Test(
+        "Bounds that leave out the copy actions let copies reach folders already written: the month is written again to the same bytes, with and without spilled runs",
+        arguments: [MonthPipeline.defaultSortBudget, 16 << 20, 2 << 20]
+    )
+    func verdictsReachingWrittenFolders(budget: Int) throws {
+        let pipeline = try MonthPipeline(scenario: RepositoryPaths.scenario("org-estate"))
+        let out = Self.folder()
+        let scratch = out.appendingPathComponent(".sort-runs")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        var stream = try MonthStream(simulation: pipeline.simulation, budget: budget)
+        let partitions = stream.partitions().map(\.0)
+        // Each partition taken to reach only its own folder: its copies to the central vaults are not foreseen.
+        stream.verdictBoundsOverride = partitions.indices.map { index in
+            guard index + 1 < partitions.count else { return nil }
+            let first = stream.work.firstIndex { !($0.location < partitions[index + 1]) } ?? stream.work.count
+            var key: [UInt8] = []
+            SortKey.append(UInt64(first), to: &key)
+            return key
+        }
+        let statistics = try stream.write(to: out, scratch: scratch)
+        try Self.expectGolden(out, scenario: "org-estate")
+        if budget == MonthPipeline.defaultSortBudget { #expect(statistics.rewritten) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
     }
 
     @Test("Sorters that outgrow a small budget spill sorted runs and merge them into the same bytes")
