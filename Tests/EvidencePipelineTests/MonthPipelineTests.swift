@@ -93,6 +93,64 @@ struct MonthPipelineTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
     }
 
+    @Test(
+        "Rows flushed stretch by stretch, then drained, come out as one full sort; a row added before a flushed bound is noticed",
+        arguments: [1 << 12, 1 << 17, 1 << 26]
+    )
+    func flushedStretches(budget: Int) throws {
+        let scratch = Self.folder()
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for late in [false, true] {
+            var generator = SplitMix(seed: 23)
+            // Eight stretches; a stretch's rows fall in its own key range or in a later one (a copy into a folder
+            // still to come), with equal keys across stretches. With `late`, one row of the last stretch falls in
+            // the first range, whose rows were already written.
+            var stretches: [[(key: String, row: String)]] = []
+            for stretch in 0..<8 {
+                stretches.append(
+                    (0..<1_500).map { index in
+                        var range = stretch
+                        if index % 11 == 0 { range += Int(generator.next() % UInt64(8 - stretch)) }
+                        if late, stretch == 7, index == 700 { range = 0 }
+                        let key = "p\(range)-\(String(generator.next() % 200 + 1_000))"
+                        return (key, "stretch \(stretch) row \(index) of \(key)\n")
+                    }
+                )
+            }
+            let expected = stretches.flatMap { $0 }.enumerated().sorted { a, b in
+                a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
+            }.map(\.element.row).joined()
+            let sorter = RowSorter(scratch: scratch, name: "flushed-\(late)", budget: budget)
+            let path = scratch.appendingPathComponent("out-\(late)").path
+            let output = try OutputFile(path: path)
+            for (stretch, rows) in stretches.enumerated() {
+                for chunk in stride(from: 0, to: rows.count, by: 300) {
+                    var keyed = KeyedRows()
+                    for (key, row) in rows[chunk..<(chunk + 300)] {
+                        keyed.add(
+                            key: { SortKey.append(key, to: &$0) },
+                            row: { $0.append(contentsOf: Array(row.utf8)) }
+                        )
+                    }
+                    try sorter.append(keyed)
+                }
+                var bound: [UInt8] = []
+                SortKey.append("p\(stretch + 1)", to: &bound)
+                try sorter.flush(before: bound, into: output)
+            }
+            #expect((sorter.runCount > 0) == (budget < 1 << 26))
+            try sorter.drain(into: output)
+            try output.close()
+            // The smallest budget spills before the first flush, which then writes nothing; the others flush first.
+            #expect(sorter.addedBeforeFlushed == (late && budget > 1 << 12))
+            if !sorter.addedBeforeFlushed {
+                #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).allSatisfy { !$0.hasSuffix(".run") })
+    }
+
     @Test("Sorters that outgrow a small budget spill sorted runs and merge them into the same bytes")
     func spilled() throws {
         let out = Self.folder()
