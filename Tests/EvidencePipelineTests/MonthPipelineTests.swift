@@ -14,6 +14,20 @@ struct MonthPipelineTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("be-pipeline-\(UUID().uuidString)")
     }
 
+    /// A fresh scratch folder for a sorter, created; the caller removes it.
+    static func scratchFolder() throws -> URL {
+        let scratch = folder()
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        return scratch
+    }
+
+    /// The rows in the order a sorter must give them: by key as `String`'s `<` orders ASCII keys, then as added.
+    static func expectedOrder(_ records: [(key: String, row: String)]) -> String {
+        records.enumerated().sorted { a, b in
+            a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
+        }.map(\.element.row).joined()
+    }
+
     static func expectGolden(_ folder: URL, scenario: String) throws {
         let golden = RepositoryPaths.golden.appendingPathComponent("\(scenario)/2028-03/reports")
         for template in ReportTemplate.allCases {
@@ -182,8 +196,7 @@ struct MonthPipelineTests {
 
     @Test("A sorter orders by key bytes, keeps equal keys in the order added, in memory or spilled")
     func sorter() throws {
-        let scratch = Self.folder()
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         var generator = SplitMix(seed: 7)
         var records: [(key: String, row: String)] = []
@@ -192,10 +205,7 @@ struct MonthPipelineTests {
             let key = String(generator.next() % 300)
             records.append((key, "row \(index) of \(key)\n"))
         }
-        // Stable by key, as String's < orders ASCII keys.
-        let expected = records.enumerated().sorted { a, b in
-            a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
-        }.map(\.element.row).joined()
+        let expected = Self.expectedOrder(records)
         // Sorted as stretches (every 7,000 rows, as partitions end) or all at once: the same bytes.
         for (budget, stretches) in [(1 << 12, false), (1 << 12, true), (1 << 24, false), (1 << 24, true)] {
             let sorter = RowSorter(scratch: scratch, name: "test-\(budget)-\(stretches)", budget: budget)
@@ -223,8 +233,7 @@ struct MonthPipelineTests {
 
     @Test("Stretches that mostly sort apart, as partitions do, are merged row for row as a full sort orders them")
     func partitionLikeStretches() throws {
-        let scratch = Self.folder()
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         var generator = SplitMix(seed: 11)
         // Eight stretches of 3,000 rows, each in its own key range, except every 37th row, which falls in the
@@ -239,10 +248,7 @@ struct MonthPipelineTests {
                 }
             )
         }
-        let records = stretches.flatMap { $0 }
-        let expected = records.enumerated().sorted { a, b in
-            a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
-        }.map(\.element.row).joined()
+        let expected = Self.expectedOrder(stretches.flatMap { $0 })
         let sorter = RowSorter(scratch: scratch, name: "partitions", budget: 1 << 26)
         for stretch in stretches {
             for chunk in stride(from: 0, to: stretch.count, by: 250) {
