@@ -112,8 +112,7 @@ struct MonthPipelineTests {
         arguments: [1 << 12, 1 << 17, 1 << 26]
     )
     func flushedStretches(budget: Int) throws {
-        let scratch = Self.folder()
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         for late in [false, true] {
             var generator = SplitMix(seed: 23)
@@ -132,9 +131,7 @@ struct MonthPipelineTests {
                     }
                 )
             }
-            let expected = stretches.flatMap { $0 }.enumerated().sorted { a, b in
-                a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset
-            }.map(\.element.row).joined()
+            let expected = Self.expectedOrder(stretches.flatMap { $0 })
             let sorter = RowSorter(scratch: scratch, name: "flushed-\(late)", budget: budget)
             let path = scratch.appendingPathComponent("out-\(late)").path
             let output = try OutputFile(path: path)
