@@ -217,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidencePublishTests",
-            dependencies: ["EvidencePublish", "EvidenceHTTP", "EvidenceCrypto", "EvidenceModel"],
+            dependencies: ["EvidencePublish", "EvidenceHTTP", "EvidenceCrypto", "EvidenceLedger", "EvidenceModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,8 @@ public struct HTTPError: Error, Hashable, CustomStringConvertible {
         case transfer
         /// The request itself cannot be sent as given: a URL or header field holding a line break or NUL.
         case invalidRequest
+        /// The response body grew past the caller's limit; the transfer was stopped there.
+        case responseTooLarge
     }
 
     public var code: Code
@@ -180,7 +182,7 @@ final class Curl: Sendable {
             }
         }
         if transfer.overflowed {
-            throw HTTPError(.transfer, "the response body is larger than \(maxResponseBytes) bytes")
+            throw HTTPError(.responseTooLarge, "the response body is larger than \(maxResponseBytes) bytes")
         }
         guard code == CURLE_OK else {
             let text = String(cString: cevidence_curl_strerror(&api, code))

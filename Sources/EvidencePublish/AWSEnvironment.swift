@@ -14,6 +14,8 @@ public struct PublishError: Error, Hashable, CustomStringConvertible {
         case invalidRequest
         /// The request got no HTTP response.
         case transport
+        /// The response body was larger than the request allowed (`S3Client.send`'s `maxResponseBytes`).
+        case responseTooLarge
         /// S3 answered with an error status.
         case httpStatus
         /// The content is refused: a private key, or a key that is not a public key.

@@ -234,9 +234,14 @@ public enum Publisher {
             }
         } else if remoteLength == nil || remoteLength == bytes.count {
             // No more than the sealed size is read: a longer body differs, whatever the server sends.
-            let remote = SHA256.hash(try client.getObject(key: object.key, maxBytes: bytes.count))
-            if remote != local {
-                findings.append(Finding(.object, subject, .invalid, "sha256 \(remote.hex), sealed \(local.hex)"))
+            do throws(PublishError) {
+                let remote = SHA256.hash(try client.getObject(key: object.key, maxBytes: bytes.count))
+                if remote != local {
+                    findings.append(Finding(.object, subject, .invalid, "sha256 \(remote.hex), sealed \(local.hex)"))
+                }
+            } catch {
+                guard error.code == .responseTooLarge else { throw error }
+                findings.append(Finding(.object, subject, .invalid, "larger than the sealed \(bytes.count) bytes"))
             }
         }
         let mode = head.header("x-amz-object-lock-mode") ?? "none"

@@ -192,7 +192,10 @@ public final class S3Client: Sendable {
             let response = try HTTPClient.send(http, maxResponseBytes: maxResponseBytes)
             return S3Response(status: response.status, headers: response.headers, body: response.body)
         } catch {
-            throw PublishError(.transport, "\(method) \(endpoint.describe(key)): \(error.message)")
+            throw PublishError(
+                error.code == .responseTooLarge ? .responseTooLarge : .transport,
+                "\(method) \(endpoint.describe(key)): \(error.message)"
+            )
         }
     }
 

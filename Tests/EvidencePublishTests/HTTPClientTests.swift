@@ -330,7 +330,8 @@ struct HTTPClientExchangeTests {
                 maxResponseBytes: 1 << 20
             )
         } throws: { error in
-            (error as? HTTPError)?.message == "the response body is larger than 1048576 bytes"
+            (error as? HTTPError)?.code == .responseTooLarge
+                && (error as? HTTPError)?.message == "the response body is larger than 1048576 bytes"
         }
         _ = large.received()
 

@@ -72,8 +72,8 @@ func diagnosis(of error: any Error) -> (status: Int32, line: String) {
         }
     case let error as PublishError:
         switch error.code {
-        case .missingCredentials, .malformedCredentials, .invalidRequest, .transport, .httpStatus, .refusedContent,
-            .unreadableEvidence:
+        case .missingCredentials, .malformedCredentials, .invalidRequest, .transport, .responseTooLarge, .httpStatus,
+            .refusedContent, .unreadableEvidence:
             return (ExitStatus.invalidInput, error.description)
         }
     case let error as CryptoError:
