@@ -21,6 +21,15 @@ struct MonthPipelineTests {
         return scratch
     }
 
+    /// Adds `records` to `sorter` as one `KeyedRows` buffer, as a resource's rows are added.
+    static func add(_ records: ArraySlice<(key: String, row: String)>, to sorter: RowSorter) throws {
+        var keyed = KeyedRows()
+        for (key, row) in records {
+            keyed.add(key: { SortKey.append(key, to: &$0) }, row: { $0.append(contentsOf: Array(row.utf8)) })
+        }
+        try sorter.append(keyed)
+    }
+
     /// The rows in the order a sorter must give them: by key as `String`'s `<` orders ASCII keys, then as added.
     static func expectedOrder(_ records: [(key: String, row: String)]) -> String {
         records.enumerated().sorted { a, b in
@@ -137,14 +146,7 @@ struct MonthPipelineTests {
             let output = try OutputFile(path: path)
             for (stretch, rows) in stretches.enumerated() {
                 for chunk in stride(from: 0, to: rows.count, by: 300) {
-                    var keyed = KeyedRows()
-                    for (key, row) in rows[chunk..<(chunk + 300)] {
-                        keyed.add(
-                            key: { SortKey.append(key, to: &$0) },
-                            row: { $0.append(contentsOf: Array(row.utf8)) }
-                        )
-                    }
-                    try sorter.append(keyed)
+                    try Self.add(rows[chunk..<(chunk + 300)], to: sorter)
                 }
                 var bound: [UInt8] = []
                 SortKey.append("p\(stretch + 1)", to: &bound)
@@ -208,14 +210,7 @@ struct MonthPipelineTests {
             let sorter = RowSorter(scratch: scratch, name: "test-\(budget)-\(stretches)", budget: budget)
             for chunk in stride(from: 0, to: records.count, by: 100) {
                 if stretches, chunk % 7_000 == 0 { sorter.sortAdded() }
-                var keyed = KeyedRows()
-                for (key, row) in records[chunk..<(chunk + 100)] {
-                    keyed.add(
-                        key: { SortKey.append(key, to: &$0) },
-                        row: { $0.append(contentsOf: Array(row.utf8)) }
-                    )
-                }
-                try sorter.append(keyed)
+                try Self.add(records[chunk..<(chunk + 100)], to: sorter)
             }
             let path = scratch.appendingPathComponent("out-\(budget)-\(stretches)").path
             let output = try OutputFile(path: path)
@@ -249,11 +244,7 @@ struct MonthPipelineTests {
         let sorter = RowSorter(scratch: scratch, name: "partitions", budget: 1 << 26)
         for stretch in stretches {
             for chunk in stride(from: 0, to: stretch.count, by: 250) {
-                var keyed = KeyedRows()
-                for (key, row) in stretch[chunk..<(chunk + 250)] {
-                    keyed.add(key: { SortKey.append(key, to: &$0) }, row: { $0.append(contentsOf: Array(row.utf8)) })
-                }
-                try sorter.append(keyed)
+                try Self.add(stretch[chunk..<(chunk + 250)], to: sorter)
             }
             sorter.sortAdded()
         }

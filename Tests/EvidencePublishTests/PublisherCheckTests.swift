@@ -20,12 +20,9 @@ struct PublisherCheckTests {
         )
     }
 
-    @Test(
-        "Without a checksum or a length from HEAD, a longer object is an INVALID finding, read no further than the sealed size"
-    )
-    func longerObject() throws {
-        let sealed = Array("sealed bytes\n".utf8)
-        let stored = [UInt8](repeating: 0x78, count: 1 << 20)
+    /// `Publisher.check` of a sealed file against an object a local server hands out with `stored` as its body,
+    /// after a HEAD that answered `head` (no checksum).
+    static func check(sealed: [UInt8], stored: [UInt8], head: [String: String]) throws -> [Finding] {
         let server = try OneShotServer(
             response: Array("HTTP/1.1 200 OK\r\nContent-Length: \(stored.count)\r\n\r\n".utf8) + stored
         )
@@ -37,11 +34,21 @@ struct PublisherCheckTests {
                 retainUntil: Instant(milliseconds: 0)
             ),
             bytes: sealed,
-            head: S3Response(status: 200, headers: [:], body: []),
-            client: try Self.client(port: server.port),
+            head: S3Response(status: 200, headers: head, body: []),
+            client: try client(port: server.port),
             report: &report
         )
         _ = server.received()
+        return findings
+    }
+
+    @Test(
+        "Without a checksum or a length from HEAD, a longer object is an INVALID finding, read no further than the sealed size"
+    )
+    func longerObject() throws {
+        let sealed = Array("sealed bytes\n".utf8)
+        let stored = [UInt8](repeating: 0x78, count: 1 << 20)
+        let findings = try Self.check(sealed: sealed, stored: stored, head: [:])
         #expect(findings.first?.status == .invalid)
         #expect(findings.first?.detail == "larger than the sealed \(sealed.count) bytes")
     }
@@ -50,22 +57,7 @@ struct PublisherCheckTests {
     func sameSizeOtherBytes() throws {
         let sealed = Array("sealed bytes\n".utf8)
         let stored = Array("SEALED BYTES\n".utf8)
-        let server = try OneShotServer(
-            response: Array("HTTP/1.1 200 OK\r\nContent-Length: \(stored.count)\r\n\r\n".utf8) + stored
-        )
-        var report = PublishReport()
-        let findings = try Publisher.check(
-            PublishedObject(
-                key: "2028-03/SHA256SUMS",
-                source: URL(fileURLWithPath: "/nonexistent"),
-                retainUntil: Instant(milliseconds: 0)
-            ),
-            bytes: sealed,
-            head: S3Response(status: 200, headers: ["content-length": String(stored.count)], body: []),
-            client: try Self.client(port: server.port),
-            report: &report
-        )
-        _ = server.received()
+        let findings = try Self.check(sealed: sealed, stored: stored, head: ["content-length": String(stored.count)])
         #expect(findings.first?.status == .invalid)
         #expect(findings.first?.detail.hasPrefix("sha256 ") == true)
     }
