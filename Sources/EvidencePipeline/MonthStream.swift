@@ -428,8 +428,14 @@ struct MonthStream {
         var earliest: AccountRegion?
         for index in partitions.indices.reversed() {
             if let earliest {
-                // The first framework control in a folder at or after `earliest`.
-                let first = work.firstIndex { !($0.location < earliest) } ?? work.count
+                // The first framework control in a folder at or after `earliest`: `work` is in folder order, so a
+                // binary search (a scan per partition would cost partitions x framework controls).
+                var first = 0
+                var end = work.count
+                while first < end {
+                    let middle = (first + end) / 2
+                    if work[middle].location < earliest { first = middle + 1 } else { end = middle }
+                }
                 var key: [UInt8] = []
                 SortKey.append(UInt64(first), to: &key)
                 bounds[index] = key
